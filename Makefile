@@ -1,0 +1,39 @@
+# BrandPilot: `make chat` talks to the assistant, `make test` runs the quality gates and the suite.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: chat test lint format bench eval clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet torch==2.13.0
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+chat: $(STAMP)
+	$(VENV)/bin/brandpilot chat
+
+test: $(STAMP) lint
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(STAMP)
+	$(PY) bench/turn_overhead.py
+
+eval: $(STAMP)
+	$(PY) -m agents.routing.train --no-save --eval ../shared/data/routing_dev.jsonl
+	$(PY) -m agents.routing.train --no-save --eval tests/eval/routing_holdout.jsonl
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Services injected into every node at run time (never model-visible, never checkpointed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+    from agents.router import Router
+    from agents.state import Draft
+    from tools.content.rulebook import Rulebook
+
+
+@dataclass(frozen=True)
+class BrandProfile:
+    """A brand the thread works for: its rulebook and where its pack lives."""
+
+    id: str
+    name: str
+    pack: Path
+    rulebook: Rulebook
+    website: str
+
+
+class ApprovalLedger(Protocol):
+    """Records approval decisions and scheduled posts (implemented over the SQL database)."""
+
+    def open_request(self, *, draft: Draft, approval_id: str, actor: str) -> None:
+        """Store the draft and a pending approval before the card is shown (idempotent)."""
+
+    def record_decision(self, *, draft: Draft, approval_id: str, decision: str, actor: str, reason: str | None) -> None:
+        """Write the decision and an audit entry (idempotent on approval id and decision)."""
+
+    def schedule(self, *, draft: Draft, approval_id: str, actor: str) -> dict[str, object]:
+        """Create the scheduled post for an approved draft (idempotent on approval id)."""
+
+    def audit(self, *, actor: str, action: str, detail: dict[str, object]) -> None:
+        """Record an event of this thread in the audit log."""
+
+
+@dataclass(frozen=True)
+class AgentOptions:
+    """Per-deployment options the specialists read."""
+
+    timezone: str = "UTC"
+    default_post_hour: int = 9
+    campaign_code: str = "always-on"
+    enabled_platforms: tuple[str, ...] = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
+
+
+@dataclass(frozen=True)
+class AgentContext:
+    """Everything a node needs besides the state."""
+
+    brand: BrandProfile
+    router: Router
+    ledger: ApprovalLedger
+    llm: BaseChatModel | None = None
+    actor: str = "unknown"
+    options: AgentOptions = field(default_factory=AgentOptions)
+    now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -1,0 +1,112 @@
+"""The one human-approval helper: a typed interrupt payload and validated decisions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal, TypedDict
+
+from langgraph.types import interrupt
+
+from agents.state import Draft, approval_id
+
+Action = Literal["approve", "edit", "reject", "reschedule"]
+ACTIONS: tuple[Action, ...] = ("approve", "edit", "reject", "reschedule")
+MAX_DRAFT_CHARS = 10_000
+
+
+class Finding(TypedDict):
+    """One compliance finding as shown on a draft card."""
+
+    rule: str
+    severity: str
+    message: str
+    guideline: str
+
+
+class ApprovalRequest(TypedDict):
+    """What a surface needs to render a draft card with its buttons."""
+
+    kind: Literal["approval"]
+    approval_id: str
+    draft: Draft
+    passed: bool
+    findings: list[Finding]
+    allowed_actions: list[Action]
+
+
+class ApprovalDecision(TypedDict, total=False):
+    """A person's answer to an approval request."""
+
+    action: Action
+    approval_id: str
+    text: str
+    reason: str
+    scheduled_for: str
+    actor: str
+
+
+class InvalidDecision(ValueError):
+    """A decision that cannot be applied; the message says what to do instead."""
+
+
+def build_request(draft: Draft, passed: bool, findings: list[Finding]) -> ApprovalRequest:
+    """The interrupt payload for a draft; blocking findings remove the Approve action."""
+    allowed: list[Action] = ["edit", "reject"]
+    if passed:
+        allowed = ["approve", "edit", "reject", "reschedule"]
+    return ApprovalRequest(
+        kind="approval",
+        approval_id=approval_id(draft),
+        draft=draft,
+        passed=passed,
+        findings=findings,
+        allowed_actions=allowed,
+    )
+
+
+def request_approval(request: ApprovalRequest) -> ApprovalDecision:
+    """Pause the graph until a person decides; code before this call must be idempotent."""
+    decision = interrupt(request)
+    validate_decision(request, decision)
+    return decision
+
+
+def validate_decision(request: ApprovalRequest, decision: ApprovalDecision, *, now: datetime | None = None) -> None:
+    """Raise InvalidDecision with a fix-it message when a decision can't apply to this request."""
+    if not isinstance(decision, dict) or decision.get("action") not in ACTIONS:
+        raise InvalidDecision(f"Unknown action; choose one of: {', '.join(ACTIONS)}.")
+    action = decision["action"]
+    given_id = decision.get("approval_id")
+    if given_id and given_id != request["approval_id"]:
+        raise InvalidDecision(
+            "That card is out of date: the draft changed or was already decided. Use the newest card."
+        )
+    if action not in request["allowed_actions"]:
+        blocking = [f["rule"] for f in request["findings"] if f["severity"] == "error"]
+        raise InvalidDecision(
+            f"This draft can't be {action}d while it has blocking findings ({', '.join(blocking)}). "
+            "Edit the text to fix them, or reject it."
+        )
+    if action == "edit":
+        text = (decision.get("text") or "").strip()
+        if not text:
+            raise InvalidDecision("An edit needs the new text of the post.")
+        if len(text) > MAX_DRAFT_CHARS:
+            raise InvalidDecision(f"The new text is {len(text):,} characters; keep it under {MAX_DRAFT_CHARS:,}.")
+    if action == "reject" and not (decision.get("reason") or "").strip():
+        raise InvalidDecision("A rejection needs a short reason, so the team knows what to change.")
+    if action == "reschedule":
+        when = parse_time(decision.get("scheduled_for"))
+        if when <= (now or datetime.now(UTC)):
+            raise InvalidDecision(f"{when.isoformat()} is in the past; pick a future time.")
+
+
+def parse_time(value: str | None) -> datetime:
+    """Parse an ISO 8601 time (a time without zone is taken as UTC)."""
+    if not value:
+        raise InvalidDecision("Rescheduling needs a time, e.g. 2026-12-01T09:00:00+00:00.")
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise InvalidDecision(f"{value!r} is not an ISO 8601 time; write it like 2026-12-01T09:00:00+00:00.") from exc
+    return when if when.tzinfo else when.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""The embedding router: exemplar data, cue features, the trained classifier."""

@@ -1,0 +1,130 @@
+"""Shared drafting steps: the brand's voice kit, the next posting slot, checks and Draft records."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from langgraph.runtime import Runtime
+
+from agents.context import AgentContext, BrandProfile
+from agents.hitl import Finding
+from agents.state import Draft, DraftSource
+from agents.writing import revise_post, write_post
+from tools.content.brief import Brief
+from tools.content.checks import check_post
+from tools.content.compose import VoiceKit, compose_post, unfilled_placeholders
+
+TEMPLATE_NOTE = (
+    "_Template draft: no language model is configured (offline mode), so this text was composed "
+    "from BrandPilot's templates and your brand pack. Edit it before approving._"
+)
+
+
+def voice_kit(brand: BrandProfile, platform: str, campaign_code: str) -> VoiceKit:
+    """The brand facts a draft for `platform` is written with."""
+    rules = brand.rulebook
+    hashtags = rules.rules.hashtags
+    limit = hashtags.max_per_platform.get(platform, 2) if hashtags else 2
+    return VoiceKit(
+        brand_name=brand.name,
+        website=brand.website,
+        exemplars=tuple(rules.voice.exemplars) if rules.voice else (),
+        brand_tags=tuple(hashtags.brand_tags) if hashtags else (),
+        hashtag_limit=limit,
+        campaign_code=campaign_code,
+    )
+
+
+def emoji_limit(brand: BrandProfile, platform: str) -> int:
+    """The brand's emoji limit for a platform (2 when the rulebook has none)."""
+    emoji = brand.rulebook.rules.emoji
+    return emoji.max_per_post.get(platform, 2) if emoji else 2
+
+
+def next_slot(now: datetime, timezone: str, hour: int) -> datetime:
+    """The next weekday at `hour` local time, at least one hour from now."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    candidate = datetime.combine(local.date(), time(hour), tzinfo=zone)
+    while candidate < local + timedelta(hours=1) or candidate.weekday() >= 5:
+        candidate += timedelta(days=1)
+    return candidate.astimezone(ZoneInfo("UTC"))
+
+
+def check_parts(parts: list[str], platform: str, brand: BrandProfile, sponsored: bool) -> tuple[bool, list[Finding]]:
+    """Run the rulebook over every post of a draft; each rule reported once."""
+    findings: dict[str, Finding] = {}
+    for index, part in enumerate(parts):
+        report = check_post(part, platform, brand.rulebook, sponsored=sponsored and index == 0)
+        for f in report.findings:
+            findings.setdefault(
+                f.rule, Finding(rule=f.rule, severity=f.severity, message=f.message, guideline=f.guideline)
+            )
+    gaps = [gap for part in parts for gap in unfilled_placeholders(part)]
+    if gaps:
+        findings["draft-placeholder"] = Finding(
+            rule="draft-placeholder",
+            severity="error",
+            message=f"Fill in {len(gaps)} bracketed gap(s) such as {gaps[0]} before this can be approved.",
+            guideline="BrandPilot drafts",
+        )
+    ordered = sorted(findings.values(), key=lambda f: (f["severity"] != "error", f["rule"]))
+    return all(f["severity"] != "error" for f in ordered), ordered
+
+
+def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> tuple[list[str], DraftSource]:
+    """Posts for a platform: by the LLM when configured (revised once on findings), else by template."""
+    ctx = runtime.context
+    kit = voice_kit(ctx.brand, platform, ctx.options.campaign_code)
+    if ctx.llm is None:
+        return compose_post(brief, platform, kit), "template"
+    voice = ctx.brand.rulebook.voice
+    parts = write_post(
+        ctx.llm,
+        request=brief.request,
+        platform=platform,
+        kit=kit,
+        adjectives=list(voice.adjectives) if voice else [],
+        anti_exemplars=list(voice.anti_exemplars) if voice else [],
+        emoji_limit=emoji_limit(ctx.brand, platform),
+        thread_parts=brief.thread_parts if brief.wants_thread else None,
+    )
+    passed, findings = check_parts(parts, platform, ctx.brand, brief.sponsored)
+    if findings:
+        parts = revise_post(
+            ctx.llm,
+            parts=parts,
+            findings=[f"{f['rule']}: {f['message']}" for f in findings],
+            thread_parts=brief.thread_parts if brief.wants_thread else None,
+        )
+    return [p for p in parts if p.strip()] or compose_post(brief, platform, kit), "llm"
+
+
+def new_draft(
+    parts: list[str], platform: str, sponsored: bool, source: DraftSource, runtime: Runtime[AgentContext]
+) -> Draft:
+    """A first-revision draft scheduled for the next posting slot."""
+    ctx = runtime.context
+    when = next_slot(ctx.now(), ctx.options.timezone, ctx.options.default_post_hour)
+    return Draft(
+        id=uuid.uuid4().hex,
+        revision=1,
+        brand_id=ctx.brand.id,
+        platform=platform,
+        text="\n\n".join(parts),
+        parts=parts,
+        sponsored=sponsored,
+        scheduled_for=when.isoformat(),
+        source=source,
+    )
+
+
+def latest_request(state: dict) -> str:
+    """The text of the newest human message in the thread."""
+    for message in reversed(state.get("messages", [])):
+        if getattr(message, "type", "") == "human":
+            content = message.content
+            return content if isinstance(content, str) else str(content)
+    return ""

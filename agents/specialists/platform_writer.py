@@ -1,0 +1,34 @@
+"""The X and LinkedIn specialists: one draft per request, within the platform's rules."""
+
+from __future__ import annotations
+
+from langchain_core.messages import AIMessage
+from langgraph.runtime import Runtime
+
+from agents.context import AgentContext
+from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.state import BrandPilotState
+from tools.content.brief import parse_brief
+from tools.platforms.specs import get_platform
+
+
+def _write_for(platform: str, state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    brief = parse_brief(latest_request(state))
+    parts, source = write_parts(brief, platform, runtime)
+    draft = new_draft(parts, platform, brief.sponsored, source, runtime)
+    label = get_platform(platform).label
+    shape = f"a {len(parts)}-post thread" if len(parts) > 1 else "a post"
+    lines = [f"Here is {shape} for {label} about {brief.topic}. It's waiting for approval below."]
+    if source == "template":
+        lines.append(TEMPLATE_NOTE)
+    return {"messages": [AIMessage("\n\n".join(lines), name=platform)], "drafts": [draft], "outcomes": []}
+
+
+def write_x_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    """Draft an X post, or a numbered thread split at sentence boundaries within 280 characters."""
+    return _write_for("x", state, runtime)
+
+
+def write_linkedin_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    """Draft a LinkedIn company-page post."""
+    return _write_for("linkedin", state, runtime)

@@ -1,0 +1,52 @@
+"""The social coordinator: one message adapted to several platforms, and the best fit explained."""
+
+from __future__ import annotations
+
+import re
+
+from langchain_core.messages import AIMessage
+from langgraph.runtime import Runtime
+
+from agents.context import AgentContext
+from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.state import BrandPilotState
+from tools.content.brief import parse_brief
+from tools.content.platform_fit import rank_platforms
+from tools.platforms.specs import get_platform
+
+_DRAFTING = re.compile(
+    r"\b(adapt|versions?|cross[- ]?post|repurpose|write|draft|create|make|rewrite|turn|announce|post (?:it|this))\b",
+    re.IGNORECASE,
+)
+
+
+def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    """Adapt content for the named platforms (or all enabled ones) and recommend the best fit."""
+    request = latest_request(state)
+    brief = parse_brief(request)
+    enabled = list(runtime.context.options.enabled_platforms)
+    platforms = [p for p in brief.platforms if p in enabled] or enabled
+    ranked = rank_platforms(brief.quoted or brief.topic or request, platforms)
+    best = ranked[0]
+    why = ", ".join(best.reasons) or "it is a general update that works there by default"
+    lines = [f"**Best fit: {get_platform(best.platform).label}**, because {why}."]
+    others = [f"{get_platform(f.platform).label} ({f.score:.1f})" for f in ranked[1:4]]
+    if others:
+        lines.append("Next best: " + ", ".join(others) + ".")
+    drafts = []
+    if _DRAFTING.search(request) or brief.quoted:
+        sources = set()
+        for platform in platforms:
+            parts, source = write_parts(brief, platform, runtime)
+            sources.add(source)
+            drafts.append(new_draft(parts, platform, brief.sponsored, source, runtime))
+        summary = ", ".join(
+            f"{get_platform(d['platform']).label} ({len(d['text'])} chars"
+            + (f", {len(d['parts'])}-post thread" if len(d["parts"]) > 1 else "")
+            + ")"
+            for d in drafts
+        )
+        lines.append(f"I adapted it for {len(drafts)} platforms: {summary}. Each one waits for approval below.")
+        if "template" in sources:
+            lines.append(TEMPLATE_NOTE)
+    return {"messages": [AIMessage("\n\n".join(lines), name="social_coordinator")], "drafts": drafts, "outcomes": []}

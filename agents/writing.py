@@ -1,0 +1,76 @@
+"""Writes and revises posts with the configured chat model, grounded in the brand's rules."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from prompts.loader import render
+from tools.content.compose import VoiceKit, tracked_link
+from tools.platforms.specs import get_platform
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+THREAD_SEPARATOR = "\n---\n"
+
+
+def _thread_rule(thread_parts: int | None) -> str:
+    if not thread_parts:
+        return "Write one post."
+    return (
+        f"Write a thread of {thread_parts} posts separated by a line with only '---'; end each with 'n/{thread_parts}'."
+    )
+
+
+def _text_of(reply: object) -> str:
+    content = getattr(reply, "content", reply)
+    if isinstance(content, list):
+        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
+    return str(content).strip()
+
+
+def _split(text: str, thread_parts: int | None) -> list[str]:
+    if not thread_parts:
+        return [text]
+    return [p.strip() for p in text.split("---") if p.strip()]
+
+
+def write_post(
+    llm: BaseChatModel,
+    *,
+    request: str,
+    platform: str,
+    kit: VoiceKit,
+    adjectives: list[str],
+    anti_exemplars: list[str],
+    emoji_limit: int,
+    thread_parts: int | None = None,
+) -> list[str]:
+    """Draft a post (or thread) for one platform."""
+    spec = get_platform(platform)
+    prompt = render(
+        "write_post",
+        brand=kit.brand_name,
+        adjectives=", ".join(adjectives) or "clear and friendly",
+        exemplars="\n".join(f"- {e}" for e in kit.exemplars) or "- (none given)",
+        anti_exemplars="\n".join(f"- {e}" for e in anti_exemplars) or "- (none given)",
+        platform_label=spec.label,
+        max_chars=spec.max_chars,
+        hashtag_limit=kit.hashtag_limit,
+        emoji_limit=emoji_limit,
+        link=tracked_link(kit.website, platform, kit.campaign_code),
+        thread_rule=_thread_rule(thread_parts),
+        request=request,
+    )
+    return _split(_text_of(llm.invoke(prompt)), thread_parts)
+
+
+def revise_post(llm: BaseChatModel, *, parts: list[str], findings: list[str], thread_parts: int | None) -> list[str]:
+    """Ask the model to fix the findings of a draft."""
+    prompt = render(
+        "revise_post",
+        findings="\n".join(f"- {f}" for f in findings),
+        thread_rule=_thread_rule(thread_parts),
+        draft=THREAD_SEPARATOR.join(parts),
+    )
+    return _split(_text_of(llm.invoke(prompt)), thread_parts)

@@ -1,0 +1,153 @@
+"""Wires settings into a running assistant: database, checkpointer, router, graph and service."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.context import AgentContext, AgentOptions, BrandProfile
+from agents.graph import GRAPH_NAME, build_graph
+from agents.llm import make_chat_model
+from agents.router import Router, load_router_model
+from agents.routing.exemplars import load_exemplars
+from bot.service import ConversationService
+from bot.turns import Turn
+from config.settings import BrandEntry, Settings
+from memory import repository as repo
+from memory.checkpointer import open_checkpointer
+from memory.coordination import Coordinator, make_coordinator
+from memory.db import check_schema_current, create_db_engine, normalize_database_url, session_factory, upgrade_database
+from memory.ledger import SqlApprovalLedger
+from tools.content.rulebook import load_rulebook
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class App:
+    """A running assistant's parts, for the surfaces and the CLI."""
+
+    settings: Settings
+    service: ConversationService
+    sessions: sessionmaker[Session]
+    brands: dict[str, BrandProfile]
+    router: Router
+    coordinator: Coordinator
+
+
+def load_brand(entry: BrandEntry) -> BrandProfile:
+    """Read a brand pack's rulebook into a profile."""
+    rulebook = load_rulebook(entry.pack)
+    return BrandProfile(
+        id=entry.id,
+        name=entry.name or rulebook.brand.name,
+        pack=Path(entry.pack),
+        rulebook=rulebook,
+        website=rulebook.brand.website or "https://example.com",
+    )
+
+
+def brand_from_path(path: Path) -> BrandProfile:
+    """A brand profile straight from a brand-pack folder (for `--brand PATH`)."""
+    rulebook = load_rulebook(path)
+    return load_brand(BrandEntry(id=rulebook.brand.id, pack=path.resolve(), name=rulebook.brand.name))
+
+
+@lru_cache(maxsize=1)
+def _exemplars() -> dict:
+    return load_exemplars()
+
+
+def make_router(settings: Settings, llm: BaseChatModel | None = None) -> Router:
+    """The router with the configured thresholds; the model is loaded once per process."""
+    options = settings.agents.router
+    return Router(
+        load_router_model(settings.home / "cache"),
+        _exemplars(),
+        confidence_threshold=options.confidence_threshold,
+        switch_threshold=options.switch_threshold,
+        llm=llm,
+    )
+
+
+def prepare_database(settings: Settings) -> str:
+    """The SQLAlchemy URL, migrating a brand-new embedded database and refusing an outdated one."""
+    raw = settings.secret("database_url")
+    url = normalize_database_url(raw, settings.home)
+    if raw is None and not (settings.home / "brandpilot.db").exists():
+        settings.home.mkdir(parents=True, exist_ok=True)
+        upgrade_database(url)
+    return url
+
+
+def can_approve(settings: Settings):  # noqa: ANN201 - returns the Authorizer callable
+    """The approval policy from the config: who may decide, per surface."""
+    approvers = settings.approvers
+
+    def allowed(surface: str, user: str, roles: tuple[str, ...]) -> bool:
+        if surface == "cli":
+            return "*" in approvers.cli_users or user in approvers.cli_users
+        if surface == "slack":
+            return user in approvers.slack_users or bool(set(roles) & set(approvers.slack_groups))
+        if surface == "discord":
+            return bool(set(roles) & set(approvers.discord_roles))
+        return False
+
+    return allowed
+
+
+@contextmanager
+def open_app(settings: Settings) -> Iterator[App]:
+    """Open every resource the assistant needs and close them on exit."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    url = prepare_database(settings)
+    engine = create_db_engine(url)
+    check_schema_current(engine)
+    sessions = session_factory(engine)
+    brands = {entry.id: load_brand(entry) for entry in settings.brand_entries()}
+    with sessions.begin() as session:
+        for brand in brands.values():
+            repo.upsert_brand(session, brand_id=brand.id, name=brand.name, pack_path=str(brand.pack))
+    llm = make_chat_model(
+        settings.model,
+        api_keys={"openai": settings.secret("openai_api_key"), "anthropic": settings.secret("anthropic_api_key")},
+    )
+    router = make_router(settings, llm)
+    coordinator = make_coordinator(settings.secret("redis_url"))
+    options = AgentOptions(
+        timezone=settings.agents.timezone,
+        default_post_hour=settings.agents.default_post_hour,
+        campaign_code=settings.agents.campaign_code,
+        enabled_platforms=tuple(settings.platforms),
+    )
+    workspace_brands = {(w.surface, w.id): w.brand for w in settings.workspaces}
+
+    def brand_for(turn: Turn) -> str:
+        return workspace_brands.get((turn.surface, turn.workspace or ""), settings.default_brand_id())
+
+    def context_for(thread_key: str, brand_id: str, actor: str) -> AgentContext:
+        brand = brands.get(brand_id) or brands[settings.default_brand_id()]
+        ledger = SqlApprovalLedger(sessions, thread_key=thread_key)
+        return AgentContext(brand=brand, router=router, ledger=ledger, llm=llm, actor=actor, options=options)
+
+    try:
+        with open_checkpointer(settings.secret("database_url"), settings.home) as saver:
+            graph = build_graph().compile(checkpointer=saver, name=GRAPH_NAME)
+            service = ConversationService(
+                graph=graph,
+                coordinator=coordinator,
+                context_for=context_for,
+                brand_for=brand_for,
+                can_approve=can_approve(settings),
+            )
+            yield App(settings, service, sessions, brands, router, coordinator)
+    finally:
+        coordinator.close()
+        engine.dispose()

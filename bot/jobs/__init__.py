@@ -1,0 +1,1 @@
+"""Background jobs: publishing due posts, and later polling, syncing and retention."""

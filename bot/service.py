@@ -1,0 +1,162 @@
+"""The conversation service: runs turns and approval decisions on the graph, one run per thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from agents.context import AgentContext
+from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, validate_decision
+from bot.turns import DraftCard, InputError, Reply, TextReply, Turn, TurnResult, check_thread_name, clean_message
+from memory.coordination import Coordinator
+
+log = logging.getLogger(__name__)
+ContextFactory = Callable[[str, str, str], AgentContext]  # (thread_key, brand_id, actor)
+Authorizer = Callable[[str, str, tuple[str, ...]], bool]  # (surface, user, roles)
+
+
+class NothingPendingError(InputError):
+    """An approval action arrived for a thread with no draft waiting."""
+
+
+class NotAllowedError(InputError):
+    """The person may not take this action."""
+
+
+class ConversationService:
+    """Surface-neutral entry point for chat turns and approval decisions."""
+
+    def __init__(
+        self,
+        *,
+        graph: CompiledStateGraph,
+        coordinator: Coordinator,
+        context_for: ContextFactory,
+        brand_for: Callable[[Turn], str],
+        can_approve: Authorizer,
+        lock_wait: float = 30.0,
+    ) -> None:
+        """Inject the compiled graph, coordination and policy callables."""
+        self.graph = graph
+        self.coordinator = coordinator
+        self.context_for = context_for
+        self.brand_for = brand_for
+        self.can_approve = can_approve
+        self.lock_wait = lock_wait
+
+    @staticmethod
+    def _config(thread_key: str) -> dict[str, Any]:
+        return {"configurable": {"thread_id": thread_key}}
+
+    def handle_turn(self, turn: Turn) -> TurnResult:
+        """Run one message through the graph; a thread waiting for a decision keeps its draft."""
+        text = clean_message(turn.text)
+        with self.coordinator.thread_lock(turn.thread_key, wait=self.lock_wait):
+            snapshot = self.graph.get_state(self._config(turn.thread_key))
+            pending = _pending(snapshot)
+            if pending is not None:
+                note = (
+                    "A draft in this thread is still waiting for a decision. Approve, edit or reject it "
+                    "first (or start a new thread for something else)."
+                )
+                return TurnResult(
+                    turn.thread_key, snapshot.values.get("agent"), [TextReply(note), DraftCard(pending)], pending
+                )
+            brand_id = snapshot.values.get("brand_id") or self.brand_for(turn)
+            before = len(snapshot.values.get("messages", []))
+            context = self.context_for(turn.thread_key, brand_id, turn.user)
+            self.graph.invoke(
+                {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
+                self._config(turn.thread_key),
+                context=context,
+            )
+            return self._result(turn.thread_key, before + 1)
+
+    def pending_approval(self, thread_key: str) -> ApprovalRequest | None:
+        """The draft waiting for a decision in a thread, if any."""
+        return _pending(self.graph.get_state(self._config(thread_key)))
+
+    def list_threads(self, prefix: str = "cli:", limit: int = 50) -> list[str]:
+        """Thread keys with saved state, newest first."""
+        seen: dict[str, None] = {}
+        for checkpoint in self.graph.checkpointer.list(None, limit=2000):
+            key = checkpoint.config["configurable"]["thread_id"]
+            if key.startswith(prefix):
+                seen.setdefault(key)
+            if len(seen) >= limit:
+                break
+        return list(seen)
+
+    def thread_exists(self, thread_key: str) -> bool:
+        """Whether the thread has any saved state."""
+        return bool(self.graph.get_state(self._config(thread_key)).values)
+
+    def decide(
+        self,
+        thread_key: str,
+        decision: ApprovalDecision,
+        *,
+        user: str,
+        surface: str = "cli",
+        roles: tuple[str, ...] = (),
+    ) -> TurnResult:
+        """Apply a person's decision to the thread's pending draft; a repeated decision does nothing."""
+        check_thread_name(thread_key)
+        if not self.can_approve(surface, user, roles):
+            context = self.context_for(thread_key, "", user)
+            context.ledger.audit(actor=user, action="approval.refused", detail={"surface": surface})
+            raise NotAllowedError("Only the configured approvers can approve, edit, reject or reschedule drafts.")
+        with self.coordinator.thread_lock(thread_key, wait=self.lock_wait):
+            snapshot = self.graph.get_state(self._config(thread_key))
+            if not snapshot.values:
+                raise InputError(f"There is no thread named {thread_key!r}. Check the name with /threads.")
+            pending = _pending(snapshot)
+            if pending is None:
+                raise NothingPendingError(f"Nothing is waiting for approval in thread {thread_key!r}.")
+            decision = {**decision, "actor": user}
+            try:
+                validate_decision(pending, decision)
+            except InvalidDecision as exc:
+                raise InputError(str(exc)) from exc
+            before = len(snapshot.values.get("messages", []))
+            context = self.context_for(thread_key, snapshot.values["brand_id"], user)
+            self.graph.invoke(Command(resume=decision), self._config(thread_key), context=context)
+            return self._result(thread_key, before)
+
+    def _result(self, thread_key: str, first_new: int) -> TurnResult:
+        snapshot = self.graph.get_state(self._config(thread_key))
+        values = snapshot.values
+        replies: list[Reply] = [
+            TextReply(str(m.content), agent=getattr(m, "name", None))
+            for m in values.get("messages", [])[first_new:]
+            if getattr(m, "type", "") == "ai"
+        ]
+        pending = _pending(snapshot)
+        if pending is not None:
+            replies.append(DraftCard(pending))
+        return TurnResult(
+            thread_key=thread_key,
+            agent=values.get("agent"),
+            replies=replies,
+            pending=pending,
+            route=values.get("route"),
+            outcomes=[dict(o) for o in values.get("outcomes", [])],
+        )
+
+
+def _pending(snapshot: Any) -> ApprovalRequest | None:
+    for item in getattr(snapshot, "interrupts", ()) or ():
+        value = getattr(item, "value", None)
+        if isinstance(value, dict) and value.get("kind") == "approval":
+            return value
+    return None
+
+
+def _safe_name(user: str) -> str:
+    cleaned = "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in user)[:64]
+    return cleaned or "user"

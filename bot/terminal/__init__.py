@@ -1,0 +1,1 @@
+"""The terminal surface: Rich rendering and the interactive chat loop."""

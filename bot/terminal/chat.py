@@ -1,0 +1,97 @@
+"""The interactive terminal chat: messages in, rendered replies and draft cards out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+
+from bot.terminal.render import ACTION_KEYS, render_reply
+from bot.turns import InputError, Turn, TurnResult
+from memory.coordination import ThreadBusyError
+
+HELP = """[bold]Talk to BrandPilot[/] in plain words, for example:
+  • write a tweet announcing our winter candle sale
+  • draft a LinkedIn post about our new workshop tours
+  • adapt this for Instagram, LinkedIn and X: "We're open late on Fridays now."
+  • check this for Instagram: "Our candles are guaranteed to relieve stress!"
+[bold]Commands[/]: /help · /threads (list threads) · /thread NAME (switch) · /quit"""
+
+
+def run_chat(app: Any, thread_key: str, user: str, console: Console) -> None:
+    """Read messages until /quit or end of input; every error is shown and the loop goes on."""
+    mode = f"model {app.settings.model}" if app.settings.model else "offline mode (template drafts)"
+    brand = app.brands[app.settings.default_brand_id()]
+    console.print(f"[bold cyan]BrandPilot[/] for [bold]{brand.name}[/] · {mode} · thread [bold]{thread_key}[/]")
+    console.print(HELP)
+    while True:
+        try:
+            text = console.input("\n[bold green]you>[/] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print("\nBye.")
+            return
+        if not text:
+            continue
+        if text in ("/quit", "/exit", "/q"):
+            console.print("Bye. Your threads are saved; come back with --thread NAME.")
+            return
+        try:
+            thread_key = _command(app, text, thread_key, console) if text.startswith("/") else thread_key
+            if not text.startswith("/"):
+                result = app.service.handle_turn(Turn(thread_key, user, text))
+                _show(console, result)
+                _decide_pending(app, console, thread_key, user, result)
+        except (InputError, ThreadBusyError) as exc:
+            console.print(f"[red]{exc}[/]")
+
+
+def _command(app: Any, text: str, thread_key: str, console: Console) -> str:
+    name, _, arg = text.partition(" ")
+    if name == "/help":
+        console.print(HELP)
+    elif name == "/threads":
+        threads = app.service.list_threads()
+        console.print("\n".join(f"  {'*' if t == thread_key else ' '} {t}" for t in threads) or "No threads yet.")
+    elif name == "/thread" and arg.strip():
+        from bot.cli import thread_key as to_key
+
+        thread_key = to_key(arg.strip())
+        console.print(f"Switched to thread [bold]{thread_key}[/].")
+        pending = app.service.pending_approval(thread_key)
+        if pending:
+            console.print("A draft is waiting in this thread; send any message to see it.")
+    else:
+        console.print(f"[yellow]Unknown command {name!r}.[/] Try /help.")
+    return thread_key
+
+
+def _show(console: Console, result: TurnResult) -> None:
+    for reply in result.replies:
+        console.print(render_reply(reply))
+
+
+def _decide_pending(app: Any, console: Console, thread_key: str, user: str, result: TurnResult) -> None:
+    while result.pending is not None:
+        allowed = result.pending["allowed_actions"]
+        keys = {ACTION_KEYS[a]: a for a in allowed} | {"l": "later"}
+        choice = console.input(f"[bold]decide[/] ({'/'.join(keys)})> ").strip().lower()[:1]
+        action = keys.get(choice)
+        if action is None:
+            console.print(f"[yellow]Type one of: {', '.join(f'{k} = {v}' for k, v in keys.items())}.[/]")
+            continue
+        if action == "later":
+            console.print("The draft stays pending in this thread.")
+            return
+        decision: dict[str, str] = {"action": action, "approval_id": result.pending["approval_id"]}
+        if action == "edit":
+            decision["text"] = console.input("new text> ")
+        elif action == "reject":
+            decision["reason"] = console.input("reason> ")
+        elif action == "reschedule":
+            decision["scheduled_for"] = console.input("new time (ISO 8601, e.g. 2026-12-01T09:00:00+00:00)> ")
+        try:
+            result = app.service.decide(thread_key, decision, user=user, surface="cli")
+        except InputError as exc:
+            console.print(f"[red]{exc}[/]")
+            continue
+        _show(console, result)

@@ -1,0 +1,260 @@
+"""Settings from the environment, `.env` and the YAML config file; the one place that reads env."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from config.errors import ConfigError
+
+DEFAULT_CONFIG_PATH = Path("config/brandpilot.yaml")
+SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
+PLATFORM_NAMES = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
+SECRET_FIELDS = (
+    "database_url",
+    "redis_url",
+    "slack_bot_token",
+    "slack_signing_secret",
+    "openai_api_key",
+    "anthropic_api_key",
+)
+
+
+class BrandEntry(BaseModel):
+    """A brand the deployment serves and where its brand pack lives."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    pack: Path
+    name: str | None = None
+
+
+class WorkspaceEntry(BaseModel):
+    """Maps a Slack team, Discord guild or terminal user to a brand."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    surface: Literal["slack", "discord", "cli"]
+    id: str = Field(min_length=1)
+    brand: str
+
+
+class ChannelsConfig(BaseModel):
+    """Where alerts and approval requests are posted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alerts: str | None = None
+    approvals: str | None = None
+
+
+class ApproversConfig(BaseModel):
+    """Who may approve drafts, per surface."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    slack_users: list[str] = Field(default_factory=list)
+    slack_groups: list[str] = Field(default_factory=list)
+    discord_roles: list[str] = Field(default_factory=list)
+    cli_users: list[str] = Field(default_factory=lambda: ["*"])
+
+
+class RouterOptions(BaseModel):
+    """Thresholds of the embedding router."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    confidence_threshold: float = Field(default=0.30, ge=0.0, le=1.0)
+    switch_threshold: float = Field(default=0.70, ge=0.0, le=1.0)
+
+
+class AgentOptions(BaseModel):
+    """Options for the graph and its specialists."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = "UTC"
+    default_post_hour: int = Field(default=9, ge=0, le=23)
+    campaign_code: str = Field(default="always-on", pattern=r"^[A-Za-z0-9_-]{1,40}$")
+    router: RouterOptions = Field(default_factory=RouterOptions)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name like 'America/Los_Angeles'") from exc
+        return value
+
+
+class _YamlSource(PydanticBaseSettingsSource):
+    """Reads the YAML config file named by BRANDPILOT_CONFIG, refusing secrets in it."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path, required: bool) -> None:
+        super().__init__(settings_cls)
+        self.path = path
+        self.data = _read_yaml(path, required)
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Unused: values come from __call__."""
+        return self.data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        """Return the file's values."""
+        return dict(self.data)
+
+
+def _read_yaml(path: Path, required: bool) -> dict[str, Any]:
+    if not path.exists():
+        if required:
+            raise ConfigError(str(path), "-", "the file does not exist; create it or unset BRANDPILOT_CONFIG")
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(str(path), "-", f"not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(str(path), "-", "the top level must be a mapping of settings")
+    for key in data:
+        if key in SECRET_FIELDS or key.endswith(("_token", "_secret", "_key")):
+            raise ConfigError(str(path), key, "secrets are read only from the environment; remove it here")
+    allowed = set(Settings.model_fields) - set(SECRET_FIELDS) - {"home", "config_path", "model"}
+    for key in data:
+        if key not in allowed:
+            raise ConfigError(str(path), key, f"unknown setting; allowed: {', '.join(sorted(allowed))}")
+    return data
+
+
+class Settings(BaseSettings):
+    """Effective BrandPilot settings: environment over `.env` over YAML over defaults."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(default=Path(".brandpilot"), validation_alias="BRANDPILOT_HOME")
+    config_path: Path = Field(default=DEFAULT_CONFIG_PATH, validation_alias="BRANDPILOT_CONFIG")
+    model: str | None = Field(default=None, validation_alias="BRANDPILOT_MODEL")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="WARNING", validation_alias="BRANDPILOT_LOG_LEVEL"
+    )
+    database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL")
+    redis_url: SecretStr | None = Field(default=None, validation_alias="REDIS_URL")
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
+    anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+
+    brands: list[BrandEntry] = Field(default_factory=list)
+    default_brand: str | None = None
+    workspaces: list[WorkspaceEntry] = Field(default_factory=list)
+    channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
+    approvers: ApproversConfig = Field(default_factory=ApproversConfig)
+    platforms: list[Literal["x", "linkedin", "instagram", "facebook", "tiktok", "youtube"]] = Field(
+        default_factory=lambda: list(PLATFORM_NAMES)
+    )
+    agents: AgentOptions = Field(default_factory=AgentOptions)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Add the YAML file below the environment and `.env`."""
+        path, required = config_file_path()
+        return (init_settings, env_settings, dotenv_settings, _YamlSource(settings_cls, path, required))
+
+    def secret(self, name: str) -> str | None:
+        """The plain value of a secret setting, or None."""
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None
+
+    def brand_entries(self) -> list[BrandEntry]:
+        """Configured brands, or the shipped sample brand when none are configured."""
+        if self.brands:
+            return list(self.brands)
+        return [BrandEntry(id="harbor-pine", pack=SAMPLE_BRAND_PATH, name="Harbor & Pine")]
+
+    def default_brand_id(self) -> str:
+        """The brand used when a workspace has no mapping."""
+        return self.default_brand or self.brand_entries()[0].id
+
+    @model_validator(mode="after")
+    def _check_brand_references(self) -> Settings:
+        """Cross-field checks: every brand reference names a configured brand."""
+        ids = [b.id for b in self.brand_entries()]
+        if self.default_brand and self.default_brand not in ids:
+            raise ValueError(f"default_brand {self.default_brand!r} is not one of the brands: {ids}")
+        for ws in self.workspaces:
+            if ws.brand not in ids:
+                raise ValueError(f"workspace {ws.surface}:{ws.id} names brand {ws.brand!r}; known: {ids}")
+        return self
+
+
+def config_file_path() -> tuple[Path, bool]:
+    """The YAML config path and whether it must exist (it must when named explicitly)."""
+    named = os.environ.get("BRANDPILOT_CONFIG")
+    return (Path(named), True) if named else (DEFAULT_CONFIG_PATH, False)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load and validate settings, raising ConfigError naming the file, field and what is allowed."""
+    path, _ = config_file_path()
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"]) or "-"
+        source = _source_of(field, path)
+        raise ConfigError(source, field, error["msg"]) from exc
+    settings = _resolve_paths(settings, path)
+    for entry in settings.brand_entries():
+        if not (entry.pack / "brand.yaml").is_file():
+            raise ConfigError(str(path), f"brands[{entry.id}].pack", f"no brand.yaml in {entry.pack}")
+    return settings
+
+
+def _source_of(field: str, path: Path) -> str:
+    env_names = {
+        "home": "BRANDPILOT_HOME",
+        "model": "BRANDPILOT_MODEL",
+        "log_level": "BRANDPILOT_LOG_LEVEL",
+        "BRANDPILOT_HOME": "BRANDPILOT_HOME",
+        "BRANDPILOT_MODEL": "BRANDPILOT_MODEL",
+        "BRANDPILOT_LOG_LEVEL": "BRANDPILOT_LOG_LEVEL",
+    }
+    top = field.split(".")[0]
+    if top in env_names:
+        return f"environment variable {env_names[top]}"
+    return str(path)
+
+
+def _resolve_paths(settings: Settings, config_path: Path) -> Settings:
+    base = config_path.parent if config_path.exists() else Path.cwd()
+    brands = [
+        b.model_copy(update={"pack": b.pack if b.pack.is_absolute() else (base / b.pack).resolve()})
+        for b in settings.brands
+    ]
+    return settings.model_copy(update={"brands": brands, "home": settings.home.resolve()})
+
+
+def local_user() -> str:
+    """The terminal user's login name (for audit entries of CLI actions)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli-user"

@@ -1,0 +1,128 @@
+"""Database URLs, engines, sessions and Alembic migrations for BrandPilot's SQL store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+UPGRADE_COMMAND = "brandpilot db upgrade"
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+_POSTGRES_PREFIXES = ("postgres://", "postgresql://", "postgresql+psycopg://")
+_VALID_URLS = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/dbname"
+
+
+class SchemaNotCurrentError(RuntimeError):
+    """The database schema is missing or older than this version of BrandPilot expects."""
+
+
+def normalize_database_url(url: str | None, home: Path) -> str:
+    """Return a SQLAlchemy URL: the embedded SQLite file when `url` is empty, psycopg for Postgres."""
+    if not url:
+        return f"sqlite:///{home}/brandpilot.db"
+    url = _with_driver(url)
+    if url.startswith(("sqlite://", "sqlite+pysqlite://", "postgresql+psycopg://")):
+        return url
+    scheme = url.split("://", 1)[0] if "://" in url else url
+    raise ValueError(f"unsupported database URL scheme {scheme!r}; use {_VALID_URLS}")
+
+
+def create_db_engine(url: str) -> Engine:
+    """Create an engine: SQLite gets foreign keys, WAL and a busy timeout; Postgres pre-pings."""
+    url = _with_driver(url)
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    event.listen(engine, "connect", _configure_sqlite)
+    return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Return a session factory; objects stay readable after commit (`expire_on_commit=False`)."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config(url: str) -> Config:
+    """Build an Alembic config in code, pointing at the migrations shipped inside this package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", _with_driver(url).replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str:
+    """Return the newest migration revision this version of BrandPilot ships."""
+    heads = ScriptDirectory(str(MIGRATIONS_DIR)).get_heads()
+    if len(heads) != 1:
+        raise RuntimeError(f"expected one Alembic head in {MIGRATIONS_DIR}, found {heads}")
+    return heads[0]
+
+
+def schema_revision(engine: Engine) -> str | None:
+    """Return the migration revision the database is at, or None when it was never migrated."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def check_schema_current(engine: Engine) -> None:
+    """Raise SchemaNotCurrentError, naming the command to run, unless the schema is at head."""
+    current, head = schema_revision(engine), head_revision()
+    where = engine.url.render_as_string(hide_password=True)
+    if current == head:
+        return
+    if current is None:
+        raise SchemaNotCurrentError(
+            f"The database {where} has no BrandPilot tables yet. Run `{UPGRADE_COMMAND}` to create them."
+        )
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+    if current not in known:
+        raise SchemaNotCurrentError(
+            f"The database {where} is at revision {current}, which this version of BrandPilot "
+            f"does not know (newest known: {head}); it was migrated by a newer BrandPilot. "
+            "Upgrade BrandPilot, or point DATABASE_URL at another database."
+        )
+    raise SchemaNotCurrentError(
+        f"The database {where} is at revision {current} but this version needs {head}. "
+        f"Run `{UPGRADE_COMMAND}` to migrate it."
+    )
+
+
+def upgrade_database(url: str) -> None:
+    """Run all Alembic migrations up to head on the database at `url`."""
+    engine = create_db_engine(url)
+    try:
+        with engine.begin() as connection:
+            config = alembic_config(url)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+
+
+def _with_driver(url: str) -> str:
+    for prefix in _POSTGRES_PREFIXES:
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()

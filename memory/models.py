@@ -1,0 +1,217 @@
+"""SQLAlchemy models for BrandPilot's domain data, identical on SQLite and Postgres."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SURFACES = ("slack", "discord", "cli")
+DECISIONS = ("pending", "approved", "edited", "rejected", "rescheduled")
+POST_STATUSES = (
+    "scheduled",
+    "publishing",
+    "published",
+    "dry_run_published",
+    "failed",
+    "cancelled",
+)
+ATTEMPT_OUTCOMES = ("published", "dry_run_published", "failed")
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time as a timezone-aware UTC datetime."""
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    """Return a new random identifier (a UUID4 string)."""
+    return str(uuid.uuid4())
+
+
+def _one_of(column: str, values: tuple[str, ...], *, nullable: bool = False) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    condition = f"{column} IN ({allowed})"
+    return CheckConstraint(f"{column} IS NULL OR {condition}" if nullable else condition, name=column)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC that always loads as a timezone-aware datetime.
+
+    SQLite has no time zones, so values are stored there as naive UTC; Postgres keeps
+    `timestamp with time zone`. Naive datetimes are refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert an aware datetime to UTC before it is stored."""
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: pass a timezone-aware one, e.g. datetime.now(UTC)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Return stored values as aware UTC datetimes."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with deterministic constraint names (needed by Alembic batch mode)."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+class Brand(Base):
+    """A brand the deployment serves, with the folder of its brand pack."""
+
+    __tablename__ = "brands"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    pack_path: Mapped[str | None] = mapped_column(String(1024))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Workspace(Base):
+    """A Slack team, Discord guild or terminal user, mapped to the brand it works for."""
+
+    __tablename__ = "workspaces"
+    __table_args__ = (
+        UniqueConstraint("surface", "external_id"),
+        _one_of("surface", SURFACES),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    surface: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(255))
+    brand_id: Mapped[str] = mapped_column(ForeignKey("brands.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentItem(Base):
+    """A draft or post text for one platform, as written in a conversation thread."""
+
+    __tablename__ = "content_items"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64), index=True)
+    thread_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(32), default="draft")
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Approval(Base):
+    """A request for a human decision on one exact version (hash) of a content item."""
+
+    __tablename__ = "approvals"
+    __table_args__ = (_one_of("decision", DECISIONS),)
+
+    id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    content_item_id: Mapped[str] = mapped_column(ForeignKey("content_items.id"), index=True)
+    thread_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    decision: Mapped[str] = mapped_column(String(16), default="pending")
+    decided_by: Mapped[str | None] = mapped_column(String(255))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    content_hash: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ScheduledPost(Base):
+    """An approved post waiting for (or done with) publishing; one per approval at most."""
+
+    __tablename__ = "scheduled_posts"
+    __table_args__ = (
+        _one_of("status", POST_STATUSES),
+        Index("ix_scheduled_posts_status_scheduled_for", "status", "scheduled_for"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    content_item_id: Mapped[str] = mapped_column(ForeignKey("content_items.id"), index=True)
+    approval_id: Mapped[str] = mapped_column(ForeignKey("approvals.id"), unique=True)
+    brand_id: Mapped[str] = mapped_column(String(64), index=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    scheduled_for: Mapped[datetime] = mapped_column()
+    status: Mapped[str] = mapped_column(String(32), default="scheduled")
+    dry_run: Mapped[bool] = mapped_column(Boolean, default=True)
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class PublishAttempt(Base):
+    """One try at publishing a scheduled post; `outcome` stays empty while it runs."""
+
+    __tablename__ = "publish_attempts"
+    __table_args__ = (_one_of("outcome", ATTEMPT_OUTCOMES, nullable=True),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    scheduled_post_id: Mapped[str] = mapped_column(ForeignKey("scheduled_posts.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    dry_run: Mapped[bool] = mapped_column(Boolean)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditLog(Base):
+    """An append-only record of who did what (approvals, publishes, configuration changes)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_subject", "subject_type", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    action: Mapped[str] = mapped_column(String(64))
+    thread_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(64))
+    subject_id: Mapped[str | None] = mapped_column(String(255))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,81 @@
+"""Fixtures for graph tests: the sample brand, a real SQLite ledger and an in-memory checkpointer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy.orm import Session, sessionmaker
+
+from agents.context import AgentContext, AgentOptions, BrandProfile
+from agents.graph import build_graph
+from agents.router import Router, load_router_model
+from agents.routing.exemplars import load_exemplars
+from bot.app import brand_from_path
+from config.settings import SAMPLE_BRAND_PATH
+from memory.db import create_db_engine, session_factory, upgrade_database
+from memory.ledger import SqlApprovalLedger
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+FIXED_NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def router() -> Router:
+    """The shipped router (loads MiniLM once per test session)."""
+    return Router(load_router_model(), load_exemplars())
+
+
+@pytest.fixture(scope="session")
+def sample_brand() -> BrandProfile:
+    """The brand the repo ships."""
+    return brand_from_path(SAMPLE_BRAND_PATH)
+
+
+@pytest.fixture(scope="session")
+def kettle_brand() -> BrandProfile:
+    """The reference brand pack from ../shared."""
+    path = SHARED / "brand" / "kettle-ember"
+    if not path.is_dir():
+        pytest.skip(f"{path} is not available")
+    return brand_from_path(path)
+
+
+@pytest.fixture
+def sessions(tmp_path: Path) -> sessionmaker[Session]:
+    """A migrated SQLite database of the test's own."""
+    url = f"sqlite:///{tmp_path}/graph.db"
+    upgrade_database(url)
+    engine = create_db_engine(url)
+    yield session_factory(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def make_context(
+    router: Router, sample_brand: BrandProfile, sessions: sessionmaker[Session]
+) -> Callable[..., AgentContext]:
+    """Build an AgentContext for a thread, with overrides."""
+
+    def make(thread: str = "cli:test", **overrides: object) -> AgentContext:
+        values: dict[str, object] = {
+            "brand": sample_brand,
+            "router": router,
+            "ledger": SqlApprovalLedger(sessions, thread_key=thread),
+            "actor": "tester",
+            "options": AgentOptions(),
+            "now": lambda: FIXED_NOW,
+        }
+        values.update(overrides)
+        return AgentContext(**values)
+
+    return make
+
+
+@pytest.fixture
+def graph():
+    """The supervisor graph compiled with an in-memory checkpointer."""
+    return build_graph().compile(checkpointer=InMemorySaver(), name="brandpilot-test")

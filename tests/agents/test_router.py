@@ -1,0 +1,104 @@
+import json
+from pathlib import Path
+
+import pytest
+from fakes import ScriptedChatModel, tool_call
+
+from agents.router import Router, current_fingerprint, load_router_model
+from agents.routing.exemplars import OUT_OF_SCOPE, load_exemplars
+from agents.routing.train import evaluate
+from agents.specialists.registry import SPECIALIST_NAMES
+
+SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+HOLDOUT = Path(__file__).resolve().parents[1] / "eval" / "routing_holdout.jsonl"
+
+
+def test_every_specialist_has_exemplars_and_nothing_else_does():
+    data = load_exemplars()
+    assert set(data) == set(SPECIALIST_NAMES) | {OUT_OF_SCOPE}
+    assert all(len(d.exemplars) >= 100 for d in data.values())
+
+
+def test_shipped_router_model_was_trained_on_the_current_exemplars():
+    model = load_router_model()
+    assert model.fingerprint == current_fingerprint(), "run `python -m agents.routing.train` and commit the model"
+    assert set(model.labels) == set(SPECIALIST_NAMES) | {OUT_OF_SCOPE}
+
+
+def test_dev_set_routes_to_acceptable_specialists(router):
+    path = SHARED_DATA / "routing_dev.jsonl"
+    if not path.exists():
+        pytest.skip(f"{path} is not available")
+    scores = evaluate(router, path)
+    assert scores["in_scope_accuracy"] >= 0.93, scores["misses"]
+    assert scores["out_of_scope_declined"] >= 0.9, scores["misses"]
+
+
+def test_independent_holdout_set_routes_without_an_llm(router):
+    scores = evaluate(router, HOLDOUT)
+    assert scores["n"] >= 200
+    assert scores["in_scope_accuracy"] >= 0.88, scores["misses"]
+    assert scores["out_of_scope_declined"] >= 0.9, scores["misses"]
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("pls write a tweet about our saturday pop-up", "x"),
+        ("LinkedIn post celebrating 10 years of the company", "linkedin"),
+        ("adapt this for ig, fb and x: 'we are open late on fridays now'", "social_coordinator"),
+        ("check this caption for banned words: 'cheap candles, act now!'", "content_quality"),
+    ],
+)
+def test_clear_requests_route_semantically(router, text, agent):
+    decision = router.route(text)
+    assert (decision.agent, decision.method) == (agent, "semantic")
+
+
+def test_out_of_scope_message_is_declined(router):
+    decision = router.route("what's the weather in Lisbon tomorrow?")
+    assert decision.agent is None
+    assert decision.reason == "out_of_scope"
+
+
+def test_follow_up_stays_with_the_thread_specialist(router):
+    decision = router.route("make it a bit shorter and friendlier", current_agent="linkedin")
+    assert decision.agent == "linkedin"
+
+
+def test_clear_new_request_leaves_the_thread_specialist(router):
+    decision = router.route("write a tweet about our new wax melts", current_agent="linkedin")
+    assert decision.agent == "x"
+
+
+def test_unsure_router_asks_the_llm_with_structured_output(router):
+    llm = ScriptedChatModel.with_script([tool_call("RouteChoice", specialist="youtube", confidence=0.8)])
+    strict = Router(router.model, router.specialists, confidence_threshold=0.999, switch_threshold=0.999, llm=llm)
+    decision = strict.route("something about our channel")
+    assert (decision.agent, decision.method) == ("youtube", "llm")
+    prompt = llm.seen[0][0].content
+    assert "<message>\nsomething about our channel\n</message>" in prompt
+    assert "crisis_responder" in prompt
+
+
+def test_unsure_router_without_llm_asks_a_question(router):
+    strict = Router(router.model, router.specialists, confidence_threshold=0.999, switch_threshold=0.999)
+    decision = strict.route("something about our channel")
+    assert (decision.agent, decision.method, decision.reason) == (None, "fallback", "unclear")
+
+
+def test_llm_naming_an_unknown_specialist_falls_back(router):
+    llm = ScriptedChatModel.with_script([tool_call("RouteChoice", specialist="astrologer", confidence=0.9)])
+    strict = Router(router.model, router.specialists, confidence_threshold=0.999, switch_threshold=0.999, llm=llm)
+    assert strict.route("something vague").method == "fallback"
+
+
+def test_thresholds_are_validated(router):
+    with pytest.raises(ValueError, match="confidence_threshold"):
+        Router(router.model, router.specialists, confidence_threshold=0.9, switch_threshold=0.5)
+
+
+def test_route_output_shape(router):
+    data = router.route("draft a linkedin post about our hiring").to_dict()
+    assert set(data) == {"agent", "confidence", "method"}
+    json.dumps(data)

@@ -1,0 +1,124 @@
+"""Reads a drafting request: the topic, any text the user supplied, intent and platforms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+PLATFORM_PATTERNS: dict[str, str] = {
+    "x": r"\b(?:twitter|tweets?)\b|(?<![\w'’-])x(?=\s*(?:[,:&/)]|and\b|or\b|$|posts?\b|threads?\b))"
+    r"|\b(?:on|for|to|and|or)\s+x\b(?![\w'’-])|[,&]\s*x\b(?![\w'’-])",
+    "linkedin": r"\b(?:linkedin|linked in|li)\b",
+    "instagram": r"\b(?:instagram|insta|ig)\b",
+    "facebook": r"\b(?:facebook|fb)\b",
+    "tiktok": r"\b(?:tiktok|tik tok|tt)\b",
+    "youtube": r"\b(?:youtube|yt)\b",
+}
+_QUOTED = re.compile(r"[\"“‘']([^\"”’]{3,})[\"”’']\s*[.!?]?\s*$|[\"“]([^\"”]{3,})[\"”]", re.DOTALL)
+_AFTER_COLON = re.compile(r":\s*\n?\s*(.{12,})$", re.DOTALL)
+_LEAD = re.compile(
+    r"^(?:(?:hey|hi|ok|okay|so|please|pls|plz|can you|could you|would you|i need you to|we need|"
+    r"help me|let'?s|quick(?:ly)?|now)\b[\s,!]*)*",
+    re.IGNORECASE,
+)
+_VERB = re.compile(
+    r"^(?:write|draft|create|compose|make|prepare|put together|give me|come up with|do|whip up|"
+    r"turn|adapt|craft|produce|get me|need)\b\s*(?:me|us)?\s*",
+    re.IGNORECASE,
+)
+_FORM = re.compile(
+    r"^(?:(?:a|an|the|some|one|two|three|four|five|six|seven|eight|\d+)[\s-]*)?"
+    r"(?:(?:short|quick|punchy|new|fun|brief|longer|long|friendly|formal|casual|simple|"
+    r"(?:\w+-)?(?:post|part|tweet))\s+)*"
+    r"(?:(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|social|company[- ]page)\s+)?"
+    r"(?:posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|thread)?\s*"
+    r"(?:(?:on|for)\s+(?:linkedin|twitter|x|the company page|our page)\s*)?",
+    re.IGNORECASE,
+)
+_LINK_WORD = re.compile(
+    r"^(?:announcing|about|on|for|celebrating|introducing|sharing|promoting|that announces|"
+    r"to announce|to celebrate|to promote|to share|telling people about|regarding|re:?)\s+",
+    re.IGNORECASE,
+)
+_INTENTS: tuple[tuple[str, str], ...] = (
+    ("hiring", r"\b(?:hiring|job|jobs|role|apply|vacanc|recruit|open position|join (?:our|the) team)\w*"),
+    ("event", r"\b(?:event|workshop|webinar|meetup|tasting|class|session|open house|festival|popup|pop-up)\b"),
+    ("celebrate", r"\b(?:celebrat\w*|milestone|anniversary|award|thank(?:s| you)|proud|congrat\w*|record)\b"),
+    ("launch", r"\b(?:launch\w*|new|introduc\w*|unveil\w*|debut\w*|release\w*|drop)\b"),
+    ("announce", r"\b(?:announc\w*|restock\w*|back in stock|available|news|update|now open|reopen\w*)\b"),
+    ("tip", r"\b(?:tips?|how to|guide|tutorial|steps?|ways to|ratio|recipe|explain\w*)\b"),
+)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a drafting request asks for."""
+
+    request: str
+    topic: str
+    quoted: str | None
+    intent: str
+    sponsored: bool
+    platforms: list[str] = field(default_factory=list)
+    wants_thread: bool = False
+    thread_parts: int | None = None
+
+
+def platforms_in(text: str) -> list[str]:
+    """Platforms named in a request, in a stable order."""
+    return [p for p, pattern in PLATFORM_PATTERNS.items() if re.search(pattern, text, re.IGNORECASE)]
+
+
+def supplied_text(text: str) -> str | None:
+    """Text the user quoted (or put after a colon) for us to adapt, check or shorten."""
+    match = _QUOTED.search(text)
+    if match:
+        return (match.group(1) or match.group(2)).strip()
+    match = _AFTER_COLON.search(text)
+    if match and len(match.group(1).split()) >= 4:
+        return match.group(1).strip()
+    return None
+
+
+def topic_of(text: str) -> str:
+    """The subject of a drafting request with its instruction words removed."""
+    topic = text.strip()
+    quoted = supplied_text(topic)
+    if quoted:
+        topic = quoted
+    else:
+        for pattern in (_LEAD, _VERB, _FORM, _LINK_WORD):
+            topic = pattern.sub("", topic, count=1).strip()
+    topic = re.sub(
+        r"\s+(?:on|for|to)\s+(?:x|twitter|linkedin|instagram|facebook|tiktok|youtube)\b.*$",
+        "",
+        topic,
+        flags=re.IGNORECASE,
+    )
+    topic = re.sub(r"[\s.!?,;:]+$", "", topic)
+    return topic or text.strip().rstrip(".!?")
+
+
+def parse_brief(text: str) -> Brief:
+    """Read a drafting request."""
+    lowered = text.lower()
+    intent = next((name for name, pattern in _INTENTS if re.search(pattern, lowered)), "general")
+    parts = None
+    match = re.search(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[\s-]*(?:part|post|tweet)s?\s+thread", lowered)
+    if match:
+        raw = match.group(1)
+        parts = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
+        parts = max(2, min(parts, 15))
+    return Brief(
+        request=text,
+        topic=topic_of(text),
+        quoted=supplied_text(text),
+        intent=intent,
+        sponsored=bool(
+            re.search(r"\b(?:sponsored|paid partnership|#ad|paid post|creator post|partner post)\b", lowered)
+        ),
+        platforms=platforms_in(text),
+        wants_thread=bool(re.search(r"\bthread\b", lowered)),
+        thread_parts=parts,
+    )
