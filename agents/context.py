@@ -33,11 +33,13 @@ class ApprovalLedger(Protocol):
     def open_request(self, *, draft: Draft, approval_id: str, actor: str) -> None:
         """Store the draft and a pending approval before the card is shown (idempotent)."""
 
-    def record_decision(self, *, draft: Draft, approval_id: str, decision: str, actor: str, reason: str | None) -> None:
-        """Write the decision and an audit entry (idempotent on approval id and decision)."""
+    def decide(
+        self, *, draft: Draft, approval_id: str, decision: str, actor: str, reason: str | None
+    ) -> dict[str, object] | None:
+        """Record a decision (and, when it approves, schedule the post) in one transaction.
 
-    def schedule(self, *, draft: Draft, approval_id: str, actor: str) -> dict[str, object]:
-        """Create the scheduled post for an approved draft (idempotent on approval id)."""
+        Idempotent on the approval: a repeated decision changes nothing and returns the same post.
+        """
 
     def audit(self, *, actor: str, action: str, detail: dict[str, object]) -> None:
         """Record an event of this thread in the audit log."""

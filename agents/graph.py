@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC
 
 from langchain_core.messages import AIMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
-from langgraph.types import Command
 
 from agents.context import AgentContext
-from agents.hitl import build_request, parse_time, request_approval
 from agents.replies import capabilities, reply
-from agents.specialists.drafting import check_parts, latest_request
+from agents.review import await_decision, prepare_review
+from agents.specialists.drafting import latest_request
 from agents.specialists.registry import Specialist, build_registry
-from agents.state import BrandPilotState, Draft, Outcome, approval_id
-from tools.content.threads import split_thread
-from tools.platforms.specs import get_platform
+from agents.state import BrandPilotState
 
 GRAPH_NAME = "brandpilot"
 
@@ -95,72 +91,7 @@ def make_not_available(specialist: Specialist, registry: dict[str, Specialist]) 
 
 def route_after_specialist(state: BrandPilotState) -> str:
     """Drafts go to review; anything else ends the turn."""
-    return "review_draft" if state.get("drafts") else END
-
-
-def review_draft(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:
-    """Check the next draft and wait for a person's decision; only this path schedules posts."""
-    ctx = runtime.context
-    drafts = list(state.get("drafts") or [])
-    if not drafts:
-        return Command(goto=END)
-    draft, rest = drafts[0], drafts[1:]
-    passed, findings = check_parts(draft["parts"], draft["platform"], ctx.brand, draft["sponsored"])
-    aid = approval_id(draft)
-    ctx.ledger.open_request(draft=draft, approval_id=aid, actor=ctx.actor)
-    decision = request_approval(build_request(draft, passed, findings))
-    actor = decision.get("actor") or ctx.actor
-    label = get_platform(draft["platform"]).label
-    action = decision["action"]
-    if action == "edit":
-        ctx.ledger.record_decision(draft=draft, approval_id=aid, decision="edited", actor=actor, reason=None)
-        revised = _revise(draft, decision["text"])
-        message = AIMessage(reply("edited", actor=actor), name="supervisor")
-        return Command(goto="review_draft", update={"drafts": [revised, *rest], "messages": [message]})
-    next_step = "review_draft" if rest else END
-    if action == "reject":
-        reason = decision["reason"].strip()
-        ctx.ledger.record_decision(draft=draft, approval_id=aid, decision="rejected", actor=actor, reason=reason)
-        outcome = Outcome(
-            approval_id=aid,
-            decision="rejected",
-            platform=draft["platform"],
-            status="rejected",
-            post_id=None,
-            scheduled_for=None,
-            reason=reason,
-        )
-        message = AIMessage(reply("rejected", actor=actor, reason=reason, platform=label), name="supervisor")
-        return Command(goto=next_step, update={"drafts": rest, "messages": [message], "outcomes": [outcome]})
-    if action == "reschedule":
-        when = parse_time(decision["scheduled_for"]).astimezone(UTC)
-        draft = Draft(**{**draft, "scheduled_for": when.isoformat()})
-    decided = "rescheduled" if action == "reschedule" else "approved"
-    ctx.ledger.record_decision(draft=draft, approval_id=aid, decision=decided, actor=actor, reason=None)
-    post = ctx.ledger.schedule(draft=draft, approval_id=aid, actor=actor)
-    dry = reply("dry_run_note", platform=label) if post.get("dry_run") else ""
-    text = reply(decided, actor=actor, platform=label, when=post["scheduled_for"], dry_run=dry)
-    outcome = Outcome(
-        approval_id=aid,
-        decision=decided,
-        platform=draft["platform"],
-        status=str(post["status"]),
-        post_id=str(post["id"]),
-        scheduled_for=str(post["scheduled_for"]),
-        reason=None,
-    )
-    return Command(
-        goto=next_step, update={"drafts": rest, "messages": [AIMessage(text, name="supervisor")], "outcomes": [outcome]}
-    )
-
-
-def _revise(draft: Draft, text: str) -> Draft:
-    text = text.strip()
-    spec = get_platform(draft["platform"])
-    parts = split_thread(text, limit=spec.max_chars) if spec.supports_threads and len(text) > spec.max_chars else [text]
-    return Draft(
-        **{**draft, "revision": draft["revision"] + 1, "text": "\n\n".join(parts), "parts": parts, "source": "user"}
-    )
+    return "prepare_review" if state.get("drafts") else END
 
 
 def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
@@ -170,10 +101,12 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
     builder.add_node("route_request", route_request)
     builder.add_node("decline", make_decline(registry))
     builder.add_node("clarify", make_clarify(registry))
-    builder.add_node("review_draft", review_draft)
+    builder.add_node("prepare_review", prepare_review)
+    builder.add_node("await_decision", await_decision)
+    builder.add_edge("prepare_review", "await_decision")
     for name, specialist in registry.items():
         builder.add_node(name, specialist.node or make_not_available(specialist, registry))
-        builder.add_conditional_edges(name, route_after_specialist, ["review_draft", END])
+        builder.add_conditional_edges(name, route_after_specialist, ["prepare_review", END])
     builder.add_edge(START, "route_request")
     builder.add_conditional_edges(
         "route_request", make_route_to_specialist(registry), [*registry, "decline", "clarify"]

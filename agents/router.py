@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from agents.routing.classifier import FEATURE_VERSION, RouterModel, featurize, train
+from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
 from agents.routing.text import SHORTHAND_PATH
 
@@ -88,7 +88,7 @@ class Router:
 
     def scores(self, text: str) -> list[tuple[str, float]]:
         """Every label with its probability, best first."""
-        probs = self.model.probabilities(featurize([text]))[0]
+        probs = self.model.probabilities_for([text])[0]
         return sorted(zip(self.model.labels, (float(p) for p in probs), strict=True), key=lambda x: -x[1])
 
     def route(self, text: str, *, current_agent: str | None = None) -> RouteDecision:

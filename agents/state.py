@@ -44,6 +44,7 @@ class BrandPilotState(TypedDict, total=False):
     agent: str | None
     route: dict[str, object]
     drafts: list[Draft]
+    review: dict[str, object] | None
     outcomes: list[Outcome]
 
 

@@ -138,7 +138,7 @@ def _read_yaml(path: Path, required: bool) -> dict[str, Any]:
 class Settings(BaseSettings):
     """Effective BrandPilot settings: environment over `.env` over YAML over defaults."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     home: Path = Field(default=Path(".brandpilot"), validation_alias="BRANDPILOT_HOME")
     config_path: Path = Field(default=DEFAULT_CONFIG_PATH, validation_alias="BRANDPILOT_CONFIG")

@@ -31,24 +31,13 @@ class SqlApprovalLedger:
         with self.sessions.begin() as session:
             self._pending(session, draft, approval_id, actor)
 
-    def record_decision(
-        self,
-        *,
-        draft: dict[str, Any],
-        approval_id: str,
-        decision: str,
-        actor: str,
-        reason: str | None,
-    ) -> None:
-        """Record a decision and audit it; a repeated decision on the same approval is ignored."""
+    def decide(
+        self, *, draft: dict[str, Any], approval_id: str, decision: str, actor: str, reason: str | None
+    ) -> dict[str, object] | None:
+        """Record a decision and, when it approves, schedule the post, all in one transaction."""
         with self.sessions.begin() as session:
-            self._pending(session, draft, approval_id, actor)
             outcome = repo.record_approval_decision(
-                session,
-                approval_id=approval_id,
-                decision=decision,
-                decided_by=actor,
-                reason=reason,
+                session, approval_id=approval_id, decision=decision, decided_by=actor, reason=reason
             )
             if outcome.recorded:
                 repo.record_audit(
@@ -58,16 +47,10 @@ class SqlApprovalLedger:
                     thread_key=self.thread_key,
                     subject_type="approval",
                     subject_id=approval_id,
-                    detail={
-                        "platform": draft["platform"],
-                        "reason": reason,
-                        "hash": outcome.approval.content_hash,
-                    },
+                    detail={"platform": draft["platform"], "reason": reason, "hash": outcome.approval.content_hash},
                 )
-
-    def schedule(self, *, draft: dict[str, Any], approval_id: str, actor: str) -> dict[str, object]:
-        """Create the scheduled post for an approved draft (idempotent on the approval)."""
-        with self.sessions.begin() as session:
+            if decision not in repo.APPROVING_DECISIONS:
+                return None
             post = repo.schedule_post(
                 session,
                 approval_id=approval_id,
@@ -79,18 +62,16 @@ class SqlApprovalLedger:
                 scheduled_for=datetime.fromisoformat(draft["scheduled_for"]),
                 dry_run=not self.has_credentials(draft["platform"]),
             )
-            repo.record_audit(
-                session,
-                actor=actor,
-                action="post.scheduled",
-                thread_key=self.thread_key,
-                subject_type="scheduled_post",
-                subject_id=post.id,
-                detail={
-                    "approval_id": approval_id,
-                    "scheduled_for": post.scheduled_for.isoformat(),
-                },
-            )
+            if outcome.recorded:
+                repo.record_audit(
+                    session,
+                    actor=actor,
+                    action="post.scheduled",
+                    thread_key=self.thread_key,
+                    subject_type="scheduled_post",
+                    subject_id=post.id,
+                    detail={"approval_id": approval_id, "scheduled_for": post.scheduled_for.isoformat()},
+                )
             return post_summary(post)
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""A softmax classifier over MiniLM embeddings plus platform and intent cues."""
+"""A two-stage softmax classifier: n-grams and cues first, MiniLM embeddings when unsure."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars
 from agents.routing.text import PLATFORM_WORDS, normalize, platforms_mentioned
 from tools.embeddings import encode
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 CUE_WEIGHT = 0.35
 HASH_FEATURES = 2**16
 _INTENT_CUES: tuple[re.Pattern[str], ...] = tuple(
@@ -41,47 +41,83 @@ _QUOTED = re.compile(r"[\"“'‘][^\"”'’]{12,}[\"”'’]|:\s*\S.{20,}$", r
 
 
 @dataclass(frozen=True)
+class LinearLayer:
+    """Multinomial logistic-regression weights over one feature layout."""
+
+    weights: np.ndarray  # (features, labels), C-contiguous for fast sparse products
+    bias: np.ndarray
+
+    def probabilities(self, features: sp.csr_matrix) -> np.ndarray:
+        """Softmax probabilities, one row per feature row."""
+        logits = np.asarray(features @ self.weights) + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """Compact arrays for saving: only feature rows with a non-zero weight."""
+        rows = np.flatnonzero(np.abs(self.weights).max(axis=1) > 1e-7)
+        return {
+            f"{prefix}_rows": rows.astype(np.int32),
+            f"{prefix}_weights": self.weights[rows].astype(np.float16),
+            f"{prefix}_height": np.array(self.weights.shape[0]),
+            f"{prefix}_bias": self.bias.astype(np.float32),
+        }
+
+    @classmethod
+    def from_arrays(cls, data: dict[str, np.ndarray], prefix: str) -> LinearLayer:
+        """Rebuild a layer written by `arrays`."""
+        rows, compact = data[f"{prefix}_rows"], data[f"{prefix}_weights"]
+        weights = np.zeros((int(data[f"{prefix}_height"]), compact.shape[1]), dtype=np.float32)
+        weights[rows] = compact.astype(np.float32)
+        return cls(np.ascontiguousarray(weights), data[f"{prefix}_bias"].astype(np.float32))
+
+
+@dataclass(frozen=True)
 class RouterModel:
-    """Trained weights: one row of `coef` per label."""
+    """A cascade: a lexical layer answers when sure, else the layer that adds the MiniLM embedding."""
 
     labels: tuple[str, ...]
-    coef: np.ndarray
-    intercept: np.ndarray
+    lexical: LinearLayer
+    full: LinearLayer
     fingerprint: str
+    fast_threshold: float = 0.9
 
-    def probabilities(self, features: sp.csr_matrix | np.ndarray) -> np.ndarray:
-        """Softmax probabilities, one row per feature row."""
-        logits = np.asarray(features @ self.coef.T) + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        weights = np.exp(logits)
-        return weights / weights.sum(axis=1, keepdims=True)
+    def probabilities_for(self, texts: list[str]) -> np.ndarray:
+        """Label probabilities for raw messages, one row each."""
+        normalized = [normalize(t) or "(empty)" for t in texts]
+        lexical = lexical_features(normalized)
+        probs = self.lexical.probabilities(lexical)
+        unsure = np.flatnonzero(probs.max(axis=1) < self.fast_threshold)
+        if len(unsure):
+            embedded = embedding_features([normalized[i] for i in unsure])
+            probs[unsure] = self.full.probabilities(sp.hstack([embedded, lexical[unsure]]).tocsr())
+        return probs
 
     def save(self, path: Path) -> None:
         """Write the weights as a compressed `.npz` file."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        columns = np.flatnonzero(np.abs(self.coef).max(axis=0) > 1e-7)
         np.savez_compressed(
             path,
             labels=np.array(self.labels),
-            width=np.array(self.coef.shape[1]),
-            columns=columns.astype(np.int32),
-            coef=self.coef[:, columns].astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
             fingerprint=np.array(self.fingerprint),
+            fast_threshold=np.array(self.fast_threshold),
+            **self.lexical.arrays("lexical"),
+            **self.full.arrays("full"),
         )
 
     @classmethod
     def load(cls, path: Path) -> RouterModel:
         """Read weights written by `save`."""
-        with np.load(path, allow_pickle=False) as data:
-            coef = np.zeros((len(data["labels"]), int(data["width"])), dtype=np.float32)
-            coef[:, data["columns"]] = data["coef"]
-            return cls(
-                labels=tuple(str(x) for x in data["labels"]),
-                coef=coef,
-                intercept=data["intercept"],
-                fingerprint=str(data["fingerprint"]),
-            )
+        with np.load(path, allow_pickle=False) as stored:
+            data = dict(stored)
+        return cls(
+            labels=tuple(str(x) for x in data["labels"]),
+            lexical=LinearLayer.from_arrays(data, "lexical"),
+            full=LinearLayer.from_arrays(data, "full"),
+            fingerprint=str(data["fingerprint"]),
+            fast_threshold=float(data["fast_threshold"]),
+        )
 
 
 def cue_features(normalized: str) -> np.ndarray:
@@ -104,16 +140,24 @@ def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
     return words, chars
 
 
-def featurize(texts: list[str]) -> sp.csr_matrix:
-    """Feature rows for raw messages: sentence embedding, cues, word and character n-grams."""
-    normalized = [normalize(t) or "(empty)" for t in texts]
+def lexical_features(normalized: list[str]) -> sp.csr_matrix:
+    """Cues plus word and character n-grams of normalised messages."""
     lowered = [t.lower() for t in normalized]
-    embeddings = encode(normalized)
-    cues = np.stack([cue_features(t) for t in normalized])
+    cues = sp.csr_matrix(np.stack([cue_features(t) for t in normalized]))
     words, chars = _vectorizers()
-    return sp.hstack(
-        [sp.csr_matrix(np.hstack([embeddings, cues])), words.transform(lowered), chars.transform(lowered)]
-    ).tocsr()
+    return sp.hstack([cues, words.transform(lowered), chars.transform(lowered)]).tocsr()
+
+
+def embedding_features(normalized: list[str]) -> sp.csr_matrix:
+    """MiniLM sentence embeddings of normalised messages."""
+    return sp.csr_matrix(encode(normalized))
+
+
+def featurize(texts: list[str]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    """(lexical, full) feature rows for raw messages; full = embedding then lexical."""
+    normalized = [normalize(t) or "(empty)" for t in texts]
+    lexical = lexical_features(normalized)
+    return lexical, sp.hstack([embedding_features(normalized), lexical]).tocsr()
 
 
 def training_set(data: dict[str, SpecialistExemplars]) -> tuple[list[str], list[str]]:
@@ -126,19 +170,28 @@ def training_set(data: dict[str, SpecialistExemplars]) -> tuple[list[str], list[
     return texts, labels
 
 
-def fit(
-    features: sp.csr_matrix, labels: list[str], *, c: float = 32.0
-) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+def fit(features: sp.csr_matrix, labels: list[str], *, c: float = 32.0) -> tuple[tuple[str, ...], LinearLayer]:
     """Fit a multinomial logistic regression with balanced class weights."""
     from sklearn.linear_model import LogisticRegression
 
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
     clf.fit(features, labels)
-    return tuple(str(x) for x in clf.classes_), clf.coef_, clf.intercept_
+    layer = LinearLayer(np.ascontiguousarray(clf.coef_.T.astype(np.float32)), clf.intercept_.astype(np.float32))
+    return tuple(str(x) for x in clf.classes_), layer
+
+
+def fit_cascade(
+    lexical: sp.csr_matrix, full: sp.csr_matrix, labels: list[str], fingerprint: str, *, c: float = 32.0
+) -> RouterModel:
+    """Fit both layers of the cascade on the same rows."""
+    classes, lexical_layer = fit(lexical, labels, c=c)
+    full_classes, full_layer = fit(full, labels, c=c)
+    assert classes == full_classes
+    return RouterModel(classes, lexical_layer, full_layer, fingerprint)
 
 
 def train(data: dict[str, SpecialistExemplars], fingerprint: str, *, c: float = 32.0) -> RouterModel:
     """Train the router's classifier on the exemplars."""
     texts, labels = training_set(data)
-    classes, coef, intercept = fit(featurize(texts), labels, c=c)
-    return RouterModel(classes, coef, intercept, fingerprint)
+    lexical, full = featurize(texts)
+    return fit_cascade(lexical, full, labels, fingerprint, c=c)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from agents.router import SHIPPED_MODEL_PATH, Router, current_fingerprint
-from agents.routing.classifier import RouterModel, featurize, fit, training_set
+from agents.routing.classifier import featurize, fit_cascade, training_set
 from agents.routing.exemplars import load_exemplars
 
 
@@ -20,13 +20,12 @@ def cross_validate(folds: int = 5, c: float = 32.0) -> float:
     from sklearn.model_selection import StratifiedKFold
 
     texts, labels = training_set(load_exemplars())
-    features = featurize(texts)
+    lexical, full = featurize(texts)
     y = np.array(labels)
     correct = 0
-    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=7).split(features, y):
-        classes, coef, intercept = fit(features[train_idx], list(y[train_idx]), c=c)
-        model = RouterModel(classes, coef, intercept, "cv")
-        predicted = np.array(classes)[model.probabilities(features[test_idx]).argmax(axis=1)]
+    for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=7).split(full, y):
+        model = fit_cascade(lexical[train_idx], full[train_idx], list(y[train_idx]), "cv", c=c)
+        predicted = np.array(model.labels)[model.probabilities_for([texts[i] for i in test_idx]).argmax(axis=1)]
         correct += int((predicted == y[test_idx]).sum())
     return correct / len(y)
 
@@ -78,11 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     data = load_exemplars()
     texts, labels = training_set(data)
-    classes, coef, intercept = fit(featurize(texts), labels, c=args.c)
-    model = RouterModel(classes, coef, intercept, current_fingerprint())
+    lexical, full = featurize(texts)
+    model = fit_cascade(lexical, full, labels, current_fingerprint(), c=args.c)
     if not args.no_save:
         model.save(SHIPPED_MODEL_PATH)
-    out: dict[str, object] = {"exemplars": len(texts), "labels": len(classes)}
+    out: dict[str, object] = {"exemplars": len(texts), "labels": len(model.labels)}
     if args.cv:
         out["cv_accuracy"] = round(cross_validate(c=args.c), 4)
     if args.eval:

@@ -1,0 +1,83 @@
+from pathlib import Path
+
+import pytest
+
+from config.errors import ConfigError
+from config.settings import SAMPLE_BRAND_PATH, load_settings
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+
+
+def test_no_configuration_runs_the_shipped_sample_brand(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings()
+    [brand] = settings.brand_entries()
+    assert brand.id == "harbor-pine" and brand.pack == SAMPLE_BRAND_PATH
+    assert settings.model is None and settings.database_url is None
+
+
+def test_plain_unix_variables_do_not_leak_into_settings(monkeypatch, tmp_path):
+    monkeypatch.delenv("BRANDPILOT_HOME")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", "/somewhere/else")
+    monkeypatch.setenv("MODEL", "openai:gpt-4.1-mini")
+    settings = load_settings()
+    assert settings.home == tmp_path / ".brandpilot"
+    assert settings.model is None
+
+
+def test_brandpilot_home_isolates_state(brandpilot_home):
+    assert load_settings().home == brandpilot_home
+
+
+def test_example_config_is_valid(monkeypatch):
+    if not (SHARED / "brand" / "kettle-ember").is_dir():
+        pytest.skip("../shared/brand is not available")
+    monkeypatch.setenv(
+        "BRANDPILOT_CONFIG", str(Path(__file__).resolve().parents[2] / "config" / "brandpilot.example.yaml")
+    )
+    settings = load_settings()
+    assert settings.default_brand_id() == "kettle-ember"
+    assert settings.agents.timezone == "America/Los_Angeles"
+
+
+def test_named_config_file_must_exist(monkeypatch, tmp_path):
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(tmp_path / "missing.yaml"))
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "field", "hint"),
+    [
+        ("platforms: [x, myspace]\n", "platforms.1", "'x'"),
+        ("agents:\n  default_post_hour: 27\n", "agents.default_post_hour", "less than or equal to 23"),
+        ("brands:\n  - {id: Bad Id, pack: .}\n", "brands.0.id", "pattern"),
+        ("colour: blue\n", "colour", "allowed:"),
+        ("workspaces:\n  - {surface: slack, id: T1, brand: nope}\n", "-", "known"),
+        ("brands: [\n", "-", "not valid YAML"),
+    ],
+)
+def test_bad_config_names_file_field_and_what_is_allowed(monkeypatch, tmp_path, yaml_text, field, hint):
+    path = tmp_path / "brandpilot.yaml"
+    path.write_text(yaml_text)
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(path))
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert str(path) in message and f"field '{field}'" in message and hint in message
+
+
+def test_brand_pack_without_rulebook_is_refused(monkeypatch, tmp_path):
+    (tmp_path / "pack").mkdir()
+    path = tmp_path / "brandpilot.yaml"
+    path.write_text("brands:\n  - {id: empty, pack: pack}\n")
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(path))
+    with pytest.raises(ConfigError, match="no brand.yaml"):
+        load_settings()
+
+
+def test_invalid_environment_value_names_the_variable(monkeypatch):
+    monkeypatch.setenv("BRANDPILOT_LOG_LEVEL", "LOUD")
+    with pytest.raises(ConfigError, match="environment variable BRANDPILOT_LOG_LEVEL"):
+        load_settings()
