@@ -24,7 +24,7 @@ def prepare_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> di
     draft = state["drafts"][0]
     passed, findings = check_parts(draft["parts"], draft["platform"], ctx.brand, draft["sponsored"])
     ctx.ledger.open_request(draft=draft, approval_id=approval_id(draft), actor=ctx.actor)
-    return {"review": build_request(draft, passed, findings)}
+    return {"review": build_request(draft, passed, findings), "last_draft": draft}
 
 
 def await_decision(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:

@@ -22,6 +22,7 @@ class Draft(TypedDict):
     sponsored: bool
     scheduled_for: str
     source: DraftSource
+    request: str
 
 
 class Outcome(TypedDict, total=False):
@@ -45,6 +46,7 @@ class BrandPilotState(TypedDict, total=False):
     route: dict[str, object]
     drafts: list[Draft]
     review: dict[str, object] | None
+    last_draft: Draft | None
     outcomes: list[Outcome]
 
 

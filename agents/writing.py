@@ -74,3 +74,16 @@ def revise_post(llm: BaseChatModel, *, parts: list[str], findings: list[str], th
         draft=THREAD_SEPARATOR.join(parts),
     )
     return _split(_text_of(llm.invoke(prompt)), thread_parts)
+
+
+def edit_post(llm: BaseChatModel, *, parts: list[str], request: str, platform: str) -> list[str]:
+    """Apply a teammate's follow-up request ("make it shorter") to a draft."""
+    thread_parts = len(parts) if len(parts) > 1 else None
+    prompt = render(
+        "edit_post",
+        max_chars=get_platform(platform).max_chars,
+        thread_rule=_thread_rule(thread_parts),
+        request=request,
+        draft=THREAD_SEPARATOR.join(parts),
+    )
+    return _split(_text_of(llm.invoke(prompt)), thread_parts)

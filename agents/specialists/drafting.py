@@ -103,7 +103,13 @@ def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> 
 
 
 def new_draft(
-    parts: list[str], platform: str, sponsored: bool, source: DraftSource, runtime: Runtime[AgentContext]
+    parts: list[str],
+    platform: str,
+    sponsored: bool,
+    source: DraftSource,
+    runtime: Runtime[AgentContext],
+    *,
+    request: str = "",
 ) -> Draft:
     """A first-revision draft scheduled for the next posting slot."""
     ctx = runtime.context
@@ -118,6 +124,7 @@ def new_draft(
         sponsored=sponsored,
         scheduled_for=when.isoformat(),
         source=source,
+        request=request,
     )
 
 

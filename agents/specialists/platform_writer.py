@@ -7,15 +7,19 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
 from tools.platforms.specs import get_platform
 
 
 def _write_for(platform: str, state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    follow_up = revise_last_draft(state, runtime, name=platform)
+    if follow_up is not None:
+        return follow_up
     brief = parse_brief(latest_request(state))
     parts, source = write_parts(brief, platform, runtime)
-    draft = new_draft(parts, platform, brief.sponsored, source, runtime)
+    draft = new_draft(parts, platform, brief.sponsored, source, runtime, request=brief.request)
     label = get_platform(platform).label
     shape = f"a {len(parts)}-post thread" if len(parts) > 1 else "a post"
     lines = [f"Here is {shape} for {label} about {brief.topic}. It's waiting for approval below."]

@@ -9,6 +9,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
 from tools.content.platform_fit import rank_platforms
@@ -22,6 +23,9 @@ _DRAFTING = re.compile(
 
 def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
     """Adapt content for the named platforms (or all enabled ones) and recommend the best fit."""
+    follow_up = revise_last_draft(state, runtime, name="social_coordinator")
+    if follow_up is not None:
+        return follow_up
     request = latest_request(state)
     brief = parse_brief(request)
     enabled = list(runtime.context.options.enabled_platforms)
@@ -39,7 +43,7 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
         for platform in platforms:
             parts, source = write_parts(brief, platform, runtime)
             sources.add(source)
-            drafts.append(new_draft(parts, platform, brief.sponsored, source, runtime))
+            drafts.append(new_draft(parts, platform, brief.sponsored, source, runtime, request=brief.request))
         summary = ", ".join(
             f"{get_platform(d['platform']).label} ({len(d['text'])} chars"
             + (f", {len(d['parts'])}-post thread" if len(d["parts"]) > 1 else "")

@@ -165,3 +165,48 @@ def test_llm_drafts_use_brand_voice_and_are_revised_on_findings(graph, make_cont
     assert "<request>\nwrite a tweet about our new Low Tide candle\n</request>" in first_prompt
     assert re.search(r"banned-guarantee-language", revise_prompt)
     assert "Template draft" not in snapshot.values["messages"][-1].content
+
+
+def approve_pending(graph, context, thread="t1"):
+    config = {"configurable": {"thread_id": thread}}
+    graph.invoke(Command(resume={"action": "approve"}), config, context=context)
+
+
+def test_make_it_shorter_revises_the_last_draft_in_the_same_thread(graph, make_context):
+    context = make_context()
+    [first] = pending(run(graph, context, "Draft a LinkedIn post about our new workshop tours"))
+    approve_pending(graph, context)
+    snapshot = run(graph, context, "make it shorter")
+    assert snapshot.values["agent"] == "linkedin"
+    [second] = pending(snapshot)
+    assert second["draft"]["platform"] == "linkedin"
+    assert len(second["draft"]["text"]) < len(first["draft"]["text"])
+    assert "draft again" in snapshot.values["messages"][-1].content
+
+
+def test_no_hashtags_follow_up_removes_them(graph, make_context):
+    context = make_context()
+    pending(run(graph, context, "write a tweet about our winter candle sale"))
+    approve_pending(graph, context)
+    [revised] = pending(run(graph, context, "pls no hashtags"))
+    assert "#" not in revised["draft"]["text"]
+
+
+def test_tone_change_offline_says_it_needs_a_model_and_changes_nothing(graph, make_context):
+    context = make_context()
+    pending(run(graph, context, "write a tweet about our winter candle sale"))
+    approve_pending(graph, context)
+    snapshot = run(graph, context, "make it more playful")
+    assert "needs a language model" in snapshot.values["messages"][-1].content
+    assert not pending(snapshot)
+
+
+def test_follow_up_with_a_model_sends_the_request_and_the_draft(graph, make_context):
+    llm = ScriptedChatModel.with_script(["Low Tide is back. Light it tonight.", "Low Tide is back."])
+    context = make_context(llm=llm)
+    pending(run(graph, context, "write a tweet about our new Low Tide candle"))
+    approve_pending(graph, context)
+    [revised] = pending(run(graph, context, "make it shorter"))
+    assert revised["draft"]["text"] == "Low Tide is back."
+    prompt = llm.seen[-1][0].content
+    assert "<request>\nmake it shorter\n</request>" in prompt and "Light it tonight." in prompt

@@ -71,8 +71,8 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def compose_post(brief: Brief, platform: str, kit: VoiceKit) -> list[str]:
-    """Posts for one platform: one item, or a numbered X thread."""
+def compose_post(brief: Brief, platform: str, kit: VoiceKit, *, variant: int = 0) -> list[str]:
+    """Posts for one platform: one item, or a numbered X thread; `variant` picks other voice lines."""
     spec = get_platform(platform)
     link = tracked_link(kit.website, platform, kit.campaign_code)
     if brief.quoted:
@@ -86,8 +86,8 @@ def compose_post(brief: Brief, platform: str, kit: VoiceKit) -> list[str]:
         topic=brief.topic,
         brand=kit.brand_name,
         link=link,
-        voice=_pick_voice(kit, brief.topic),
-        voice2=_pick_voice(kit, brief.topic, 1),
+        voice=_pick_voice(kit, brief.topic, 2 * variant),
+        voice2=_pick_voice(kit, brief.topic, 2 * variant + 1),
         hashtags=hashtags_for(brief.topic, kit),
     )
     text = re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
