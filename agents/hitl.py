@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Literal, TypedDict
 
 from langgraph.types import interrupt
@@ -12,6 +12,7 @@ from agents.state import Draft, approval_id
 Action = Literal["approve", "edit", "reject", "reschedule"]
 ACTIONS: tuple[Action, ...] = ("approve", "edit", "reject", "reschedule")
 MAX_DRAFT_CHARS = 10_000
+MAX_DAYS_AHEAD = 400
 
 
 class Finding(TypedDict):
@@ -64,10 +65,10 @@ def build_request(draft: Draft, passed: bool, findings: list[Finding]) -> Approv
     )
 
 
-def request_approval(request: ApprovalRequest) -> ApprovalDecision:
+def request_approval(request: ApprovalRequest, *, now: datetime | None = None) -> ApprovalDecision:
     """Pause the graph until a person decides; code before this call must be idempotent."""
     decision = interrupt(request)
-    validate_decision(request, decision)
+    validate_decision(request, decision, now=now)
     return decision
 
 
@@ -95,10 +96,17 @@ def validate_decision(request: ApprovalRequest, decision: ApprovalDecision, *, n
             raise InvalidDecision(f"The new text is {len(text):,} characters; keep it under {MAX_DRAFT_CHARS:,}.")
     if action == "reject" and not (decision.get("reason") or "").strip():
         raise InvalidDecision("A rejection needs a short reason, so the team knows what to change.")
+    now = now or datetime.now(UTC)
+    if action == "approve" and parse_time(request["draft"]["scheduled_for"]) <= now:
+        raise InvalidDecision(
+            f"The proposed time {request['draft']['scheduled_for']} has passed; reschedule it to a future time."
+        )
     if action == "reschedule":
         when = parse_time(decision.get("scheduled_for"))
-        if when <= (now or datetime.now(UTC)):
+        if when <= now:
             raise InvalidDecision(f"{when.isoformat()} is in the past; pick a future time.")
+        if when > now + timedelta(days=MAX_DAYS_AHEAD):
+            raise InvalidDecision(f"{when.date()} is more than {MAX_DAYS_AHEAD} days away; pick a nearer time.")
 
 
 def parse_time(value: str | None) -> datetime:
@@ -107,6 +115,8 @@ def parse_time(value: str | None) -> datetime:
         raise InvalidDecision("Rescheduling needs a time, e.g. 2026-12-01T09:00:00+00:00.")
     try:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError as exc:
+        when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        when.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise InvalidDecision(f"{value!r} is not an ISO 8601 time; write it like 2026-12-01T09:00:00+00:00.") from exc
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    return when

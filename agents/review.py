@@ -14,7 +14,7 @@ from agents.hitl import ApprovalDecision, build_request, parse_time, request_app
 from agents.replies import reply
 from agents.specialists.drafting import check_parts
 from agents.state import BrandPilotState, Draft, Outcome, approval_id
-from tools.content.threads import split_thread
+from tools.content.threads import split_thread, strip_thread_numbers
 from tools.platforms.specs import get_platform
 
 
@@ -29,16 +29,20 @@ def prepare_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> di
 
 def await_decision(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:
     """Wait for approve / edit / reject / reschedule; only this path schedules posts."""
-    request = state["review"]
-    decision = request_approval(request)  # nothing before this line: resuming re-runs the node
-    ctx = runtime.context
+    request, ctx = state["review"], runtime.context
+    decision = request_approval(request, now=ctx.now())  # nothing with effects before this line
     actor = decision.get("actor") or ctx.actor
     draft, rest = request["draft"], list(state["drafts"][1:])
     next_step = "prepare_review" if rest else END
     if decision["action"] == "edit":
         ctx.ledger.decide(draft=draft, approval_id=request["approval_id"], decision="edited", actor=actor, reason=None)
         message = AIMessage(reply("edited", actor=actor), name="supervisor")
-        update = {"drafts": [revise(draft, decision["text"]), *rest], "messages": [message], "review": None}
+        update = {
+            "drafts": [revise(draft, decision["text"]), *rest],
+            "messages": [message],
+            "review": None,
+            "outcomes": [],
+        }
         return Command(goto="prepare_review", update=update)
     outcome, text = _apply(ctx, draft, request["approval_id"], decision, actor)
     update = {"drafts": rest, "messages": [AIMessage(text, name="supervisor")], "outcomes": [outcome], "review": None}
@@ -82,7 +86,7 @@ def _apply(ctx: AgentContext, draft: Draft, aid: str, decision: ApprovalDecision
 
 def revise(draft: Draft, text: str) -> Draft:
     """A new revision of a draft with the person's text (an over-long X post becomes a thread)."""
-    text = text.strip()
+    text = strip_thread_numbers(text).strip()
     spec = get_platform(draft["platform"])
     too_long = spec.supports_threads and len(text) > spec.max_chars
     parts = split_thread(text, limit=spec.max_chars) if too_long else [text]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
 from agents.routing.text import SHORTHAND_PATH
+from tools.content.brief import platforms_in
 from tools.content.revise import is_revision_request
 
 if TYPE_CHECKING:
@@ -97,7 +98,7 @@ class Router:
         ranked = self.scores(text)
         top, p_top = ranked[0]
         candidates = tuple(ranked[:3])
-        if current_agent and is_revision_request(text):  # "make it shorter" is about the thread's draft
+        if current_agent and is_revision_request(text) and not platforms_in(text):  # "make it shorter"
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)
         if current_agent and top != current_agent and p_top < self.switch_threshold:
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)

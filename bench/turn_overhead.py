@@ -1,7 +1,8 @@
 """Turn overhead: a routed turn ending in an approval plus its resume, vs a bare 3-node graph.
 
-Run: `.venv/bin/python bench/turn_overhead.py [--turns N] [--no-postgres]`. Both sides use the same
-checkpointer in the same run (SQLite file, then Postgres from DATABASE_URL or an embedded server).
+Run: `.venv/bin/python bench/turn_overhead.py [--turns N] [--no-postgres] [--postgres-url URL]`. Both sides
+use the same checkpointer in the same run (SQLite, then a throwaway embedded Postgres or a scratch URL;
+never DATABASE_URL, since the benchmark writes approved posts).
 No LLM is involved. Prints p50/p95 per backend, the ratio, and the router's own p50.
 """
 
@@ -104,10 +105,10 @@ def time_brandpilot(turns: int) -> tuple[list[float], list[float]]:
 
 
 @contextmanager
-def postgres() -> Iterator[str]:
-    """DATABASE_URL if set, else an embedded throwaway server."""
-    if os.environ.get("DATABASE_URL"):
-        yield os.environ["DATABASE_URL"]
+def postgres(url: str | None) -> Iterator[str]:
+    """An explicitly given scratch server, else an embedded throwaway one (never DATABASE_URL)."""
+    if url:
+        yield url
         return
     from servers import embedded_postgres_server
 
@@ -147,12 +148,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=40)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--postgres-url", help="a scratch database to use instead of an embedded server")
     args = parser.parse_args()
     out = print
     out(f"turn + resume, {args.turns} turns each, no LLM; cores: {os.cpu_count()}")
     run_backend("sqlite", None, args.turns, out)
     if not args.no_postgres:
-        with postgres() as url:
+        with postgres(args.postgres_url) as url:
             run_backend("postgres", url, args.turns, out)
 
 

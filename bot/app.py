@@ -120,7 +120,7 @@ def open_app(settings: Settings) -> Iterator[App]:
         api_keys={"openai": settings.secret("openai_api_key"), "anthropic": settings.secret("anthropic_api_key")},
     )
     router = make_router(settings, llm)
-    coordinator = make_coordinator(settings.secret("redis_url"))
+    coordinator = make_coordinator(settings.secret("redis_url"), settings.home / "locks")
     options = AgentOptions(
         timezone=settings.agents.timezone,
         default_post_hour=settings.agents.default_post_hour,

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from agents.llm import ModelConfigError
 from bot.turns import InputError, Turn, TurnResult, check_thread_name
@@ -29,7 +30,7 @@ config_app = typer.Typer(help="Configuration.", no_args_is_help=True)
 app.add_typer(queue_app, name="queue")
 app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
-out = Console(soft_wrap=True)
+out = Console()
 err = Console(stderr=True)
 USER_ERRORS = (InputError, ConfigError, SchemaNotCurrentError, ModelConfigError, RulebookError, ThreadBusyError)
 
@@ -39,17 +40,31 @@ ThreadOpt = Annotated[str | None, typer.Option("--thread", "-t", help="Thread na
 
 def fail(message: str, *, code: int = 1) -> None:
     """Print a plain-words error to stderr and exit."""
-    err.print(f"[red]Error:[/] {message}", highlight=False)
+    err.print(Text.assemble(("Error: ", "red"), message), highlight=False)
     raise typer.Exit(code)
 
 
 @contextmanager
 def user_errors() -> Iterator[None]:
     """Turn errors a person can fix into a message and a non-zero exit."""
+    import psycopg
+    import psycopg_pool
+    import redis
+    import sqlalchemy.exc
+
     try:
         yield
     except USER_ERRORS as exc:
         fail(str(exc))
+    except (sqlalchemy.exc.OperationalError, psycopg.OperationalError, psycopg_pool.PoolTimeout) as exc:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        fail(f"Can't reach the database named by DATABASE_URL ({reason}). Check that it is running and reachable.")
+    except redis.exceptions.ConnectionError as exc:
+        fail(f"Can't reach Redis at REDIS_URL ({str(exc).splitlines()[0]}). Check that it is running.")
+    except ValueError as exc:
+        if "DATABASE_URL" in str(exc) or "REDIS_URL" in str(exc):
+            fail(str(exc))
+        raise
 
 
 def emit_json(data: Any) -> None:
@@ -160,6 +175,9 @@ def approve(
     edit: Annotated[str | None, typer.Option("--edit", help="Replace the text (it is re-checked).")] = None,
     reject: Annotated[str | None, typer.Option("--reject", help="Reject, with a reason.")] = None,
     reschedule: Annotated[str | None, typer.Option("--reschedule", help="Approve for this ISO 8601 time.")] = None,
+    approval: Annotated[
+        str | None, typer.Option("--id", help="Only act if this approval id (from `ask --json`) is still pending.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Approve, edit, reject or reschedule the draft waiting in a thread."""
@@ -177,6 +195,8 @@ def approve(
         decision["reason"] = reject
     if reschedule is not None:
         decision["scheduled_for"] = reschedule
+    if approval is not None:
+        decision["approval_id"] = approval
     settings = settings_or_exit()
     with user_errors():
         key = thread_key(thread)

@@ -125,12 +125,11 @@ def check(
                         raise InputError(row)
                     if not isinstance(row.get("text"), str) or not row["text"].strip():
                         raise InputError(f'line {number}: needs a non-empty string "text" field')
-                    report = check_post(
-                        row["text"],
-                        _platform(row.get("platform")),
-                        rulebook,
-                        sponsored=bool(row.get("sponsored", False)),
-                    )
+                    sponsored_value = row.get("sponsored", False)
+                    if not isinstance(sponsored_value, bool):
+                        raise InputError(f'line {number}: "sponsored" must be true or false, not {sponsored_value!r}')
+                    platform_name = _platform(row.get("platform"))
+                    report = check_post(row["text"], platform_name, rulebook, sponsored=sponsored_value)
                     emit_json(report.to_dict())
                 except InputError as exc:
                     errors += 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -40,6 +41,7 @@ class ConversationService:
         brand_for: Callable[[Turn], str],
         can_approve: Authorizer,
         lock_wait: float = 30.0,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         """Inject the compiled graph, coordination and policy callables."""
         self.graph = graph
@@ -48,6 +50,7 @@ class ConversationService:
         self.brand_for = brand_for
         self.can_approve = can_approve
         self.lock_wait = lock_wait
+        self.now = now
 
     @staticmethod
     def _config(thread_key: str) -> dict[str, Any]:
@@ -120,7 +123,7 @@ class ConversationService:
                 raise NothingPendingError(f"Nothing is waiting for approval in thread {thread_key!r}.")
             decision = {**decision, "actor": user}
             try:
-                validate_decision(pending, decision)
+                validate_decision(pending, decision, now=self.now())
             except InvalidDecision as exc:
                 raise InputError(str(exc)) from exc
             before = len(snapshot.values.get("messages", []))

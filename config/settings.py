@@ -9,7 +9,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from config.errors import ConfigError
 
@@ -135,6 +141,42 @@ def _read_yaml(path: Path, required: bool) -> dict[str, Any]:
     return data
 
 
+def _env_named(field: FieldInfo) -> bool:
+    """Only fields with an explicit environment name (BRANDPILOT_*, secrets) come from the env.
+
+    Brands, approvers, platforms and agent options live in the YAML file; a stray `PLATFORMS` or
+    `APPROVERS` variable in a container must not change them.
+    """
+    return field.validation_alias is not None
+
+
+class _NamedEnv(EnvSettingsSource):
+    """The environment, for env-named fields only."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Skip fields without an explicit environment name."""
+        if not _env_named(field):
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+
+class _NamedDotEnv(DotEnvSettingsSource):
+    """The `.env` file, for env-named fields only."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        """Skip fields without an explicit environment name."""
+        if not _env_named(field):
+            return None, field_name, False
+        return super().get_field_value(field, field_name)
+
+    def __call__(self) -> dict[str, Any]:
+        """Values of env-named fields only (extra `.env` keys are ignored)."""
+        data = super().__call__()
+        fields = self.settings_cls.model_fields.items()
+        named = {n for n, f in fields if _env_named(f)} | {str(f.validation_alias) for _, f in fields if _env_named(f)}
+        return {key: value for key, value in data.items() if key in named}
+
+
 class Settings(BaseSettings):
     """Effective BrandPilot settings: environment over `.env` over YAML over defaults."""
 
@@ -174,7 +216,12 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Add the YAML file below the environment and `.env`."""
         path, required = config_file_path()
-        return (init_settings, env_settings, dotenv_settings, _YamlSource(settings_cls, path, required))
+        return (
+            init_settings,
+            _NamedEnv(settings_cls),
+            _NamedDotEnv(settings_cls, env_file=settings_cls.model_config.get("env_file")),
+            _YamlSource(settings_cls, path, required),
+        )
 
     def secret(self, name: str) -> str | None:
         """The plain value of a secret setting, or None."""

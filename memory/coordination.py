@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import threading
 import time
@@ -9,6 +11,7 @@ import uuid
 from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -67,12 +70,17 @@ class Coordinator(Protocol):
 
 
 class InProcessCoordinator:
-    """Coordination for a single process: threading primitives and dictionaries with expiry.
+    """Coordination without Redis: threading primitives and dictionaries with expiry.
 
-    Locks do not expire while held (the holder is in this process), so `timeout` is ignored.
+    With `lock_dir`, thread locks are also `flock` file locks there, so separate processes on one
+    machine (a chat and a `brandpilot approve`, say) never run the same thread at once. Locks do not
+    expire while held (the OS releases a file lock when its process dies), so `timeout` is ignored.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lock_dir: Path | None = None) -> None:
+        self._lock_dir = lock_dir
+        if lock_dir is not None:
+            lock_dir.mkdir(parents=True, exist_ok=True)
         self._cond = threading.Condition()
         self._held: set[str] = set()
         self._seen: dict[str, float] = {}
@@ -86,11 +94,33 @@ class InProcessCoordinator:
                 raise ThreadBusyError(key, wait)
             self._held.add(key)
         try:
-            yield
+            with self._file_lock(key, wait):
+                yield
         finally:
             with self._cond:
                 self._held.discard(key)
                 self._cond.notify_all()
+
+    @contextmanager
+    def _file_lock(self, key: str, wait: float) -> Iterator[None]:
+        if self._lock_dir is None:
+            yield
+            return
+        name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
+        deadline = time.monotonic() + max(wait, 0)
+        with open(self._lock_dir / name, "a+b") as handle:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise ThreadBusyError(key, wait) from None
+                    time.sleep(0.02)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def first_seen(self, key: str, *, ttl: float) -> bool:
         """Return True only the first time `key` is seen within `ttl` seconds."""
@@ -187,10 +217,10 @@ class RedisCoordinator:
                 logger.exception("could not renew lock %s; will retry", name)
 
 
-def make_coordinator(redis_url: str | None) -> Coordinator:
-    """Return a Redis coordinator for `redis_url`, or an in-process one when it is empty."""
+def make_coordinator(redis_url: str | None, lock_dir: Path | None = None) -> Coordinator:
+    """Return a Redis coordinator for `redis_url`, or an in-process one (file locks in `lock_dir`)."""
     if not redis_url:
-        return InProcessCoordinator()
+        return InProcessCoordinator(lock_dir)
     if not redis_url.startswith(REDIS_SCHEMES):
         raise ValueError(
             f"unsupported REDIS_URL {redis_url.split('://', 1)[0]!r}; use one of "

@@ -32,8 +32,9 @@ def normalize_database_url(url: str | None, home: Path) -> str:
     url = _with_driver(url)
     if url.startswith(("sqlite://", "sqlite+pysqlite://", "postgresql+psycopg://")):
         return url
-    scheme = url.split("://", 1)[0] if "://" in url else url
-    raise ValueError(f"unsupported database URL scheme {scheme!r}; use {_VALID_URLS}")
+    if "://" not in url:
+        raise ValueError(f"DATABASE_URL has no scheme (like postgresql://); use {_VALID_URLS}")
+    raise ValueError(f"unsupported DATABASE_URL scheme {url.split('://', 1)[0]!r}; use {_VALID_URLS}")
 
 
 def create_db_engine(url: str) -> Engine:
@@ -123,6 +124,7 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL-safe: a crash never corrupts, commits stay cheap
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     finally:
         cursor.close()

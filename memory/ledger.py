@@ -6,9 +6,11 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import repository as repo
+from memory.models import ScheduledPost
 
 
 class SqlApprovalLedger:
@@ -51,6 +53,7 @@ class SqlApprovalLedger:
                 )
             if decision not in repo.APPROVING_DECISIONS:
                 return None
+            self._replace_earlier_versions(session, draft["id"], approval_id, actor)
             post = repo.schedule_post(
                 session,
                 approval_id=approval_id,
@@ -73,6 +76,25 @@ class SqlApprovalLedger:
                     detail={"approval_id": approval_id, "scheduled_for": post.scheduled_for.isoformat()},
                 )
             return post_summary(post)
+
+    def _replace_earlier_versions(self, session: Session, item_id: str, approval_id: str, actor: str) -> None:
+        """A newly approved revision cancels posts of earlier revisions that are still waiting."""
+        earlier = select(ScheduledPost.id).where(
+            ScheduledPost.content_item_id == item_id,
+            ScheduledPost.status == "scheduled",
+            ScheduledPost.approval_id != approval_id,
+        )
+        for post_id in session.scalars(earlier).all():
+            repo.cancel_post(session, post_id)
+            repo.record_audit(
+                session,
+                actor=actor,
+                action="post.replaced",
+                thread_key=self.thread_key,
+                subject_type="scheduled_post",
+                subject_id=post_id,
+                detail={"by_approval": approval_id},
+            )
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""

@@ -7,15 +7,11 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.hitl import Finding
+from agents.replies import reply
 from agents.specialists.drafting import check_parts, latest_request
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
 from tools.platforms.specs import get_platform
-
-ASK_FOR_TEXT = (
-    "Paste the draft you want checked in quotes, and name the platform, for example:\n"
-    '`check this for Instagram: "Our new candle is here ..."`'
-)
 
 
 def format_findings(findings: list[Finding]) -> str:
@@ -35,7 +31,7 @@ def review_content(state: BrandPilotState, runtime: Runtime[AgentContext]) -> di
     brief = parse_brief(request)
     ctx = runtime.context
     if not brief.quoted:
-        return {"messages": [AIMessage(ASK_FOR_TEXT, name="content_quality")], "drafts": [], "outcomes": []}
+        return {"messages": [AIMessage(reply("ask_for_text"), name="content_quality")], "drafts": [], "outcomes": []}
     platforms = brief.platforms[:1] or list(ctx.options.enabled_platforms)
     results = {p: check_parts([brief.quoted], p, ctx.brand, brief.sponsored) for p in platforms}
     sponsored_note = " as sponsored content" if brief.sponsored else ""

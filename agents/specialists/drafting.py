@@ -16,11 +16,6 @@ from tools.content.brief import Brief
 from tools.content.checks import check_post
 from tools.content.compose import VoiceKit, compose_post, unfilled_placeholders
 
-TEMPLATE_NOTE = (
-    "_Template draft: no language model is configured (offline mode), so this text was composed "
-    "from BrandPilot's templates and your brand pack. Edit it before approving._"
-)
-
 
 def voice_kit(brand: BrandProfile, platform: str, campaign_code: str) -> VoiceKit:
     """The brand facts a draft for `platform` is written with."""

@@ -7,13 +7,13 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
-from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, voice_kit
-from agents.state import BrandPilotState
+from agents.specialists.drafting import latest_request, voice_kit
+from agents.state import BrandPilotState, Draft
 from agents.writing import edit_post
 from tools.content.brief import parse_brief
 from tools.content.compose import compose_post
 from tools.content.revise import is_revision_request, revise_offline
-from tools.content.threads import split_thread
+from tools.content.threads import split_thread, strip_thread_numbers
 from tools.platforms.specs import get_platform
 
 
@@ -38,7 +38,7 @@ def revise_last_draft(state: BrandPilotState, runtime: Runtime[AgentContext], *,
             kit = voice_kit(ctx.brand, platform, ctx.options.campaign_code)
             variant = len(state.get("messages", []))
             alternative = "\n\n".join(compose_post(parse_brief(last["request"]), platform, kit, variant=variant))
-        revision = revise_offline(last["text"], request, alternative=alternative)
+        revision = revise_offline(strip_thread_numbers(last["text"]), request, alternative=alternative)
         if revision.needs_model:
             return {"messages": [AIMessage(reply("needs_model"), name=name)], "drafts": []}
         text = revision.text
@@ -48,8 +48,10 @@ def revise_last_draft(state: BrandPilotState, runtime: Runtime[AgentContext], *,
             "template",
             (revision.summary),
         )
-    draft = new_draft(parts, platform, last["sponsored"], source, runtime, request=last.get("request", ""))
+    draft = Draft(
+        **{**last, "revision": last["revision"] + 1, "text": "\n\n".join(parts), "parts": parts, "source": source}
+    )
     lines = [reply("revised", platform=spec.label, summary=summary)]
     if source == "template":
-        lines.append(TEMPLATE_NOTE)
+        lines.append(reply("template_note"))
     return {"messages": [AIMessage("\n\n".join(lines), name=name)], "drafts": [draft], "outcomes": []}

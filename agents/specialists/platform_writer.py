@@ -6,7 +6,8 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.replies import reply
+from agents.specialists.drafting import latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
@@ -22,9 +23,9 @@ def _write_for(platform: str, state: BrandPilotState, runtime: Runtime[AgentCont
     draft = new_draft(parts, platform, brief.sponsored, source, runtime, request=brief.request)
     label = get_platform(platform).label
     shape = f"a {len(parts)}-post thread" if len(parts) > 1 else "a post"
-    lines = [f"Here is {shape} for {label} about {brief.topic}. It's waiting for approval below."]
+    lines = [reply("drafted", shape=shape, platform=label, topic=brief.topic)]
     if source == "template":
-        lines.append(TEMPLATE_NOTE)
+        lines.append(reply("template_note"))
     return {"messages": [AIMessage("\n\n".join(lines), name=platform)], "drafts": [draft], "outcomes": []}
 
 

@@ -8,7 +8,8 @@ from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.specialists.drafting import TEMPLATE_NOTE, latest_request, new_draft, write_parts
+from agents.replies import reply
+from agents.specialists.drafting import latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
@@ -33,10 +34,10 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
     ranked = rank_platforms(brief.quoted or brief.topic or request, platforms)
     best = ranked[0]
     why = ", ".join(best.reasons) or "it is a general update that works there by default"
-    lines = [f"**Best fit: {get_platform(best.platform).label}**, because {why}."]
+    lines = [reply("best_fit", platform=get_platform(best.platform).label, why=why)]
     others = [f"{get_platform(f.platform).label} ({f.score:.1f})" for f in ranked[1:4]]
     if others:
-        lines.append("Next best: " + ", ".join(others) + ".")
+        lines.append(reply("next_best", others=", ".join(others)))
     drafts = []
     if _DRAFTING.search(request) or brief.quoted:
         sources = set()
@@ -50,7 +51,7 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
             + ")"
             for d in drafts
         )
-        lines.append(f"I adapted it for {len(drafts)} platforms: {summary}. Each one waits for approval below.")
+        lines.append(reply("adapted", count=len(drafts), summary=summary))
         if "template" in sources:
-            lines.append(TEMPLATE_NOTE)
+            lines.append(reply("template_note"))
     return {"messages": [AIMessage("\n\n".join(lines), name="social_coordinator")], "drafts": drafts, "outcomes": []}

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rich.console import Console
+from rich.text import Text
 
 from bot.terminal.render import ACTION_KEYS, render_reply
 from bot.turns import InputError, Turn, TurnResult
 from memory.coordination import ThreadBusyError
 
+log = logging.getLogger(__name__)
 HELP = """[bold]Talk to BrandPilot[/] in plain words, for example:
   • write a tweet announcing our winter candle sale
   • draft a LinkedIn post about our new workshop tours
@@ -22,7 +25,7 @@ def run_chat(app: Any, thread_key: str, user: str, console: Console) -> None:
     """Read messages until /quit or end of input; every error is shown and the loop goes on."""
     mode = f"model {app.settings.model}" if app.settings.model else "offline mode (template drafts)"
     brand = app.brands[app.settings.default_brand_id()]
-    console.print(f"[bold cyan]BrandPilot[/] for [bold]{brand.name}[/] · {mode} · thread [bold]{thread_key}[/]")
+    console.print(Text.assemble(("BrandPilot", "bold cyan"), f" for {brand.name} · {mode} · thread {thread_key}"))
     console.print(HELP)
     while True:
         try:
@@ -42,7 +45,10 @@ def run_chat(app: Any, thread_key: str, user: str, console: Console) -> None:
                 _show(console, result)
                 _decide_pending(app, console, thread_key, user, result)
         except (InputError, ThreadBusyError) as exc:
-            console.print(f"[red]{exc}[/]")
+            console.print(Text(str(exc), style="red"))
+        except Exception:  # the chat keeps running; the details go to the log
+            log.exception("chat turn failed in thread %s", thread_key)
+            console.print(Text("Something went wrong on our side; the details are in the log. Try again.", style="red"))
 
 
 def _command(app: Any, text: str, thread_key: str, console: Console) -> str:
@@ -51,17 +57,17 @@ def _command(app: Any, text: str, thread_key: str, console: Console) -> str:
         console.print(HELP)
     elif name == "/threads":
         threads = app.service.list_threads()
-        console.print("\n".join(f"  {'*' if t == thread_key else ' '} {t}" for t in threads) or "No threads yet.")
+        console.print(Text("\n".join(f"  {'*' if t == thread_key else ' '} {t}" for t in threads) or "No threads yet."))
     elif name == "/thread" and arg.strip():
         from bot.cli import thread_key as to_key
 
         thread_key = to_key(arg.strip())
-        console.print(f"Switched to thread [bold]{thread_key}[/].")
+        console.print(Text(f"Switched to thread {thread_key}."))
         pending = app.service.pending_approval(thread_key)
         if pending:
             console.print("A draft is waiting in this thread; send any message to see it.")
     else:
-        console.print(f"[yellow]Unknown command {name!r}.[/] Try /help.")
+        console.print(Text(f"Unknown command {name!r}. Try /help.", style="yellow"))
     return thread_key
 
 
@@ -77,7 +83,7 @@ def _decide_pending(app: Any, console: Console, thread_key: str, user: str, resu
         choice = console.input(f"[bold]decide[/] ({'/'.join(keys)})> ").strip().lower()[:1]
         action = keys.get(choice)
         if action is None:
-            console.print(f"[yellow]Type one of: {', '.join(f'{k} = {v}' for k, v in keys.items())}.[/]")
+            console.print(Text(f"Type one of: {', '.join(f'{k} = {v}' for k, v in keys.items())}.", style="yellow"))
             continue
         if action == "later":
             console.print("The draft stays pending in this thread.")
@@ -92,6 +98,6 @@ def _decide_pending(app: Any, console: Console, thread_key: str, user: str, resu
         try:
             result = app.service.decide(thread_key, decision, user=user, surface="cli")
         except InputError as exc:
-            console.print(f"[red]{exc}[/]")
+            console.print(Text(str(exc), style="red"))
             continue
         _show(console, result)

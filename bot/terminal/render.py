@@ -26,7 +26,7 @@ def render_findings(findings: list[dict]) -> RenderableType:
     table.add_column("Guideline")
     for f in findings:
         style = "red" if f["severity"] == "error" else "yellow"
-        table.add_row(Text(f["severity"], style=style), f["rule"], f["message"], f["guideline"])
+        table.add_row(Text(f["severity"], style=style), Text(f["rule"]), Text(f["message"]), Text(f["guideline"]))
     return table
 
 
@@ -72,7 +72,9 @@ def render_posts(posts: list[dict]) -> RenderableType:
     for post in posts:
         status = post["status"] + (" (dry run)" if post["dry_run"] else "")
         text = post["text"] if len(post["text"]) <= 80 else post["text"][:77] + "…"
-        table.add_row(post["scheduled_for"], post["platform"], status, post["brand_id"], text)
+        table.add_row(
+            *(Text(str(v)) for v in (post["scheduled_for"], post["platform"], status, post["brand_id"], text))
+        )
     if not posts:
         table.add_row("—", "—", "nothing scheduled yet", "—", "Approve a draft to schedule it.")
     return table

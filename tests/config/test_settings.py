@@ -81,3 +81,12 @@ def test_invalid_environment_value_names_the_variable(monkeypatch):
     monkeypatch.setenv("BRANDPILOT_LOG_LEVEL", "LOUD")
     with pytest.raises(ConfigError, match="environment variable BRANDPILOT_LOG_LEVEL"):
         load_settings()
+
+
+def test_yaml_only_settings_ignore_stray_environment_variables(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PLATFORMS", "linux/amd64")
+    monkeypatch.setenv("APPROVERS", '{"cli_users": ["mallory"]}')
+    monkeypatch.setenv("DEFAULT_BRAND", "nope")
+    settings = load_settings()
+    assert settings.approvers.cli_users == ["*"] and "x" in settings.platforms and settings.default_brand is None

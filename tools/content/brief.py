@@ -15,7 +15,11 @@ PLATFORM_PATTERNS: dict[str, str] = {
     "youtube": r"\b(?:youtube|yt)\b",
 }
 _QUOTED = re.compile(r"[\"“‘']([^\"”’]{3,})[\"”’']\s*[.!?]?\s*$|[\"“]([^\"”]{3,})[\"”]", re.DOTALL)
-_AFTER_COLON = re.compile(r":\s*\n?\s*(.{12,})$", re.DOTALL)
+_AFTER_COLON = re.compile(
+    r"\b(?:this|these|caption|text|draft|copy|post|tweet|following|it|message|version|announcement|update|notice|"
+    r"blurb|line|lines|one)\b[^:\n]{0,20}:\s*\n?\s*(.{12,})$",
+    re.IGNORECASE | re.DOTALL,
+)
 _LEAD = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|please|pls|plz|can you|could you|would you|i need you to|we need|"
     r"help me|let'?s|quick(?:ly)?|now)\b[\s,!]*)*",

@@ -7,6 +7,14 @@ import re
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=\S)|\n{2,}")
 
 
+_THREAD_NUMBER = re.compile(r"[ \t]+\d{1,2}/\d{1,2}[ \t]*$", re.MULTILINE)
+
+
+def strip_thread_numbers(text: str) -> str:
+    """Remove "1/5"-style numbers that end a line, so a thread can be edited and re-split."""
+    return _THREAD_NUMBER.sub("", text)
+
+
 def sentences(text: str) -> list[str]:
     """Split text into sentences (paragraph breaks also end a sentence)."""
     return [s.strip() for s in _SENTENCE.split(text.strip()) if s and s.strip()]
@@ -47,7 +55,7 @@ def _pack(units: list[str], limit: int) -> list[str]:
 
 def split_thread(text: str, *, limit: int = 280, numbered: bool = True) -> list[str]:
     """Posts of at most `limit` characters, split between sentences, numbered "1/5" when asked."""
-    units = sentences(text)
+    units = sentences(strip_thread_numbers(text))
     if not units:
         return []
     if len(" ".join(units)) <= limit:
