@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +25,7 @@ from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
 from memory.db import check_schema_current, create_db_engine, normalize_database_url, session_factory, upgrade_database
 from memory.ledger import SqlApprovalLedger
-from tools.content.rulebook import load_rulebook
+from tools.content.rulebook import Rulebook, load_rulebook
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +42,25 @@ class App:
     coordinator: Coordinator
 
 
-def load_brand(entry: BrandEntry) -> BrandProfile:
-    """Read a brand pack's rulebook into a profile."""
-    rulebook = load_rulebook(entry.pack)
+def _profile(rulebook: Rulebook, *, brand_id: str, name: str | None, pack: Path) -> BrandProfile:
     return BrandProfile(
-        id=entry.id,
-        name=entry.name or rulebook.brand.name,
-        pack=Path(entry.pack),
+        id=brand_id,
+        name=name or rulebook.brand.name,
+        pack=pack,
         rulebook=rulebook,
         website=rulebook.brand.website or "https://example.com",
     )
 
 
+def load_brand(entry: BrandEntry) -> BrandProfile:
+    """Read a configured brand pack's rulebook into a profile."""
+    return _profile(load_rulebook(entry.pack), brand_id=entry.id, name=entry.name, pack=Path(entry.pack))
+
+
 def brand_from_path(path: Path) -> BrandProfile:
     """A brand profile straight from a brand-pack folder (for `--brand PATH`)."""
     rulebook = load_rulebook(path)
-    return load_brand(BrandEntry(id=rulebook.brand.id, pack=path.resolve(), name=rulebook.brand.name))
+    return _profile(rulebook, brand_id=rulebook.brand.id, name=None, pack=path.resolve())
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +90,7 @@ def prepare_database(settings: Settings) -> str:
     return url
 
 
-def can_approve(settings: Settings):  # noqa: ANN201 - returns the Authorizer callable
+def can_approve(settings: Settings) -> Callable[[str, str, tuple[str, ...]], bool]:
     """The approval policy from the config: who may decide, per surface."""
     approvers = settings.approvers
 
