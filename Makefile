@@ -32,8 +32,9 @@ bench: $(STAMP)
 	$(PY) bench/turn_overhead.py
 
 eval: $(STAMP)
-	$(PY) -m agents.routing.train --no-save --eval ../shared/data/routing_dev.jsonl
-	$(PY) -m agents.routing.train --no-save --eval tests/eval/routing_holdout.jsonl
+	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl
+	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout.jsonl
+	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout_2.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

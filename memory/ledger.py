@@ -53,7 +53,8 @@ class SqlApprovalLedger:
                 )
             if decision not in repo.APPROVING_DECISIONS:
                 return None
-            self._replace_earlier_versions(session, draft["id"], approval_id, actor)
+            if draft.get("revision", 1) > 1:
+                self._replace_earlier_versions(session, draft["id"], approval_id, actor)
             post = repo.schedule_post(
                 session,
                 approval_id=approval_id,

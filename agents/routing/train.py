@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agents.router import SHIPPED_MODEL_PATH, Router, current_fingerprint
+from agents.router import SHIPPED_MODEL_PATH, Router, current_fingerprint, load_router_model
 from agents.routing.classifier import featurize, fit_cascade, training_set
 from agents.routing.exemplars import load_exemplars
 
@@ -74,8 +74,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval", type=Path, help="a labelled JSONL set to score")
     parser.add_argument("--no-save", action="store_true", help="don't overwrite the shipped model")
     parser.add_argument("--c", type=float, default=32.0, help="inverse regularisation strength")
+    parser.add_argument("--shipped", action="store_true", help="evaluate the shipped model; don't train")
     args = parser.parse_args(argv)
     data = load_exemplars()
+    if args.shipped:
+        if not args.eval:
+            parser.error("--shipped needs --eval FILE")
+        result = evaluate(Router(load_router_model(), data), args.eval)
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return 0
     texts, labels = training_set(data)
     lexical, full = featurize(texts)
     model = fit_cascade(lexical, full, labels, current_fingerprint(), c=args.c)

@@ -10,7 +10,7 @@ from agents.routing.train import evaluate
 from agents.specialists.registry import SPECIALIST_NAMES
 
 SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-HOLDOUT = Path(__file__).resolve().parents[1] / "eval" / "routing_holdout.jsonl"
+EVAL = Path(__file__).resolve().parents[1] / "eval"
 
 
 def test_every_specialist_has_exemplars_and_nothing_else_does():
@@ -34,8 +34,9 @@ def test_dev_set_routes_to_acceptable_specialists(router):
     assert scores["out_of_scope_declined"] >= 0.9, scores["misses"]
 
 
-def test_independent_holdout_set_routes_without_an_llm(router):
-    scores = evaluate(router, HOLDOUT)
+@pytest.mark.parametrize("name", ["routing_holdout.jsonl", "routing_holdout_2.jsonl"])
+def test_independent_holdout_sets_route_without_an_llm(router, name):
+    scores = evaluate(router, EVAL / name)
     assert scores["n"] >= 200
     assert scores["in_scope_accuracy"] >= 0.88, scores["misses"]
     assert scores["out_of_scope_declined"] >= 0.9, scores["misses"]
