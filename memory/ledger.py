@@ -42,15 +42,8 @@ class SqlApprovalLedger:
                 session, approval_id=approval_id, decision=decision, decided_by=actor, reason=reason
             )
             if outcome.recorded:
-                repo.record_audit(
-                    session,
-                    actor=actor,
-                    action=f"approval.{decision}",
-                    thread_key=self.thread_key,
-                    subject_type="approval",
-                    subject_id=approval_id,
-                    detail={"platform": draft["platform"], "reason": reason, "hash": outcome.approval.content_hash},
-                )
+                detail = {"platform": draft["platform"], "reason": reason, "hash": outcome.approval.content_hash}
+                self._audit(session, actor, f"approval.{decision}", ("approval", approval_id), detail)
             if decision not in repo.APPROVING_DECISIONS:
                 return None
             if draft.get("revision", 1) > 1:
@@ -67,15 +60,8 @@ class SqlApprovalLedger:
                 dry_run=not self.has_credentials(draft["platform"]),
             )
             if outcome.recorded:
-                repo.record_audit(
-                    session,
-                    actor=actor,
-                    action="post.scheduled",
-                    thread_key=self.thread_key,
-                    subject_type="scheduled_post",
-                    subject_id=post.id,
-                    detail={"approval_id": approval_id, "scheduled_for": post.scheduled_for.isoformat()},
-                )
+                detail = {"approval_id": approval_id, "scheduled_for": post.scheduled_for.isoformat()}
+                self._audit(session, actor, "post.scheduled", ("scheduled_post", post.id), detail)
             return post_summary(post)
 
     def _replace_earlier_versions(self, session: Session, item_id: str, approval_id: str, actor: str) -> None:
@@ -87,26 +73,25 @@ class SqlApprovalLedger:
         )
         for post_id in session.scalars(earlier).all():
             repo.cancel_post(session, post_id)
-            repo.record_audit(
-                session,
-                actor=actor,
-                action="post.replaced",
-                thread_key=self.thread_key,
-                subject_type="scheduled_post",
-                subject_id=post_id,
-                detail={"by_approval": approval_id},
-            )
+            self._audit(session, actor, "post.replaced", ("scheduled_post", post_id), {"by_approval": approval_id})
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""
         with self.sessions.begin() as session:
-            repo.record_audit(
-                session,
-                actor=actor,
-                action=action,
-                thread_key=self.thread_key,
-                detail=detail,
-            )
+            self._audit(session, actor, action, (None, None), detail)
+
+    def _audit(
+        self, session: Session, actor: str, action: str, subject: tuple[str | None, str | None], detail: dict[str, Any]
+    ) -> None:
+        repo.record_audit(
+            session,
+            actor=actor,
+            action=action,
+            thread_key=self.thread_key,
+            subject_type=subject[0],
+            subject_id=subject[1],
+            detail=detail,
+        )
 
     def _pending(self, session: Session, draft: dict[str, Any], approval_id: str, actor: str) -> None:
         item = repo.create_content_item(
