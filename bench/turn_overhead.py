@@ -39,6 +39,7 @@ REQUESTS = [
 ]
 
 
+DURABILITY = "exit"  # the same checkpoint policy ConversationService uses
 HOLDOUT = Path(__file__).resolve().parents[1] / "tests" / "eval" / "routing_holdout.jsonl"
 ROUTING_MIX = [json.loads(line)["text"] for line in HOLDOUT.read_text().splitlines() if line.strip()]
 
@@ -77,8 +78,8 @@ def time_bare(database_url: str | None, home: Path, turns: int) -> list[float]:
         for i in range(turns + 3):
             config = {"configurable": {"thread_id": f"bare-{i}-{time.time_ns()}"}}
             start = time.perf_counter()
-            graph.invoke({"text": REQUESTS[i % len(REQUESTS)]}, config)
-            graph.invoke(Command(resume={"action": "approve"}), config)
+            graph.invoke({"text": REQUESTS[i % len(REQUESTS)]}, config, durability=DURABILITY)
+            graph.invoke(Command(resume={"action": "approve"}), config, durability=DURABILITY)
             if i >= 3:
                 samples.append(time.perf_counter() - start)
     return samples

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
 from langgraph.graph.state import CompiledStateGraph
@@ -42,6 +42,7 @@ class ConversationService:
         can_approve: Authorizer,
         lock_wait: float = 30.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        durability: Literal["sync", "async", "exit"] = "exit",
     ) -> None:
         """Inject the compiled graph, coordination and policy callables."""
         self.graph = graph
@@ -51,6 +52,7 @@ class ConversationService:
         self.can_approve = can_approve
         self.lock_wait = lock_wait
         self.now = now
+        self.durability = durability
 
     @staticmethod
     def _config(thread_key: str) -> dict[str, Any]:
@@ -77,6 +79,7 @@ class ConversationService:
                 {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
                 self._config(turn.thread_key),
                 context=context,
+                durability=self.durability,
             )
             return self._result(turn.thread_key, before + 1)
 
@@ -128,7 +131,9 @@ class ConversationService:
                 raise InputError(str(exc)) from exc
             before = len(snapshot.values.get("messages", []))
             context = self.context_for(thread_key, snapshot.values["brand_id"], user)
-            self.graph.invoke(Command(resume=decision), self._config(thread_key), context=context)
+            self.graph.invoke(
+                Command(resume=decision), self._config(thread_key), context=context, durability=self.durability
+            )
             return self._result(thread_key, before)
 
     def _result(self, thread_key: str, first_new: int) -> TurnResult:
