@@ -9,7 +9,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
-from agents.replies import capabilities, reply
+from agents.replies import capabilities, reply, small_talk
 from agents.review import await_decision, prepare_review
 from agents.specialists.drafting import latest_request
 from agents.specialists.registry import Specialist, build_registry
@@ -53,7 +53,13 @@ def make_decline(registry: dict[str, Specialist]) -> Callable[..., dict]:
     """A node that politely declines out-of-scope requests."""
 
     def decline(state: BrandPilotState) -> dict:
-        text = reply("out_of_scope", capabilities=capabilities(registry))
+        kind = small_talk(latest_request(state))
+        if kind == "thanks":
+            text = reply("thanks")
+        elif kind == "greeting":
+            text = reply("greeting", capabilities=capabilities(registry))
+        else:
+            text = reply("out_of_scope", capabilities=capabilities(registry))
         return {"messages": [AIMessage(text, name="supervisor")], "drafts": []}
 
     return decline

@@ -210,3 +210,13 @@ def test_follow_up_with_a_model_sends_the_request_and_the_draft(graph, make_cont
     assert revised["draft"]["text"] == "Low Tide is back."
     prompt = llm.seen[-1][0].content
     assert "<request>\nmake it shorter\n</request>" in prompt and "Light it tonight." in prompt
+
+
+def test_greeting_gets_an_introduction_not_a_refusal(graph, make_context):
+    reply = run(graph, make_context(), "hey there!").values["messages"][-1].content
+    assert reply.startswith("Hi! I'm BrandPilot") and "X specialist" in reply
+
+
+def test_thanks_gets_a_short_acknowledgement(graph, make_context):
+    reply = run(graph, make_context(), "thanks, that's all!").values["messages"][-1].content
+    assert reply.startswith("You're welcome")

@@ -27,11 +27,15 @@ _LEAD = re.compile(
 )
 _VERB = re.compile(
     r"^(?:write|draft|create|compose|make|prepare|put together|give me|come up with|do|whip up|"
-    r"turn|adapt|craft|produce|get me|need)\b\s*(?:me|us)?\s*",
+    r"turn|adapt|craft|produce|get me|need|tweet|post|share|announce)\b\s*(?:me|us)?\s*",
     re.IGNORECASE,
 )
+_SHORTHAND = ((re.compile(r"\babt\b", re.IGNORECASE), "about"), (re.compile(r"\bw/", re.IGNORECASE), "with "))
+_TRAILING_ASK = re.compile(
+    r"(?:[\s,;:!.-]+(?:pls|plz|please|thx|thanks|thank you|asap|lmk|kthx|ty|🙏|!+))+\s*$", re.IGNORECASE
+)
 _FORM = re.compile(
-    r"^(?:(?:a|an|the|some|one|two|three|four|five|six|seven|eight|\d+)[\s-]*)?"
+    r"^(?:(?:a|an|the|some|one|two|three|four|five|six|seven|eight|\d+)\b[\s-]*)?"
     r"(?:(?:short|quick|punchy|new|fun|brief|longer|long|friendly|formal|casual|simple|"
     r"(?:\w+-)?(?:post|part|tweet))\s+)*"
     r"(?:(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|social|company[- ]page)\s+)?"
@@ -88,6 +92,8 @@ def supplied_text(text: str) -> str | None:
 def topic_of(text: str) -> str:
     """The subject of a drafting request with its instruction words removed."""
     topic = text.strip()
+    for pattern, replacement in _SHORTHAND:
+        topic = pattern.sub(replacement, topic)
     quoted = supplied_text(topic)
     if quoted:
         topic = quoted
@@ -100,6 +106,8 @@ def topic_of(text: str) -> str:
         topic,
         flags=re.IGNORECASE,
     )
+    topic = re.sub(r"[\s.!?,;:]+$", "", topic)
+    topic = _TRAILING_ASK.sub("", " " + topic).strip()
     topic = re.sub(r"[\s.!?,;:]+$", "", topic)
     return topic or text.strip().rstrip(".!?")
 
