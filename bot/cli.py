@@ -184,7 +184,7 @@ def approve(
     chosen = [
         name
         for name, value in (("approve", do_approve), ("edit", edit), ("reject", reject), ("reschedule", reschedule))
-        if value
+        if value is not None and value is not False
     ]
     if len(chosen) != 1:
         fail("Choose exactly one of --approve, --edit TEXT, --reject REASON, --reschedule ISO8601.", code=2)

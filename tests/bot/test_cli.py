@@ -143,3 +143,9 @@ def test_missing_provider_package_or_key_is_explained(monkeypatch):
     result = invoke("route", "hello", "--json")
     assert result.exit_code == 1
     assert "langchain-openai" in result.stderr or "OPENAI_API_KEY" in result.stderr
+
+
+def test_empty_edit_text_is_explained():
+    invoke("ask", "write a tweet about our candle sale", "--thread", "e", "--json")
+    result = invoke("approve", "e", "--edit", "  ")
+    assert result.exit_code == 1 and "needs the new text" in result.stderr
