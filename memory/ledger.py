@@ -7,16 +7,65 @@ It runs on the hot path of every turn, so each call is one transaction of a few 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import insert as generic_insert
-from sqlalchemy import select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import repository as repo
 from memory.models import Approval, AuditLog, ContentItem, ScheduledPost, new_id, utcnow
+
+_ITEMS, _APPROVALS, _POSTS, _AUDIT = (m.__table__ for m in (ContentItem, Approval, ScheduledPost, AuditLog))
+_DECIDE = (
+    update(_APPROVALS)
+    .where(_APPROVALS.c.id == bindparam("b_id"), _APPROVALS.c.decision == "pending")
+    .values(
+        decision=bindparam("b_decision"),
+        decided_by=bindparam("b_actor"),
+        decided_at=bindparam("b_now"),
+        reason=bindparam("b_reason"),
+    )
+    .returning(_APPROVALS.c.content_hash)
+)
+_ITEM_STATUS = (
+    update(_ITEMS)
+    .where(_ITEMS.c.id == bindparam("b_id"))
+    .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
+)
+_POST_BY_APPROVAL = select(_POSTS).where(_POSTS.c.approval_id == bindparam("b_approval"))
+_CANCEL_EARLIER = (
+    update(_POSTS)
+    .where(
+        _POSTS.c.content_item_id == bindparam("b_item"),
+        _POSTS.c.status == "scheduled",
+        _POSTS.c.approval_id != bindparam("b_approval"),
+    )
+    .values(status="cancelled", updated_at=bindparam("b_now"))
+    .returning(_POSTS.c.id)
+)
+
+
+@lru_cache(maxsize=4)
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """Dialect-specific statements: upsert a content item, insert-or-ignore an approval."""
+    if dialect not in ("postgresql", "sqlite"):
+        raise NotImplementedError(f"unsupported database dialect {dialect!r}; use SQLite or Postgres")
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    item = insert(_ITEMS)
+    upsert_item = item.on_conflict_do_update(
+        index_elements=["id"],
+        set_={
+            "text": item.excluded.text,
+            "content_hash": item.excluded.content_hash,
+            "status": item.excluded.status,
+            "updated_at": item.excluded.updated_at,
+        },
+    )
+    return upsert_item, insert(_APPROVALS).on_conflict_do_nothing(index_elements=["id"])
 
 
 class SqlApprovalLedger:
@@ -39,39 +88,33 @@ class SqlApprovalLedger:
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         now = utcnow()
         with self.sessions.begin() as session:
-            insert = _insert_for(session)
-            item = insert(ContentItem).values(
-                id=draft["id"],
-                brand_id=draft["brand_id"],
-                thread_key=self.thread_key,
-                platform=draft["platform"],
-                text=draft["text"],
-                content_hash=content_hash,
-                status="awaiting_approval",
-                created_by=actor,
-                created_at=now,
-                updated_at=now,
-            )
-            session.execute(
-                item.on_conflict_do_update(
-                    index_elements=["id"],
-                    set_={
-                        "text": draft["text"],
-                        "content_hash": content_hash,
-                        "status": "awaiting_approval",
-                        "updated_at": now,
-                    },
-                )
-            )
-            approval = insert(Approval).values(
-                id=approval_id,
-                content_item_id=draft["id"],
-                thread_key=self.thread_key,
-                decision="pending",
-                content_hash=content_hash,
-                created_at=now,
-            )
-            session.execute(approval.on_conflict_do_nothing(index_elements=["id"]))
+            connection = session.connection()
+            upsert_item, insert_approval = _upserts(connection.dialect.name)
+            item = {
+                "id": draft["id"],
+                "brand_id": draft["brand_id"],
+                "thread_key": self.thread_key,
+                "platform": draft["platform"],
+                "text": draft["text"],
+                "content_hash": content_hash,
+                "status": "awaiting_approval",
+                "created_by": actor,
+                "created_at": now,
+                "updated_at": now,
+            }
+            connection.execute(upsert_item, item)
+            approval = {
+                "id": approval_id,
+                "content_item_id": draft["id"],
+                "thread_key": self.thread_key,
+                "decision": "pending",
+                "decided_by": None,
+                "decided_at": None,
+                "content_hash": content_hash,
+                "reason": None,
+                "created_at": now,
+            }
+            connection.execute(insert_approval, approval)
 
     def decide(
         self, *, draft: dict[str, Any], approval_id: str, decision: str, actor: str, reason: str | None
@@ -83,99 +126,78 @@ class SqlApprovalLedger:
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         now = utcnow()
         with self.sessions.begin() as session:
-            decided = session.execute(
-                update(Approval)
-                .where(Approval.id == approval_id, Approval.decision == "pending")
-                .values(decision=decision, decided_by=actor, decided_at=now, reason=reason)
-                .returning(Approval.content_hash)
-            ).first()
+            connection = session.connection()
+            params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
+            decided = connection.execute(_DECIDE, params).first()
             if decided is not None:
                 if decision in repo.APPROVING_DECISIONS and decided.content_hash != content_hash:
                     raise repo.StaleApprovalError(
                         f"the text changed after approval {approval_id} was requested; request a new approval"
                     )
-                self._set_item_status(session, draft["id"], decision, now)
+                connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": decision, "b_now": now})
                 detail = {"platform": draft["platform"], "reason": reason, "hash": decided.content_hash}
-                self._audit(session, actor, f"approval.{decision}", ("approval", approval_id), detail)
+                self._audit(connection, actor, f"approval.{decision}", ("approval", approval_id), detail)
             if decision not in repo.APPROVING_DECISIONS:
                 return None
-            existing = session.scalars(select(ScheduledPost).where(ScheduledPost.approval_id == approval_id)).first()
-            if existing is not None or decided is None:
-                if existing is None:
-                    raise repo.NotApprovedError(f"approval {approval_id} was already decided without a post")
+            existing = connection.execute(_POST_BY_APPROVAL, {"b_approval": approval_id}).first()
+            if existing is not None:
                 return post_summary(existing)
+            if decided is None:
+                raise repo.NotApprovedError(f"approval {approval_id} was already decided without a post")
             if draft.get("revision", 1) > 1:
-                self._replace_earlier_versions(session, draft["id"], approval_id, actor, now)
-            post_id = new_id()
-            session.execute(
-                generic_insert(ScheduledPost).values(
-                    id=post_id,
-                    content_item_id=draft["id"],
-                    approval_id=approval_id,
-                    brand_id=draft["brand_id"],
-                    platform=draft["platform"],
-                    text=draft["text"],
-                    content_hash=content_hash,
-                    scheduled_for=datetime.fromisoformat(draft["scheduled_for"]),
-                    status="scheduled",
-                    dry_run=not self.has_credentials(draft["platform"]),
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
-            self._set_item_status(session, draft["id"], "scheduled", now)
-            post = session.get(ScheduledPost, post_id)
-            detail = {"approval_id": approval_id, "scheduled_for": post.scheduled_for.isoformat()}
-            self._audit(session, actor, "post.scheduled", ("scheduled_post", post_id), detail)
-            return post_summary(post)
+                self._replace_earlier_versions(connection, draft["id"], approval_id, actor, now)
+            post = {
+                "id": new_id(),
+                "content_item_id": draft["id"],
+                "approval_id": approval_id,
+                "brand_id": draft["brand_id"],
+                "platform": draft["platform"],
+                "text": draft["text"],
+                "content_hash": content_hash,
+                "scheduled_for": datetime.fromisoformat(draft["scheduled_for"]),
+                "status": "scheduled",
+                "dry_run": not self.has_credentials(draft["platform"]),
+                "external_id": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            connection.execute(insert(_POSTS), post)
+            connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": "scheduled", "b_now": now})
+            detail = {"approval_id": approval_id, "scheduled_for": post["scheduled_for"].astimezone(UTC).isoformat()}
+            self._audit(connection, actor, "post.scheduled", ("scheduled_post", post["id"]), detail)
+            return post_summary(SimpleNamespace(**{**post, "scheduled_for": post["scheduled_for"].astimezone(UTC)}))
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""
         with self.sessions.begin() as session:
-            self._audit(session, actor, action, (None, None), detail)
+            self._audit(session.connection(), actor, action, (None, None), detail)
 
     def _replace_earlier_versions(
-        self, session: Session, item_id: str, approval_id: str, actor: str, now: datetime
+        self, connection: Connection, item_id: str, approval_id: str, actor: str, now: datetime
     ) -> None:
         """A newly approved revision cancels posts of earlier revisions that are still waiting."""
-        cancelled = session.scalars(
-            update(ScheduledPost)
-            .where(
-                ScheduledPost.content_item_id == item_id,
-                ScheduledPost.status == "scheduled",
-                ScheduledPost.approval_id != approval_id,
-            )
-            .values(status="cancelled", updated_at=now)
-            .returning(ScheduledPost.id)
-        ).all()
-        for post_id in cancelled:
-            self._audit(session, actor, "post.replaced", ("scheduled_post", post_id), {"by_approval": approval_id})
-
-    @staticmethod
-    def _set_item_status(session: Session, item_id: str, status: str, now: datetime) -> None:
-        session.execute(update(ContentItem).where(ContentItem.id == item_id).values(status=status, updated_at=now))
+        params = {"b_item": item_id, "b_approval": approval_id, "b_now": now}
+        for (post_id,) in connection.execute(_CANCEL_EARLIER, params).all():
+            self._audit(connection, actor, "post.replaced", ("scheduled_post", post_id), {"by_approval": approval_id})
 
     def _audit(
-        self, session: Session, actor: str, action: str, subject: tuple[str | None, str | None], detail: dict[str, Any]
+        self,
+        connection: Connection,
+        actor: str,
+        action: str,
+        subject: tuple[str | None, str | None],
+        detail: dict[str, Any],
     ) -> None:
-        session.execute(
-            generic_insert(AuditLog).values(
-                at=utcnow(),
-                actor=actor,
-                action=action,
-                thread_key=self.thread_key,
-                subject_type=subject[0],
-                subject_id=subject[1],
-                detail=detail,
-            )
-        )
-
-
-def _insert_for(session: Session) -> Callable[..., Any]:
-    dialect = session.get_bind().dialect.name
-    if dialect not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"unsupported database dialect {dialect!r}; use SQLite or Postgres")
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+        entry = {
+            "at": utcnow(),
+            "actor": actor,
+            "action": action,
+            "thread_key": self.thread_key,
+            "subject_type": subject[0],
+            "subject_id": subject[1],
+            "detail": detail,
+        }
+        connection.execute(insert(_AUDIT), entry)
 
 
 def post_summary(post: Any) -> dict[str, object]:

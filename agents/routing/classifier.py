@@ -49,7 +49,7 @@ class LinearLayer:
 
     def probabilities(self, features: sp.csr_matrix) -> np.ndarray:
         """Softmax probabilities, one row per feature row."""
-        logits = np.asarray(features @ self.weights) + self.bias
+        logits = np.asarray(features.astype(np.float32, copy=False) @ self.weights) + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
