@@ -75,13 +75,13 @@ class ConversationService:
             brand_id = snapshot.values.get("brand_id") or self.brand_for(turn)
             before = len(snapshot.values.get("messages", []))
             context = self.context_for(turn.thread_key, brand_id, turn.user)
-            self.graph.invoke(
+            output = self.graph.invoke(
                 {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
                 self._config(turn.thread_key),
                 context=context,
                 durability=self.durability,
             )
-            return self._result(turn.thread_key, before + 1)
+            return _result(turn.thread_key, output, before + 1)
 
     def pending_approval(self, thread_key: str) -> ApprovalRequest | None:
         """The draft waiting for a decision in a thread, if any."""
@@ -131,34 +131,38 @@ class ConversationService:
                 raise InputError(str(exc)) from exc
             before = len(snapshot.values.get("messages", []))
             context = self.context_for(thread_key, snapshot.values["brand_id"], user)
-            self.graph.invoke(
+            output = self.graph.invoke(
                 Command(resume=decision), self._config(thread_key), context=context, durability=self.durability
             )
-            return self._result(thread_key, before)
+            return _result(thread_key, output, before)
 
-    def _result(self, thread_key: str, first_new: int) -> TurnResult:
-        snapshot = self.graph.get_state(self._config(thread_key))
-        values = snapshot.values
-        replies: list[Reply] = [
-            TextReply(str(m.content), agent=getattr(m, "name", None))
-            for m in values.get("messages", [])[first_new:]
-            if getattr(m, "type", "") == "ai"
-        ]
-        pending = _pending(snapshot)
-        if pending is not None:
-            replies.append(DraftCard(pending))
-        return TurnResult(
-            thread_key=thread_key,
-            agent=values.get("agent"),
-            replies=replies,
-            pending=pending,
-            route=values.get("route"),
-            outcomes=[dict(o) for o in values.get("outcomes", [])],
-        )
+
+def _result(thread_key: str, values: dict[str, Any], first_new: int) -> TurnResult:
+    """Replies of a run from its output: new AI messages, then the card of a pending draft."""
+    replies: list[Reply] = [
+        TextReply(str(m.content), agent=getattr(m, "name", None))
+        for m in values.get("messages", [])[first_new:]
+        if getattr(m, "type", "") == "ai"
+    ]
+    pending = _pending_in(values.get("__interrupt__", ()))
+    if pending is not None:
+        replies.append(DraftCard(pending))
+    return TurnResult(
+        thread_key=thread_key,
+        agent=values.get("agent"),
+        replies=replies,
+        pending=pending,
+        route=values.get("route"),
+        outcomes=[dict(o) for o in values.get("outcomes", [])],
+    )
 
 
 def _pending(snapshot: Any) -> ApprovalRequest | None:
-    for item in getattr(snapshot, "interrupts", ()) or ():
+    return _pending_in(getattr(snapshot, "interrupts", ()) or ())
+
+
+def _pending_in(interrupts: Any) -> ApprovalRequest | None:
+    for item in interrupts:
         value = getattr(item, "value", None)
         if isinstance(value, dict) and value.get("kind") == "approval":
             return value

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import config_context
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars
@@ -145,7 +146,8 @@ def lexical_features(normalized: list[str]) -> sp.csr_matrix:
     lowered = [t.lower() for t in normalized]
     cues = sp.csr_matrix(np.stack([cue_features(t) for t in normalized]))
     words, chars = _vectorizers()
-    return sp.hstack([cues, words.transform(lowered), chars.transform(lowered)]).tocsr()
+    with config_context(skip_parameter_validation=True, assume_finite=True):
+        return sp.hstack([cues, words.transform(lowered), chars.transform(lowered)]).tocsr()
 
 
 def embedding_features(normalized: list[str]) -> sp.csr_matrix:

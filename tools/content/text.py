@@ -158,10 +158,15 @@ def _emoji_end(text: str, i: int) -> int | None:
         return j
 
 
+# Only these can start an emoji: any non-ASCII character, or a keycap base before FE0F / 20E3.
+_EMOJI_CANDIDATE = re.compile("[^\x00-\x7f]|[#*0-9](?=[\ufe0f\u20e3])")
+
+
 def find_emoji(text: str) -> list[str]:
     """Return each emoji; a ZWJ, skin-tone, keycap or flag sequence is one emoji."""
     found, i = [], 0
-    while i < len(text):
+    while (match := _EMOJI_CANDIDATE.search(text, i)) is not None:
+        i = match.start()
         end = _emoji_end(text, i)
         if end is None:
             i += 1
