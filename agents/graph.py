@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import capabilities, reply, small_talk
-from agents.review import await_decision, prepare_review
+from agents.review import await_decision, prepare_review, with_review
 from agents.specialists.drafting import latest_request
 from agents.specialists.registry import Specialist, build_registry
 from agents.state import BrandPilotState
@@ -96,8 +96,18 @@ def make_not_available(specialist: Specialist, registry: dict[str, Specialist]) 
 
 
 def route_after_specialist(state: BrandPilotState) -> str:
-    """Drafts go to review; anything else ends the turn."""
-    return "prepare_review" if state.get("drafts") else END
+    """A draft with its review ready waits for a decision; anything else ends the turn."""
+    return "await_decision" if state.get("drafts") and state.get("review") else END
+
+
+def reviewed(node: Callable[..., dict]) -> Callable[..., dict]:
+    """Wrap a specialist so its first draft is checked and recorded in the same step."""
+
+    def run_and_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+        return with_review(node(state, runtime), runtime)
+
+    run_and_review.__name__ = getattr(node, "__name__", "specialist")
+    return run_and_review
 
 
 def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
@@ -111,8 +121,10 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
     builder.add_node("await_decision", await_decision)
     builder.add_edge("prepare_review", "await_decision")
     for name, specialist in registry.items():
-        builder.add_node(name, specialist.node or make_not_available(specialist, registry))
-        builder.add_conditional_edges(name, route_after_specialist, ["prepare_review", END])
+        builder.add_node(
+            name, reviewed(specialist.node) if specialist.node else make_not_available(specialist, registry)
+        )
+        builder.add_conditional_edges(name, route_after_specialist, ["await_decision", END])
     builder.add_edge(START, "route_request")
     builder.add_conditional_edges(
         "route_request", make_route_to_specialist(registry), [*registry, "decline", "clarify"]

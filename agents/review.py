@@ -20,8 +20,16 @@ from tools.platforms.specs import get_platform
 
 def prepare_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
     """Check the next draft against the rulebook and store it with a pending approval."""
-    ctx = runtime.context
-    draft = state["drafts"][0]
+    return _review_of(state["drafts"][0], runtime.context)
+
+
+def with_review(update: dict, runtime: Runtime[AgentContext]) -> dict:
+    """A specialist's update plus the review of its first draft, so the card needs no extra step."""
+    drafts = update.get("drafts") or []
+    return {**update, **_review_of(drafts[0], runtime.context)} if drafts else {**update, "review": None}
+
+
+def _review_of(draft: Draft, ctx: AgentContext) -> dict:
     passed, findings = check_parts(draft["parts"], draft["platform"], ctx.brand, draft["sponsored"])
     ctx.ledger.open_request(draft=draft, approval_id=approval_id(draft), actor=ctx.actor)
     return {"review": build_request(draft, passed, findings), "last_draft": draft}

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 if TYPE_CHECKING:
     import redis
@@ -82,6 +82,7 @@ class InProcessCoordinator:
         if lock_dir is not None:
             lock_dir.mkdir(parents=True, exist_ok=True)
         self._cond = threading.Condition()
+        self._handles: dict[str, BinaryIO] = {}
         self._held: set[str] = set()
         self._seen: dict[str, float] = {}
         self._calls: dict[str, deque[float]] = {}
@@ -106,21 +107,32 @@ class InProcessCoordinator:
         if self._lock_dir is None:
             yield
             return
-        name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
+        handle = self._lock_file(key)
         deadline = time.monotonic() + max(wait, 0)
-        with open(self._lock_dir / name, "a+b") as handle:
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise ThreadBusyError(key, wait) from None
-                    time.sleep(0.02)
+        while True:
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise ThreadBusyError(key, wait) from None
+                time.sleep(0.02)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _lock_file(self, key: str) -> BinaryIO:
+        """The open lock file of `key` (kept open for reuse; the least recently used are closed)."""
+        with self._cond:
+            handle = self._handles.pop(key, None)
+            if handle is None:
+                name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
+                handle = open(self._lock_dir / name, "a+b")  # noqa: SIM115 - closed on eviction or close()
+            self._handles[key] = handle
+            for old in [k for k in self._handles if k not in self._held][: max(len(self._handles) - 256, 0)]:
+                self._handles.pop(old).close()
+            return handle
 
     def first_seen(self, key: str, *, ttl: float) -> bool:
         """Return True only the first time `key` is seen within `ttl` seconds."""
@@ -146,7 +158,11 @@ class InProcessCoordinator:
             return True
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Close the lock files kept open."""
+        with self._cond:
+            for handle in self._handles.values():
+                handle.close()
+            self._handles.clear()
 
 
 class RedisCoordinator:

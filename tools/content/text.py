@@ -183,6 +183,8 @@ def count_emoji(text: str) -> int:
 
 def remove_emoji(text: str) -> str:
     """Return ``text`` without emoji or leftover joiners and variation selectors."""
+    if _EMOJI_CANDIDATE.search(text) is None:  # all of those are non-ASCII
+        return text
     pieces, i = [], 0
     while i < len(text):
         end = _emoji_end(text, i)
