@@ -274,17 +274,11 @@ def load_settings(**overrides: Any) -> Settings:
 
 
 def _source_of(field: str, path: Path) -> str:
-    env_names = {
-        "home": "BRANDPILOT_HOME",
-        "model": "BRANDPILOT_MODEL",
-        "log_level": "BRANDPILOT_LOG_LEVEL",
-        "BRANDPILOT_HOME": "BRANDPILOT_HOME",
-        "BRANDPILOT_MODEL": "BRANDPILOT_MODEL",
-        "BRANDPILOT_LOG_LEVEL": "BRANDPILOT_LOG_LEVEL",
-    }
+    """Where a bad value came from: the environment variable of an env-named field, else the file."""
     top = field.split(".")[0]
-    if top in env_names:
-        return f"environment variable {env_names[top]}"
+    for name, info in Settings.model_fields.items():
+        if info.validation_alias and top in (name, info.validation_alias) and name not in SECRET_FIELDS:
+            return f"environment variable {info.validation_alias}"
     return str(path)
 
 

@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import repository as repo
@@ -52,10 +51,8 @@ _CANCEL_EARLIER = (
 @lru_cache(maxsize=4)
 def _upserts(dialect: str) -> tuple[Any, Any]:
     """Dialect-specific statements: upsert a content item, insert-or-ignore an approval."""
-    if dialect not in ("postgresql", "sqlite"):
-        raise NotImplementedError(f"unsupported database dialect {dialect!r}; use SQLite or Postgres")
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    item = insert(_ITEMS)
+    upsert = repo.upsert_insert(dialect)
+    item = upsert(_ITEMS)
     upsert_item = item.on_conflict_do_update(
         index_elements=["id"],
         set_={
@@ -65,7 +62,7 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
             "updated_at": item.excluded.updated_at,
         },
     )
-    return upsert_item, insert(_APPROVALS).on_conflict_do_nothing(index_elements=["id"])
+    return upsert_item, upsert(_APPROVALS).on_conflict_do_nothing(index_elements=["id"])
 
 
 class SqlApprovalLedger:

@@ -408,12 +408,17 @@ def _transition(
     return post
 
 
-def _insert_ignore(session: Session, model: type[Base], values: dict[str, Any], keys: list[str]) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; return whether a row was inserted."""
-    dialect = session.get_bind().dialect.name
+def upsert_insert(dialect: str) -> Any:
+    """The dialect's `insert` construct, which has `on_conflict_do_nothing` / `on_conflict_do_update`."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
-        raise NotImplementedError(f"unsupported database dialect {dialect!r}; use SQLite or Postgres")
+        raise ValueError(f"unsupported database {dialect!r}: BrandPilot runs on SQLite or PostgreSQL (DATABASE_URL)")
+    return insert
+
+
+def _insert_ignore(session: Session, model: type[Base], values: dict[str, Any], keys: list[str]) -> bool:
+    """INSERT ... ON CONFLICT DO NOTHING; return whether a row was inserted."""
+    insert = upsert_insert(session.get_bind().dialect.name)
     statement = (
         insert(model).values(**values).on_conflict_do_nothing(index_elements=keys).returning(getattr(model, keys[0]))
     )

@@ -40,7 +40,7 @@ def kettle_brand() -> BrandProfile:
     """The reference brand pack from ../shared."""
     path = SHARED / "brand" / "kettle-ember"
     if not path.is_dir():
-        pytest.skip(f"{path} is not available")
+        pytest.skip(f"{path} (shared data beside the repo, read at run time, never copied in) is not checked out")
     return brand_from_path(path)
 
 

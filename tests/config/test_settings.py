@@ -32,7 +32,9 @@ def test_brandpilot_home_isolates_state(brandpilot_home):
 
 def test_example_config_is_valid(monkeypatch):
     if not (SHARED / "brand" / "kettle-ember").is_dir():
-        pytest.skip("../shared/brand is not available")
+        pytest.skip(
+            "the example config points at ../shared/brand/kettle-ember, which is not checked out beside the repo"
+        )
     monkeypatch.setenv(
         "BRANDPILOT_CONFIG", str(Path(__file__).resolve().parents[2] / "config" / "brandpilot.example.yaml")
     )
