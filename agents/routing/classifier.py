@@ -13,10 +13,12 @@ from sklearn import config_context
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars
-from agents.routing.text import PLATFORM_WORDS, normalize, platforms_mentioned
+from agents.routing.text import normalize
+from tools.content.brief import platforms_in
 from tools.embeddings import encode
+from tools.platforms.specs import PLATFORMS
 
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 CUE_WEIGHT = 0.35
 HASH_FEATURES = 2**16
 _INTENT_CUES: tuple[re.Pattern[str], ...] = tuple(
@@ -123,8 +125,8 @@ class RouterModel:
 
 def cue_features(normalized: str) -> np.ndarray:
     """Platform indicators, a several-platforms flag and a quoted-draft flag."""
-    found = platforms_mentioned(normalized)
-    cues = [1.0 if p in found else 0.0 for p in PLATFORM_WORDS]
+    found = platforms_in(normalized)
+    cues = [1.0 if p in found else 0.0 for p in PLATFORMS]
     cues.append(1.0 if len(found) >= 2 else 0.0)
     cues.append(1.0 if _QUOTED.search(normalized) else 0.0)
     instruction = _QUOTE_SPAN.sub(" ", normalized)  # the request, without the material it quotes

@@ -9,14 +9,6 @@ from pathlib import Path
 import yaml
 
 SHORTHAND_PATH = Path(__file__).resolve().parent.parent / "data" / "routing_shorthand.yaml"
-PLATFORM_WORDS: dict[str, tuple[str, ...]] = {
-    "instagram": ("instagram",),
-    "linkedin": ("linkedin",),
-    "x": ("twitter", "tweet", "tweets", "retweet", "x"),
-    "tiktok": ("tiktok",),
-    "facebook": ("facebook", "meta page", "messenger"),
-    "youtube": ("youtube", "yt shorts"),
-}
 _X_AS_PLATFORM = re.compile(
     r"\b(?:(on|for|to|via|at|and|or|from|in) x\b(?!-)|x\s+(?=(post|posts|thread|threads|account|space|"
     r"spaces|premium|ads?|audience|followers|handle|bio|poll|polls|reply|replies|hashtags?|communit(?:y|ies)|"
@@ -59,14 +51,3 @@ def _shorten_quote(match: re.Match[str]) -> str:
     words = match.group(2).split()
     body = " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
     return f"{match.group(1)}{body}{match.group(3)}"
-
-
-def platforms_mentioned(text: str) -> list[str]:
-    """Platforms named in an already-normalised message, in a stable order."""
-    lowered = text.lower()
-    found = []
-    for platform, words in PLATFORM_WORDS.items():
-        words_here = words if platform != "x" else ("twitter", "tweet", "tweets", "retweet")
-        if any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", lowered) for w in words_here):
-            found.append(platform)
-    return found
