@@ -13,6 +13,7 @@ from langgraph.types import Command
 
 from agents.context import AgentContext
 from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, validate_decision
+from agents.replies import reply
 from bot.turns import DraftCard, InputError, Reply, TextReply, Turn, TurnResult, check_thread_name, clean_message
 from memory.coordination import Coordinator
 
@@ -65,10 +66,7 @@ class ConversationService:
             snapshot = self.graph.get_state(self._config(turn.thread_key))
             pending = _pending(snapshot)
             if pending is not None:
-                note = (
-                    "A draft in this thread is still waiting for a decision. Approve, edit or reject it "
-                    "first (or start a new thread for something else)."
-                )
+                note = reply("draft_waiting")
                 return TurnResult(
                     turn.thread_key, snapshot.values.get("agent"), [TextReply(note), DraftCard(pending)], pending
                 )
