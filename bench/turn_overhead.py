@@ -1,8 +1,8 @@
 """Turn overhead: a routed turn ending in an approval plus its resume, vs a bare 3-node graph.
 
 Run: `.venv/bin/python bench/turn_overhead.py [--turns N] [--no-postgres] [--postgres-url URL]`. Both sides
-use the same checkpointer in the same run (SQLite, then a throwaway embedded Postgres or a scratch URL;
-never DATABASE_URL, since the benchmark writes approved posts).
+use the same checkpointer in the same run, turn by turn in alternation (SQLite, then a throwaway embedded
+Postgres or a scratch URL; never DATABASE_URL, since the benchmark writes approved posts).
 No LLM is involved. Prints p50/p95 per backend, the ratio, and the router's own p50.
 """
 
@@ -70,39 +70,31 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered) * 1000, ordered[int(0.95 * (len(ordered) - 1))] * 1000
 
 
-def time_bare(database_url: str | None, home: Path, turns: int) -> list[float]:
-    """Turn + resume on the bare graph with the same checkpointer as BrandPilot."""
-    samples = []
-    with open_checkpointer(database_url, home) as saver:
+def time_both(database_url: str | None, home: Path, turns: int) -> tuple[list[float], list[float], list[float]]:
+    """Turn + resume, alternating the bare graph and BrandPilot so both see the same machine; then the router."""
+    bare, ours, routing = [], [], []
+    with open_checkpointer(database_url, home) as saver, open_app(load_settings()) as app:
         graph = bare_graph().compile(checkpointer=saver)
         for i in range(turns + 3):
+            text = REQUESTS[i % len(REQUESTS)]
             config = {"configurable": {"thread_id": f"bare-{i}-{time.time_ns()}"}}
             start = time.perf_counter()
-            graph.invoke({"text": REQUESTS[i % len(REQUESTS)]}, config, durability=DURABILITY)
+            graph.invoke({"text": text}, config, durability=DURABILITY)
             graph.invoke(Command(resume={"action": "approve"}), config, durability=DURABILITY)
-            if i >= 3:
-                samples.append(time.perf_counter() - start)
-    return samples
-
-
-def time_brandpilot(turns: int) -> tuple[list[float], list[float]]:
-    """Turn + resume through the conversation service; also the router alone."""
-    samples, routing = [], []
-    with open_app(load_settings()) as app:
-        for i in range(turns + 3):
+            bare_time = time.perf_counter() - start
             key = f"cli:bench-{i}-{time.time_ns()}"
-            text = REQUESTS[i % len(REQUESTS)]
             start = time.perf_counter()
             result = app.service.handle_turn(Turn(key, "bench", text))
             assert result.pending is not None, f"no draft for {text!r}"
             app.service.decide(key, {"action": "approve"}, user="bench")
-            if i >= 3:
-                samples.append(time.perf_counter() - start)
+            if i >= 3:  # warm-up
+                ours.append(time.perf_counter() - start)
+                bare.append(bare_time)
         for message in ROUTING_MIX:
             route_start = time.perf_counter()
             app.router.route(message)
             routing.append(time.perf_counter() - route_start)
-    return samples, routing
+    return bare, ours, routing
 
 
 @contextmanager
@@ -128,8 +120,7 @@ def run_backend(name: str, url: str | None, turns: int, out: Callable[[str], Non
             upgrade_database(url)
         else:
             os.environ.pop("DATABASE_URL", None)
-        bare = time_bare(url, Path(home), turns)
-        ours, routing = time_brandpilot(turns)
+        bare, ours, routing = time_both(url, Path(home), turns)
     b50, b95 = percentiles(bare)
     o50, o95 = percentiles(ours)
     r50, r95 = percentiles(routing)

@@ -137,7 +137,7 @@ def open_app(settings: Settings) -> Iterator[App]:
 
     def context_for(thread_key: str, brand_id: str, actor: str) -> AgentContext:
         brand = brands.get(brand_id) or brands[settings.default_brand_id()]
-        ledger = SqlApprovalLedger(sessions, thread_key=thread_key)
+        ledger = SqlApprovalLedger(engine, thread_key=thread_key)
         return AgentContext(brand=brand, router=router, ledger=ledger, llm=llm, actor=actor, options=options)
 
     try:

@@ -12,8 +12,7 @@ from functools import lru_cache
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from memory import repository as repo
 from memory.models import Approval, AuditLog, ContentItem, ScheduledPost, new_id, utcnow
@@ -70,13 +69,13 @@ class SqlApprovalLedger:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        engine: Engine,
         *,
         thread_key: str,
         has_credentials: Callable[[str], bool] = lambda platform: False,
     ) -> None:
         """`has_credentials(platform)` decides whether a post is a real publish or a dry run."""
-        self.sessions = sessions
+        self.engine = engine
         self.thread_key = thread_key
         self.has_credentials = has_credentials
 
@@ -84,33 +83,32 @@ class SqlApprovalLedger:
         """Store the draft's current text and a pending approval for it (idempotent)."""
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         now = utcnow()
-        with self.sessions.begin() as session:
-            connection = session.connection()
-            upsert_item, insert_approval = _upserts(connection.dialect.name)
-            item = {
-                "id": draft["id"],
-                "brand_id": draft["brand_id"],
-                "thread_key": self.thread_key,
-                "platform": draft["platform"],
-                "text": draft["text"],
-                "content_hash": content_hash,
-                "status": "awaiting_approval",
-                "created_by": actor,
-                "created_at": now,
-                "updated_at": now,
-            }
+        upsert_item, insert_approval = _upserts(self.engine.dialect.name)
+        item = {
+            "id": draft["id"],
+            "brand_id": draft["brand_id"],
+            "thread_key": self.thread_key,
+            "platform": draft["platform"],
+            "text": draft["text"],
+            "content_hash": content_hash,
+            "status": "awaiting_approval",
+            "created_by": actor,
+            "created_at": now,
+            "updated_at": now,
+        }
+        approval = {
+            "id": approval_id,
+            "content_item_id": draft["id"],
+            "thread_key": self.thread_key,
+            "decision": "pending",
+            "decided_by": None,
+            "decided_at": None,
+            "content_hash": content_hash,
+            "reason": None,
+            "created_at": now,
+        }
+        with self.engine.begin() as connection:
             connection.execute(upsert_item, item)
-            approval = {
-                "id": approval_id,
-                "content_item_id": draft["id"],
-                "thread_key": self.thread_key,
-                "decision": "pending",
-                "decided_by": None,
-                "decided_at": None,
-                "content_hash": content_hash,
-                "reason": None,
-                "created_at": now,
-            }
             connection.execute(insert_approval, approval)
 
     def decide(
@@ -121,28 +119,25 @@ class SqlApprovalLedger:
         Only the first decision on an approval counts; repeating it returns the same post.
         """
         content_hash = repo.hash_content(draft["platform"], draft["text"])
+        approving = decision in repo.APPROVING_DECISIONS
         now = utcnow()
-        with self.sessions.begin() as session:
-            connection = session.connection()
+        with self.engine.begin() as connection:
             params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
             decided = connection.execute(_DECIDE, params).first()
-            if decided is not None:
-                if decision in repo.APPROVING_DECISIONS and decided.content_hash != content_hash:
-                    raise repo.StaleApprovalError(
-                        f"the text changed after approval {approval_id} was requested; request a new approval"
-                    )
+            if decided is None:  # decided before: only an approval that scheduled a post can be repeated
+                return self._earlier_post(connection, approval_id) if approving else None
+            if approving and decided.content_hash != content_hash:
+                raise repo.StaleApprovalError(
+                    f"the text changed after approval {approval_id} was requested; request a new approval"
+                )
+            detail = {"platform": draft["platform"], "reason": reason, "hash": decided.content_hash}
+            audits = [self._entry(actor, f"approval.{decision}", ("approval", approval_id), detail, now)]
+            if not approving:
                 connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": decision, "b_now": now})
-                detail = {"platform": draft["platform"], "reason": reason, "hash": decided.content_hash}
-                self._audit(connection, actor, f"approval.{decision}", ("approval", approval_id), detail)
-            if decision not in repo.APPROVING_DECISIONS:
+                connection.execute(insert(_AUDIT), audits)
                 return None
-            existing = connection.execute(_POST_BY_APPROVAL, {"b_approval": approval_id}).first()
-            if existing is not None:
-                return post_summary(existing)
-            if decided is None:
-                raise repo.NotApprovedError(f"approval {approval_id} was already decided without a post")
             if draft.get("revision", 1) > 1:
-                self._replace_earlier_versions(connection, draft["id"], approval_id, actor, now)
+                audits += self._replace_earlier_versions(connection, draft["id"], approval_id, actor, now)
             post = {
                 "id": new_id(),
                 "content_item_id": draft["id"],
@@ -160,33 +155,39 @@ class SqlApprovalLedger:
             }
             connection.execute(insert(_POSTS), post)
             connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": "scheduled", "b_now": now})
-            detail = {"approval_id": approval_id, "scheduled_for": post["scheduled_for"].astimezone(UTC).isoformat()}
-            self._audit(connection, actor, "post.scheduled", ("scheduled_post", post["id"]), detail)
-            return post_summary(SimpleNamespace(**{**post, "scheduled_for": post["scheduled_for"].astimezone(UTC)}))
+            when = post["scheduled_for"].astimezone(UTC)
+            detail = {"approval_id": approval_id, "scheduled_for": when.isoformat()}
+            audits.append(self._entry(actor, "post.scheduled", ("scheduled_post", post["id"]), detail, now))
+            connection.execute(insert(_AUDIT), audits)
+            return post_summary(SimpleNamespace(**{**post, "scheduled_for": when}))
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""
-        with self.sessions.begin() as session:
-            self._audit(session.connection(), actor, action, (None, None), detail)
+        with self.engine.begin() as connection:
+            connection.execute(insert(_AUDIT), self._entry(actor, action, (None, None), detail, utcnow()))
+
+    @staticmethod
+    def _earlier_post(connection: Connection, approval_id: str) -> dict[str, object]:
+        existing = connection.execute(_POST_BY_APPROVAL, {"b_approval": approval_id}).first()
+        if existing is None:
+            raise repo.NotApprovedError(f"approval {approval_id} was already decided without a post")
+        return post_summary(existing)
 
     def _replace_earlier_versions(
         self, connection: Connection, item_id: str, approval_id: str, actor: str, now: datetime
-    ) -> None:
+    ) -> list[dict[str, Any]]:
         """A newly approved revision cancels posts of earlier revisions that are still waiting."""
         params = {"b_item": item_id, "b_approval": approval_id, "b_now": now}
-        for (post_id,) in connection.execute(_CANCEL_EARLIER, params).all():
-            self._audit(connection, actor, "post.replaced", ("scheduled_post", post_id), {"by_approval": approval_id})
+        replaced = connection.execute(_CANCEL_EARLIER, params).all()
+        detail = {"by_approval": approval_id}
+        return [self._entry(actor, "post.replaced", ("scheduled_post", pid), detail, now) for (pid,) in replaced]
 
-    def _audit(
-        self,
-        connection: Connection,
-        actor: str,
-        action: str,
-        subject: tuple[str | None, str | None],
-        detail: dict[str, Any],
-    ) -> None:
-        entry = {
-            "at": utcnow(),
+    def _entry(
+        self, actor: str, action: str, subject: tuple[str | None, str | None], detail: dict[str, Any], at: datetime
+    ) -> dict[str, Any]:
+        """An audit-log row for this thread."""
+        return {
+            "at": at,
             "actor": actor,
             "action": action,
             "thread_key": self.thread_key,
@@ -194,7 +195,6 @@ class SqlApprovalLedger:
             "subject_id": subject[1],
             "detail": detail,
         }
-        connection.execute(insert(_AUDIT), entry)
 
 
 def post_summary(post: Any) -> dict[str, object]:

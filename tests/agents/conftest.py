@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from agents.context import AgentContext, AgentOptions, BrandProfile
@@ -45,26 +46,30 @@ def kettle_brand() -> BrandProfile:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> sessionmaker[Session]:
+def engine(tmp_path: Path) -> Iterator[Engine]:
     """A migrated SQLite database of the test's own."""
     url = f"sqlite:///{tmp_path}/graph.db"
     upgrade_database(url)
     engine = create_db_engine(url)
-    yield session_factory(engine)
+    yield engine
     engine.dispose()
 
 
 @pytest.fixture
-def make_context(
-    router: Router, sample_brand: BrandProfile, sessions: sessionmaker[Session]
-) -> Callable[..., AgentContext]:
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on the test's database, for checking what the graph wrote."""
+    return session_factory(engine)
+
+
+@pytest.fixture
+def make_context(router: Router, sample_brand: BrandProfile, engine: Engine) -> Callable[..., AgentContext]:
     """Build an AgentContext for a thread, with overrides."""
 
     def make(thread: str = "cli:test", **overrides: object) -> AgentContext:
         values: dict[str, object] = {
             "brand": sample_brand,
             "router": router,
-            "ledger": SqlApprovalLedger(sessions, thread_key=thread),
+            "ledger": SqlApprovalLedger(engine, thread_key=thread),
             "actor": "tester",
             "options": AgentOptions(),
             "now": lambda: FIXED_NOW,

@@ -156,3 +156,27 @@ def test_two_concurrent_turns_on_one_thread_never_interleave(running_app):
     assert [e for e, _ in recorder.events] == ["enter", "exit", "enter", "exit"]
     messages = running_app.service.graph.get_state({"configurable": {"thread_id": "cli:t1"}}).values["messages"]
     assert [m.type for m in messages] == ["human", "ai", "human", "ai"]
+
+
+def test_the_pending_card_always_matches_the_graphs_own_interrupt(running_app):
+    service = running_app.service
+
+    def graph_interrupt(thread):
+        interrupts = service.graph.get_state({"configurable": {"thread_id": thread}}).interrupts
+        return interrupts[0].value if interrupts else None
+
+    thread = "cli:multi"
+    ask(running_app, "adapt this for LinkedIn and X: 'Our Low Tide candle is back for winter.'", thread=thread)
+    steps = [
+        {"action": "edit", "text": "Low Tide is back for winter. Light it on a grey evening."},
+        {"action": "reject", "reason": "not this week"},
+        {"action": "approve"},
+    ]
+    seen = []
+    for decision in steps:
+        pending = service.pending_approval(thread)
+        assert pending is not None and pending == graph_interrupt(thread)
+        seen.append(pending["approval_id"])
+        service.decide(thread, decision, user="maya")
+    assert len(set(seen)) == 3
+    assert service.pending_approval(thread) is None and graph_interrupt(thread) is None
