@@ -30,11 +30,14 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/turn_overhead.py
+	$(PY) bench/retrieval.py
 
 eval: $(STAMP)
 	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl
 	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout.jsonl
 	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout_2.jsonl
+	$(PY) -m knowledge.eval --pack knowledge/sample_brand --questions tests/eval/retrieval_sample.jsonl
+	$(PY) -m knowledge.eval --pack ../shared/brand/kettle-ember --questions tests/eval/retrieval_kettle.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

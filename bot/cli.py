@@ -1,4 +1,4 @@
-"""The `brandpilot` command line: chat, ask, approve, queue, route, check, config, db, worker."""
+"""The `brandpilot` command line: chat, ask, approve, queue, route, check, knowledge, config, db, worker."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from agents.llm import ModelConfigError
 from bot.turns import InputError, Turn, TurnResult, check_thread_name
 from config.errors import ConfigError
 from config.settings import Settings, load_settings, local_user
+from knowledge.errors import PackError, StoreBusyError
 from memory.coordination import ThreadBusyError
 from memory.db import SchemaNotCurrentError
 from tools.content.rulebook import RulebookError
@@ -32,7 +33,16 @@ app.add_typer(db_app, name="db")
 app.add_typer(config_app, name="config")
 out = Console()
 err = Console(stderr=True)
-USER_ERRORS = (InputError, ConfigError, SchemaNotCurrentError, ModelConfigError, RulebookError, ThreadBusyError)
+USER_ERRORS = (
+    InputError,
+    ConfigError,
+    SchemaNotCurrentError,
+    ModelConfigError,
+    RulebookError,
+    ThreadBusyError,
+    PackError,
+    StoreBusyError,
+)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 ThreadOpt = Annotated[str | None, typer.Option("--thread", "-t", help="Thread name (letters, digits, _ . : -).")]
@@ -313,4 +323,4 @@ def main() -> None:
     app()
 
 
-from bot import cli_analysis  # noqa: E402,F401  (registers `route` and `check` on `app`)
+from bot import cli_analysis, cli_knowledge  # noqa: E402,F401  (register `route`, `check`, `knowledge` on `app`)

