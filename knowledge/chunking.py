@@ -30,11 +30,12 @@ class Chunk:
     text: str
     part: int = 0
     facts: dict[str, str] = field(default_factory=dict)
+    ordinal: int = 0  # position in the file, so repeated headings still get distinct ids
 
     @property
     def id(self) -> str:
         """Stable id: file, heading path and part."""
-        key = f"{self.file}\n{self.section}\n{self.subsection}\n{self.part}"
+        key = f"{self.file}\n{self.ordinal}\n{self.section}\n{self.subsection}\n{self.part}"
         return hashlib.sha1(key.encode()).hexdigest()[:20]
 
     @property
@@ -101,7 +102,7 @@ def chunk_markdown(relative: str, text: str) -> list[Chunk]:
     chunks = []
     for section, subsection, body in blocks:
         for part, piece in enumerate(_windows("\n".join(body))):
-            chunks.append(Chunk(relative, title, section, subsection, piece, part, facts))
+            chunks.append(Chunk(relative, title, section, subsection, piece, part, facts, len(chunks)))
     return chunks
 
 
@@ -114,7 +115,7 @@ def chunk_plain(relative: str, text: str) -> list[Chunk]:
     for number, page in enumerate(pages, start=1):
         section = f"Page {number}" if len(pages) > 1 else OVERVIEW
         for part, piece in enumerate(_windows(page)):
-            chunks.append(Chunk(relative, title, section, "", piece, part, facts))
+            chunks.append(Chunk(relative, title, section, "", piece, part, facts, len(chunks)))
     return chunks
 
 

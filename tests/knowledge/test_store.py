@@ -142,3 +142,42 @@ def test_bad_packs_are_refused_with_the_file_named(store: KnowledgeStore, tmp_pa
         store.ingest(bad, "cabin")
     with pytest.raises(PackError, match="lower-case"):
         store.collection("Cabin Brand")
+
+
+def tiny_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF with the lines as real text (Helvetica), written by hand."""
+    stream = "BT /F1 12 Tf 72 720 Td " + " ".join(f"({line}) Tj 0 -16 Td" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = "%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n" + "".join(f"{o:010d} 00000 n \n" for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return out.encode("latin-1")
+
+
+def test_pdf_and_text_files_are_ingested_and_searchable(store: KnowledgeStore, pack: Path) -> None:
+    (pack / "press-kit.pdf").write_bytes(tiny_pdf(["Press kit notes.", "Our founder started pouring in 2016."]))
+    (pack / "faq.txt").write_text("Shipping\n\nWe ship candles in recycled paper, never plastic peanuts.\n")
+    summary = store.ingest(pack, "cabin")
+    assert {"press-kit.pdf", "faq.txt"} <= set(summary.added)
+    hit = store.retriever("cabin").search("when did the founder begin making candles?", k=3)[0]
+    assert hit.source == "press-kit.pdf" and "2016" in hit.text
+    (pack / "broken.pdf").write_bytes(b"%PDF-1.4 this is not really a pdf")
+    with pytest.raises(PackError, match="broken.pdf"):
+        store.ingest(pack, "cabin")
+
+
+def test_repeated_headings_in_one_file_keep_both_chunks() -> None:
+    chunks = chunk_markdown("g.md", "# T\n\n## Example\nFirst example.\n\n## Example\nSecond example.\n")
+    assert [c.text for c in chunks] == ["First example.", "Second example."]
+    assert len({c.id for c in chunks}) == 2
