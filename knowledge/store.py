@@ -127,11 +127,12 @@ class KnowledgeStore:
             for relative in summary.removed:
                 collection.delete(where={"file": relative})
             for done, (source, chunks) in enumerate(todo, start=1):
+                ids, texts, embedded, metadatas = _records(chunks, source.digest)
+                vectors = encode(embedded)  # before deleting: a failure here leaves the old version searchable
                 if source.relative in stored:
                     collection.delete(where={"file": source.relative})
-                ids, texts, embedded, metadatas = _records(chunks, source.digest)
                 if ids:
-                    collection.upsert(ids=ids, embeddings=encode(embedded), documents=texts, metadatas=metadatas)
+                    collection.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=metadatas)
                 summary.chunks_written += len(chunks)
                 if progress:
                     progress(source.relative, done, len(todo))
