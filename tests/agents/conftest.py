@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from langgraph.checkpoint.memory import InMemorySaver
+from shared import shared_path
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,7 +21,6 @@ from config.settings import SAMPLE_BRAND_PATH
 from memory.db import create_db_engine, session_factory, upgrade_database
 from memory.ledger import SqlApprovalLedger
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 FIXED_NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 
 
@@ -39,10 +39,7 @@ def sample_brand() -> BrandProfile:
 @pytest.fixture(scope="session")
 def kettle_brand() -> BrandProfile:
     """The reference brand pack from ../shared."""
-    path = SHARED / "brand" / "kettle-ember"
-    if not path.is_dir():
-        pytest.skip(f"{path} (shared data beside the repo, read at run time, never copied in) is not checked out")
-    return brand_from_path(path)
+    return brand_from_path(shared_path("brand", "kettle-ember"))
 
 
 @pytest.fixture

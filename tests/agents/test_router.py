@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 from fakes import ScriptedChatModel, tool_call
+from shared import shared_path
 
 from agents.router import Router, current_fingerprint, load_router_model
 from agents.routing.exemplars import OUT_OF_SCOPE, load_exemplars
 from agents.routing.train import evaluate
 from agents.specialists.registry import SPECIALIST_NAMES
 
-SHARED_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 EVAL = Path(__file__).resolve().parents[1] / "eval"
 
 
@@ -26,9 +26,7 @@ def test_shipped_router_model_was_trained_on_the_current_exemplars():
 
 
 def test_dev_set_routes_to_acceptable_specialists(router):
-    path = SHARED_DATA / "routing_dev.jsonl"
-    if not path.exists():
-        pytest.skip(f"{path} (shared data beside the repo, read at run time, never copied in) is not checked out")
+    path = shared_path("data", "routing_dev.jsonl")
     scores = evaluate(router, path)
     assert scores["in_scope_accuracy"] >= 0.93, scores["misses"]
     assert scores["out_of_scope_declined"] >= 0.9, scores["misses"]

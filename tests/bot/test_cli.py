@@ -1,12 +1,11 @@
 import json
-from pathlib import Path
 
 import pytest
+from shared import shared_path
 from typer.testing import CliRunner
 
 from bot.cli import app
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 runner = CliRunner()
 
 
@@ -88,10 +87,8 @@ def test_check_text_json_cites_rule_and_guideline():
 
 
 def test_check_batch_matches_the_compliance_dev_set():
-    dev = SHARED / "data" / "compliance_dev.jsonl"
-    brand = SHARED / "brand" / "kettle-ember"
-    if not dev.exists():
-        pytest.skip(f"{dev} (shared data beside the repo, read at run time, never copied in) is not checked out")
+    dev = shared_path("data", "compliance_dev.jsonl")
+    brand = shared_path("brand", "kettle-ember")
     result = invoke("check", "--batch", str(dev), "--brand", str(brand), "--json")
     assert result.exit_code == 0, result.stderr
     expected = [json.loads(line)["expected_violations"] for line in dev.read_text().splitlines() if line.strip()]

@@ -1,11 +1,10 @@
 from pathlib import Path
 
 import pytest
+from shared import shared_path
 
 from config.errors import ConfigError
 from config.settings import SAMPLE_BRAND_PATH, load_settings
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 
 
 def test_no_configuration_runs_the_shipped_sample_brand(tmp_path, monkeypatch):
@@ -31,10 +30,7 @@ def test_brandpilot_home_isolates_state(brandpilot_home):
 
 
 def test_example_config_is_valid(monkeypatch):
-    if not (SHARED / "brand" / "kettle-ember").is_dir():
-        pytest.skip(
-            "the example config points at ../shared/brand/kettle-ember, which is not checked out beside the repo"
-        )
+    shared_path("brand", "kettle-ember")  # the example config points at the reference brand pack
     monkeypatch.setenv(
         "BRANDPILOT_CONFIG", str(Path(__file__).resolve().parents[2] / "config" / "brandpilot.example.yaml")
     )

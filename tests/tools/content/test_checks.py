@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 import yaml
+from shared import SHARED, needs_shared
 
 from tools.content.checks import CheckReport, check_post, max_chars
 from tools.content.rulebook import Rulebook, load_rulebook, parse_rulebook
 
-SHARED = Path(__file__).parents[3] / ".." / "shared"
-DATA_DIR = SHARED / "data"
+DEV_SET = SHARED / "data" / "compliance_dev.jsonl"
 BRAND_DIR = SHARED / "brand" / "kettle-ember"
 
 RULEBOOK_YAML = r"""
@@ -93,13 +92,13 @@ def message(report: CheckReport, rule: str) -> str:
 
 
 def _dev_examples() -> list[dict]:
-    path = DATA_DIR / "compliance_dev.jsonl"
+    path = DEV_SET
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
-@pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"shared data folder not found at {DATA_DIR}")
+@needs_shared("data", "compliance_dev.jsonl")
 @pytest.mark.parametrize("example", _dev_examples(), ids=lambda example: example["id"])
 def test_dev_example_reports_exactly_the_expected_rules(example: dict) -> None:
     rulebook = load_rulebook(BRAND_DIR)
@@ -107,7 +106,7 @@ def test_dev_example_reports_exactly_the_expected_rules(example: dict) -> None:
     assert ids(report) == sorted(example["expected_violations"]), report.to_dict()
 
 
-@pytest.mark.skipif(not DATA_DIR.is_dir(), reason=f"shared data folder not found at {DATA_DIR}")
+@needs_shared("data", "compliance_dev.jsonl")
 def test_dev_set_has_thirty_examples() -> None:
     assert len(_dev_examples()) == 30
 

@@ -6,10 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from shared import SHARED, needs_shared
 
 from tools.content.rulebook import Rulebook, RulebookError, load_rulebook
 
-SHARED_BRAND = Path(__file__).parents[3] / ".." / "shared" / "brand" / "kettle-ember"
+SHARED_BRAND = SHARED / "brand" / "kettle-ember"
 
 MINIMAL = """\
 brand: {id: demo, name: "Demo Co", website: "https://demo.example"}
@@ -142,7 +143,7 @@ def test_rulebook_error_is_a_value_error() -> None:
     assert issubclass(RulebookError, ValueError)
 
 
-@pytest.mark.skipif(not SHARED_BRAND.is_dir(), reason=f"shared brand pack not found at {SHARED_BRAND}")
+@needs_shared("brand", "kettle-ember")
 def test_shared_kettle_and_ember_rulebook_loads() -> None:
     rulebook = load_rulebook(SHARED_BRAND)
     assert isinstance(rulebook, Rulebook)
