@@ -16,7 +16,8 @@ _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _FENCE = re.compile(r"^(```|~~~)")
 _FACT = re.compile(r"^\s*[-*]?\s*\*\*([^*:]{2,40}):?\*\*:?\s*(.+?)\s*$")
 _YEAR = re.compile(r"\b(20\d\d)\b")
-_SEASONS = ("spring", "summer", "fall", "autumn", "winter", "holiday")
+_SEASONS = {"spring": "spring", "summer": "summer", "fall": "fall", "autumn": "fall", "winter": "winter"}
+_HOLIDAY = re.compile(r"\b(holidays?|christmas|xmas|black friday|gifts?)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,19 @@ def document_facts(relative: str, title: str, text: str) -> dict[str, str]:
             facts[_slug(match.group(1))] = match.group(2).strip()
     when = " ".join([relative, title, facts.get("dates", "")])
     years = sorted(set(_YEAR.findall(when)))
-    seasons = [s for s in _SEASONS if re.search(rf"\b{s}\b", when, re.IGNORECASE)]
+    seasons = seasons_in(when)
     channels = platforms_in(facts.get("channels", ""))
     derived = {"years": ",".join(years), "seasons": ",".join(seasons), "platforms": ",".join(channels)}
     return {**facts, **{k: v for k, v in derived.items() if v}}
+
+
+def seasons_in(text: str) -> list[str]:
+    """Seasons a text names ("autumn" counts as fall; Christmas and gifts as the holiday season), sorted."""
+    words = set(re.findall(r"[a-z]+", text.lower()))
+    found = {season for word, season in _SEASONS.items() if word in words}
+    if _HOLIDAY.search(text):
+        found.add("holiday")
+    return sorted(found)
 
 
 def _windows(text: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval over one brand's chunks: Chroma vector search, BM25 keywords, heading match, campaign facts."""
+"""Hybrid retrieval over one brand's chunks: Chroma vector search, best sentence, BM25 keywords, campaign facts."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ from typing import Any
 
 import numpy as np
 
+from knowledge.chunking import seasons_in
 from knowledge.keywords import KeywordIndex
 from tools.content.brief import platforms_in
 
 _YEAR = re.compile(
     r"\b20(\d\d)\b|['’](\d\d)\b|\b(?:spring|summer|fall|autumn|winter|holiday|holidays)\s+(\d\d)\b", re.I
 )
-_SEASONS = {"spring": "spring", "summer": "summer", "fall": "fall", "autumn": "fall", "winter": "winter"}
-_HOLIDAY = re.compile(r"\b(holiday|christmas|xmas|black friday|gift)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -92,10 +91,7 @@ class Retriever:
         for n, owner in enumerate(owners):
             if owner >= 0:
                 self.sentences_of[owner].append(n)
-        headings = [
-            " > ".join(h for h in (m.get("title"), m.get("section"), m.get("subsection")) if h) for m in self.metadatas
-        ]
-        self.keywords = KeywordIndex([f"{h}\n{t}" for h, t in zip(headings, self.texts, strict=True)])
+        self.keywords = KeywordIndex([f"{_headings(m)}\n{t}" for m, t in zip(self.metadatas, self.texts, strict=True)])
         self.facts = [_facts(m) for m in self.metadatas]
 
     def search(self, question: str, k: int = 5) -> list[Hit]:
@@ -181,19 +177,14 @@ def _diversified(ranked: list[Hit], k: int) -> list[Hit]:
 def question_facts(question: str) -> tuple[set[str], set[str], set[str]]:
     """Years ("2024", "'24"), seasons and platforms a question names."""
     years = {"20" + "".join(groups) for groups in _YEAR.findall(question)}
-    words = set(re.findall(r"[a-z]+", question.lower()))
-    seasons = {season for word, season in _SEASONS.items() if word in words}
-    if _HOLIDAY.search(question):
-        seasons.add("holiday")
-    return years, seasons, set(platforms_in(question))
+    return years, set(seasons_in(question)), set(platforms_in(question))
 
 
 def _facts(meta: dict[str, Any]) -> tuple[set[str], set[str], set[str]]:
     def split(key: str) -> set[str]:
         return {v for v in str(meta.get(key, "")).split(",") if v}
 
-    seasons = {_SEASONS.get(s, s) for s in split("fact_seasons")}
-    return split("fact_years"), seasons, split("fact_platforms")
+    return split("fact_years"), split("fact_seasons"), split("fact_platforms")
 
 
 def _headings(meta: dict[str, Any]) -> str:
