@@ -21,6 +21,7 @@ from config.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("config/brandpilot.yaml")
 SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
+BRAND_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"  # also names the brand's knowledge collection
 PLATFORM_NAMES = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
 SECRET_FIELDS = (
     "database_url",
@@ -38,7 +39,7 @@ class BrandEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")
+    id: str = Field(pattern=BRAND_ID_PATTERN)
     pack: Path
     name: str | None = None
 

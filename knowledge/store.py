@@ -15,6 +15,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from config.errors import ConfigError
+from config.settings import BRAND_ID_PATTERN
 from knowledge.chunking import Chunk, chunk_document, sentences
 from knowledge.documents import SourceFile, pack_files, read_text
 from knowledge.errors import PackError, StoreBusyError
@@ -23,7 +25,7 @@ from tools.embeddings import EMBEDDING_DIM
 
 COLLECTION_PREFIX = "brand-"
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 128, "max_neighbors": 16}
-_BRAND_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+_BRAND_ID = re.compile(BRAND_ID_PATTERN)
 Progress = Callable[[str, int, int], None]  # (file, done, total)
 
 
@@ -70,7 +72,7 @@ class KnowledgeStore:
         if chroma_url:
             parsed = urlparse(chroma_url)
             if parsed.scheme not in ("http", "https") or not parsed.hostname:
-                raise PackError("CHROMA_URL must look like http://host:8000 or https://host")
+                raise ConfigError("the environment", "CHROMA_URL", "use a URL like http://host:8000 or https://host")
             port = parsed.port or (443 if parsed.scheme == "https" else 8000)
             client = chromadb.HttpClient(
                 host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=chroma_settings

@@ -45,3 +45,9 @@ def test_knowledge_errors_are_plain_words(tmp_path):
     assert bad.exit_code == 1 and "banned_terms" in bad.stderr
     nowhere = invoke("knowledge", "ingest", str(tmp_path / "nope"))
     assert nowhere.exit_code == 1 and "nope" in nowhere.stderr
+
+
+def test_a_malformed_chroma_url_is_named(monkeypatch):
+    monkeypatch.setenv("CHROMA_URL", "ftp://chroma.internal")
+    result = invoke("knowledge", "list")
+    assert result.exit_code == 1 and "CHROMA_URL" in result.stderr and "http://host:8000" in result.stderr
