@@ -158,7 +158,7 @@ class KnowledgeStore:
 
     @staticmethod
     def _stored_hashes(collection: Any) -> dict[str, str]:
-        metadatas = collection.get(include=["metadatas"])["metadatas"] or []
+        metadatas = collection.get(where={"kind": "chunk"}, include=["metadatas"])["metadatas"] or []
         return {str(m["file"]): str(m.get("file_hash", "")) for m in metadatas}
 
     @contextmanager
