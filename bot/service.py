@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from langchain_core.messages import HumanMessage
+from langgraph.checkpoint.base import CheckpointTuple
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
@@ -15,6 +16,7 @@ from agents.context import AgentContext
 from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, validate_decision
 from agents.replies import reply
 from bot.turns import DraftCard, InputError, Reply, TextReply, Turn, TurnResult, check_thread_name, clean_message
+from memory.checkpointer import reusing_read
 from memory.coordination import Coordinator
 
 log = logging.getLogger(__name__)
@@ -63,34 +65,37 @@ class ConversationService:
         """Run one message through the graph; a thread waiting for a decision keeps its draft."""
         text = clean_message(turn.text)
         with self.coordinator.thread_lock(turn.thread_key, wait=self.lock_wait):
-            values, pending = self._saved(turn.thread_key)
+            saved, values, pending = self._saved(turn.thread_key)
             if pending is not None:
                 note = reply("draft_waiting")
                 return TurnResult(turn.thread_key, values.get("agent"), [TextReply(note), DraftCard(pending)], pending)
             brand_id = values.get("brand_id") or self.brand_for(turn)
             before = len(values.get("messages", []))
             context = self.context_for(turn.thread_key, brand_id, turn.user)
-            output = self.graph.invoke(
-                {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
-                self._config(turn.thread_key),
-                context=context,
-                durability=self.durability,
-            )
+            config = self._config(turn.thread_key)
+            with reusing_read(self.graph.checkpointer, config, saved):
+                output = self.graph.invoke(
+                    {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
+                    config,
+                    context=context,
+                    durability=self.durability,
+                )
             return _result(turn.thread_key, output, before + 1)
 
     def pending_approval(self, thread_key: str) -> ApprovalRequest | None:
         """The draft waiting for a decision in a thread, if any."""
-        return self._saved(thread_key)[1]
+        return self._saved(thread_key)[2]
 
-    def _saved(self, thread_key: str) -> tuple[dict[str, Any], ApprovalRequest | None]:
-        """The thread's saved values and the draft it waits on, read straight from the latest checkpoint.
+    def _saved(self, thread_key: str) -> tuple[CheckpointTuple | None, dict[str, Any], ApprovalRequest | None]:
+        """The thread's latest checkpoint, its values and the draft it waits on.
 
         A run that pauses for a person always pauses in `await_decision` on the state's `review`, and every
         decision clears it, so a saved `review` is exactly the pending approval (and cheaper than `get_state`).
+        Under the thread's lock the run that follows reuses this read (`reusing_read`) instead of repeating it.
         """
         saved = self.graph.checkpointer.get_tuple(self._config(thread_key))
         values = saved.checkpoint["channel_values"] if saved else {}
-        return values, values.get("review") or None
+        return saved, values, values.get("review") or None
 
     def list_threads(self, prefix: str = "cli:", limit: int = 50) -> list[str]:
         """Thread keys with saved state, newest first."""
@@ -105,7 +110,7 @@ class ConversationService:
 
     def thread_exists(self, thread_key: str) -> bool:
         """Whether the thread has any saved state."""
-        return bool(self._saved(thread_key)[0])
+        return bool(self._saved(thread_key)[1])
 
     def decide(
         self,
@@ -123,7 +128,7 @@ class ConversationService:
             context.ledger.audit(actor=user, action="approval.refused", detail={"surface": surface})
             raise NotAllowedError("Only the configured approvers can approve, edit, reject or reschedule drafts.")
         with self.coordinator.thread_lock(thread_key, wait=self.lock_wait):
-            values, pending = self._saved(thread_key)
+            saved, values, pending = self._saved(thread_key)
             if not values:
                 raise InputError(f"There is no thread named {thread_key!r}. Check the name with /threads.")
             if pending is None:
@@ -135,9 +140,11 @@ class ConversationService:
                 raise InputError(str(exc)) from exc
             before = len(values.get("messages", []))
             context = self.context_for(thread_key, values["brand_id"], user)
-            output = self.graph.invoke(
-                Command(resume=decision), self._config(thread_key), context=context, durability=self.durability
-            )
+            config = self._config(thread_key)
+            with reusing_read(self.graph.checkpointer, config, saved):
+                output = self.graph.invoke(
+                    Command(resume=decision), config, context=context, durability=self.durability
+                )
             return _result(thread_key, output, before)
 
 

@@ -6,8 +6,10 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import Any
 
-from langgraph.checkpoint.base import BaseCheckpointSaver
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import BaseCheckpointSaver, CheckpointTuple
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 CHECKPOINTS_FILE = "checkpoints.sqlite"
@@ -27,6 +29,59 @@ def make_serializer(
     """
     allowed = list(allowed_modules or [])
     return JsonPlusSerializer(allowed_msgpack_modules=allowed or None)
+
+
+class ReadAhead:
+    """Mixin for a saver: a caller holding a thread's lock hands the latest checkpoint it just read to the next run.
+
+    The run's own first read of that thread is then answered from memory, once, instead of the database.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the saver with an empty hand-over."""
+        super().__init__(*args, **kwargs)
+        self._read_ahead: dict[str, CheckpointTuple | None] = {}
+
+    def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """The latest checkpoint handed over by `reusing`, else a read from the database."""
+        key = _latest_key(config)
+        if key is not None and key in self._read_ahead:
+            return self._read_ahead.pop(key)
+        return super().get_tuple(config)  # type: ignore[misc]
+
+    @contextmanager
+    def reusing(self, config: RunnableConfig, saved: CheckpointTuple | None) -> Iterator[None]:
+        """Within this block, the next read of the thread's latest checkpoint returns `saved`.
+
+        Only sound while the caller holds the thread's lock, so that nothing writes the thread in between.
+        """
+        key = _latest_key(config)
+        if key is None:
+            yield
+            return
+        self._read_ahead[key] = saved
+        try:
+            yield
+        finally:
+            self._read_ahead.pop(key, None)
+
+
+def _latest_key(config: RunnableConfig) -> str | None:
+    """The thread id of a read of a thread's latest root checkpoint, else None."""
+    conf: dict[str, Any] = config.get("configurable") or {}
+    if conf.get("checkpoint_id") or conf.get("checkpoint_ns") or "thread_id" not in conf:
+        return None
+    return str(conf["thread_id"])
+
+
+@contextmanager
+def reusing_read(saver: Any, config: RunnableConfig, saved: CheckpointTuple | None) -> Iterator[None]:
+    """`saver.reusing(...)` for savers that support it; a no-op for others (e.g. in-memory test savers)."""
+    if isinstance(saver, ReadAhead):
+        with saver.reusing(config, saved):
+            yield
+    else:
+        yield
 
 
 @contextmanager
@@ -59,9 +114,12 @@ def open_checkpointer(
 def _sqlite_saver(path: Path, serde: JsonPlusSerializer) -> Iterator[BaseCheckpointSaver[str]]:
     from langgraph.checkpoint.sqlite import SqliteSaver
 
+    class Saver(ReadAhead, SqliteSaver):
+        """The SQLite saver with read-ahead."""
+
     path.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(path, check_same_thread=False, timeout=30)) as conn:
-        saver = SqliteSaver(conn, serde=serde)
+        saver = Saver(conn, serde=serde)
         saver.setup()
         yield saver
 
@@ -73,6 +131,9 @@ def _postgres_saver(conninfo: str, serde: JsonPlusSerializer, max_size: int) -> 
     from psycopg.rows import DictRow, dict_row
     from psycopg_pool import ConnectionPool
 
+    class Saver(ReadAhead, PostgresSaver):
+        """The Postgres saver with read-ahead."""
+
     pool: ConnectionPool[Connection[DictRow]] = ConnectionPool(
         conninfo,
         min_size=1,
@@ -83,7 +144,7 @@ def _postgres_saver(conninfo: str, serde: JsonPlusSerializer, max_size: int) -> 
         open=False,
     )
     with pool:
-        saver = PostgresSaver(pool, serde=serde)
+        saver = Saver(pool, serde=serde)
         saver.setup()
         yield saver
 

@@ -93,3 +93,37 @@ def test_unknown_scheme_lists_the_valid_choices(tmp_path: Path) -> None:
     ):
         pass
     assert "sqlite://" in str(excinfo.value)
+
+
+def test_a_read_handed_over_is_reused_once_by_the_next_run(database_url: str | None, tmp_path: Path) -> None:
+    config = {"configurable": {"thread_id": "cli:reuse"}}
+    with open_checkpointer(database_url, tmp_path, allowed_modules=ALLOW_DRAFT) as saver:
+        graph = build_graph().compile(checkpointer=saver)
+        graph.invoke({"topic": "tea"}, config)
+        saved = saver.get_tuple(config)
+        reads: list[dict] = []
+        database_read = type(saver).__mro__[2].get_tuple  # the saver's own read, past the ReadAhead mixin
+
+        def counting(self: Any, conf: dict) -> Any:
+            reads.append(conf)
+            return database_read(self, conf)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(type(saver).__mro__[2], "get_tuple", counting)
+            with saver.reusing(config, saved):
+                result = graph.invoke(Command(resume="approve"), config)
+                assert saver.get_tuple(config).checkpoint["id"] != saved.checkpoint["id"]  # only once
+        assert result["decision"] == "approve"
+        assert len(reads) == 1, "the run read the thread from memory; only the check above went to the database"
+
+
+def test_a_handed_over_read_is_dropped_when_the_block_ends(tmp_path: Path) -> None:
+    config = {"configurable": {"thread_id": "cli:unused"}}
+    with open_checkpointer(None, tmp_path) as saver:
+        with saver.reusing(config, None):
+            pass
+        build_graph().compile(checkpointer=saver).invoke({"topic": "tea"}, config)
+        assert saver.get_tuple(config) is not None
+        old = {"configurable": {"thread_id": "cli:unused", "checkpoint_id": saver.get_tuple(config).checkpoint["id"]}}
+        with saver.reusing(old, None):  # a read of one given checkpoint is never answered from memory
+            assert saver.get_tuple(old) is not None
