@@ -36,6 +36,7 @@ eval: $(STAMP)
 	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl
 	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout.jsonl
 	$(PY) -m agents.routing.train --shipped --eval tests/eval/routing_holdout_2.jsonl
+	$(PY) -m tools.content.compliance_eval --data ../shared/data/compliance_dev.jsonl --brand ../shared/brand/kettle-ember
 	$(PY) -m knowledge.eval --pack knowledge/sample_brand --questions tests/eval/retrieval_sample.jsonl
 	$(PY) -m knowledge.eval --pack ../shared/brand/kettle-ember --questions tests/eval/retrieval_kettle.jsonl
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Literal, TypedDict
+from typing import Literal, NotRequired, TypedDict
 
 from langgraph.types import interrupt
 
@@ -16,12 +16,20 @@ MAX_DAYS_AHEAD = 400
 
 
 class Finding(TypedDict):
-    """One compliance finding as shown on a draft card."""
+    """One compliance finding as shown on a draft card.
+
+    `span` is the offending text as written (None when no single piece is at fault), `fix` a short
+    suggested change, `kind` "rule" (a rulebook check) or "judgement" (the model's review). Findings
+    saved by older versions lack those three keys, so readers use `.get`.
+    """
 
     rule: str
     severity: str
     message: str
     guideline: str
+    span: NotRequired[str | None]
+    fix: NotRequired[str]
+    kind: NotRequired[str]
 
 
 class ApprovalRequest(TypedDict):

@@ -16,17 +16,27 @@ ACTION_KEYS = {"approve": "a", "edit": "e", "reject": "r", "reschedule": "s"}
 
 
 def render_findings(findings: list[dict]) -> RenderableType:
-    """A table of findings with rule ids and guideline sections, errors first."""
+    """A table of findings with rule ids, suggested fixes and guideline sections, errors first.
+
+    The model's judgement findings are marked "judgement"; findings saved by older versions may
+    lack `kind` and `fix` and show without them.
+    """
     if not findings:
         return Text("✓ Passes every rule in the brand rulebook.", style="green")
     table = Table(show_header=True, header_style="bold", expand=True)
-    table.add_column("", width=7)
+    table.add_column("", width=9)
     table.add_column("Rule")
     table.add_column("What to fix", ratio=3)
     table.add_column("Guideline")
     for f in findings:
-        style = "red" if f["severity"] == "error" else "yellow"
-        table.add_row(Text(f["severity"], style=style), Text(f["rule"]), Text(f["message"]), Text(f["guideline"]))
+        if f.get("kind") == "judgement":
+            mark = Text("judgement", style="magenta")
+        else:
+            mark = Text(f["severity"], style="red" if f["severity"] == "error" else "yellow")
+        what = Text(f["message"])
+        if f.get("fix"):
+            what.append(f"\nFix: {f['fix']}", style="green")
+        table.add_row(mark, Text(f["rule"]), what, Text(f["guideline"]))
     return table
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from tools.content import text as tx
@@ -26,23 +26,35 @@ from tools.content.rulebook import (
 from tools.platforms.specs import PlatformSpec, get_platform
 
 PLATFORM_LENGTH_GUIDELINE = "Platform playbooks"
+FindingKind = Literal["rule", "judgement"]
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One broken rule: its id, how bad it is, what to change and the guideline section."""
+    """One finding: the rule id, how bad it is, what is wrong, where, how to fix it and the guideline section.
+
+    ``span`` is the offending text exactly as it appears in the draft, or None when no single
+    piece of text is at fault (a missing disclosure, readability, length). ``kind`` says whether
+    a deterministic rule or a model's judgement produced the finding.
+    """
 
     rule: str
     severity: Severity
     message: str
     guideline: str
+    span: str | None
+    fix: str
+    kind: FindingKind = "rule"
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str | None]:
         """Return the finding as a JSON-ready dict."""
         return {
             "rule": self.rule,
             "severity": self.severity,
+            "kind": self.kind,
             "message": self.message,
+            "span": self.span,
+            "fix": self.fix,
             "guideline": self.guideline,
         }
 
@@ -66,6 +78,15 @@ class CheckReport:
     def to_dict(self) -> dict[str, Any]:
         """Return ``{"passed": bool, "findings": [...]}`` ready for JSON."""
         return {"passed": self.passed, "findings": [f.to_dict() for f in self.findings]}
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """What one check found: the message, the offending text as written (if any) and the fix."""
+
+    message: str
+    span: str | None
+    fix: str
 
 
 @dataclass(frozen=True)
@@ -97,7 +118,7 @@ def check_post(text: str, platform: str, rulebook: Rulebook, *, sponsored: bool 
 
 def _run_checks(post: _Post, rulebook: Rulebook) -> Iterator[Finding]:
     rules = rulebook.rules
-    checks: list[tuple[Any, Callable[[_Post, Any], str | None]]] = [
+    checks: list[tuple[Any, Callable[[_Post, Any], _Hit | None]]] = [
         *((rule, _banned_terms) for rule in rules.banned_terms),
         *((rule, _preferred_term) for rule in rules.preferred_terms),
         *((rule, _disclosure) for rule in rules.required_disclosures),
@@ -115,12 +136,14 @@ def _run_checks(post: _Post, rulebook: Rulebook) -> Iterator[Finding]:
             checks.append((rule, check))
     checks += [(rule, _ACCESSIBILITY[rule.check]) for rule in rules.accessibility]
     for rule, check in checks:
-        message = check(post, rule)
-        if message:
-            yield Finding(rule.id, rule.severity, message, rule.guideline)
-    message = _platform_length(post, rulebook)
-    if message:
-        yield Finding(PLATFORM_LENGTH_RULE_ID, "error", message, PLATFORM_LENGTH_GUIDELINE)
+        hit = check(post, rule)
+        if hit:
+            yield Finding(rule.id, rule.severity, hit.message, rule.guideline, span=hit.span, fix=hit.fix)
+    hit = _platform_length(post, rulebook)
+    if hit:
+        yield Finding(
+            PLATFORM_LENGTH_RULE_ID, "error", hit.message, PLATFORM_LENGTH_GUIDELINE, span=hit.span, fix=hit.fix
+        )
 
 
 def _quote_list(items: list[str], conjunction: str = "and") -> str:
@@ -135,22 +158,24 @@ def _with_reason(message: str, reason: str) -> str:
 # --- Words, disclosures and claims -----------------------------------------------------------
 
 
-def _banned_terms(post: _Post, rule: BannedTermsRule) -> str | None:
+def _banned_terms(post: _Post, rule: BannedTermsRule) -> _Hit | None:
     hits = [hit for term in rule.terms if (hit := tx.find_term(post.raw, term))]
     if not hits:
         return None
     pronoun = "it" if len(set(hits)) == 1 else "them"
-    return _with_reason(f"Uses {_quote_list(hits)}; remove or reword {pronoun}.", rule.reason)
+    message = _with_reason(f"Uses {_quote_list(hits)}; remove or reword {pronoun}.", rule.reason)
+    return _Hit(message, span=hits[0], fix=f"remove or reword {_quote_list(hits)}")
 
 
-def _preferred_term(post: _Post, rule: PreferredTermRule) -> str | None:
+def _preferred_term(post: _Post, rule: PreferredTermRule) -> _Hit | None:
     hit = tx.find_term(post.raw, rule.avoid)
     if hit is None:
         return None
-    return _with_reason(f'Uses "{hit}"; write "{rule.use}" instead.', rule.reason)
+    fix = f'write "{rule.use}" instead'
+    return _Hit(_with_reason(f'Uses "{hit}"; {fix}.', rule.reason), span=hit, fix=fix)
 
 
-def _disclosure(post: _Post, rule: DisclosureRule) -> str | None:
+def _disclosure(post: _Post, rule: DisclosureRule) -> _Hit | None:
     markers = _quote_list(rule.any_of, "or")
     if rule.when == "sponsored":
         if not post.sponsored:
@@ -168,15 +193,20 @@ def _disclosure(post: _Post, rule: DisclosureRule) -> str | None:
             return None
         found = [hit for marker in rule.any_of if (hit := tx.find_term(post.raw, marker))]
         first_word = opening.split(maxsplit=1)[0] if opening else ""
+        span, fix = None, f'start the post with "{rule.any_of[0]}"'
         if found:
             trigger += f", but {_quote_list(found)} is not at the start"
+            span, fix = found[0], f'move "{found[0]}" to the very start of the post'
         elif any(first_word.lower().startswith(marker.lower()) for marker in rule.any_of):
             trigger += f', and "{first_word}" is not a disclosure'
-        return f"{trigger}. Start the text with {markers}, before any emoji, greeting or hashtag."
+        message = f"{trigger}. Start the text with {markers}, before any emoji, greeting or hashtag."
+        return _Hit(message, span=span, fix=fix)
     if any(tx.find_term(post.raw, marker) for marker in rule.any_of):
         return None
     add = "Add it" if len(rule.any_of) == 1 else "Add one of them"
-    return f"{trigger} but does not say {markers}. {add} to the text."
+    return _Hit(
+        f"{trigger} but does not say {markers}. {add} to the text.", span=None, fix=f"add {markers} to the text"
+    )
 
 
 def _starts_with_marker(text: str, marker: str) -> bool:
@@ -186,12 +216,13 @@ def _starts_with_marker(text: str, marker: str) -> bool:
     return not (following.isascii() and following.isalnum())
 
 
-def _claim(post: _Post, rule: ClaimRule) -> str | None:
+def _claim(post: _Post, rule: ClaimRule) -> _Hit | None:
     hits = [match.group(0) for match in rule.pattern.finditer(post.raw)]
     if not hits:
         return None
     message = f"{_quote_list(hits[:3])} needs legal review before publishing."
-    return _with_reason(message, rule.reason) + " Get sign-off or reword it."
+    message = _with_reason(message, rule.reason) + " Get sign-off or reword it."
+    return _Hit(message, span=hits[0], fix=f'get legal sign-off for "{hits[0]}" or reword it without the claim')
 
 
 def _disclosure_hashtags(rules: list[DisclosureRule]) -> frozenset[str]:
@@ -202,23 +233,30 @@ def _disclosure_hashtags(rules: list[DisclosureRule]) -> frozenset[str]:
 # --- Hashtags, emoji, readability and links --------------------------------------------------
 
 
-def _hashtags(post: _Post, rule: HashtagRule, exempt: frozenset[str]) -> str | None:
+def _hashtags(post: _Post, rule: HashtagRule, exempt: frozenset[str]) -> _Hit | None:
     tags = tx.find_hashtags(post.published)
     counted = [tag for tag in tags if tag.lower() not in exempt]
     limit = rule.max_per_platform.get(post.platform.name, post.platform.hashtag_limit_default)
-    problems = []
+    problems, spans, fixes = [], [], []
     if len(counted) > limit:
+        extra = len(counted) - limit
         not_counted = f" ({', '.join(sorted(exempt))} don't count)" if exempt else ""
         problems.append(
-            f"Has {len(counted)} hashtags; {post.platform.label} allows {limit}{not_counted}. "
-            f"Remove {len(counted) - limit}."
+            f"Has {len(counted)} hashtags; {post.platform.label} allows {limit}{not_counted}. Remove {extra}."
         )
+        spans.append(counted[limit])
+        fixes.append(f"remove {extra} hashtag{'s' if extra > 1 else ''}")
     if rule.camel_case_multiword:
-        fixes = _camel_case_fixes(post, tags, rule.brand_tags)
-        if fixes:
-            listed = ", ".join(f'"{tag}" as "{fix}"' for tag, fix in fixes.items())
+        renames = _camel_case_fixes(post, tags, rule.brand_tags)
+        if renames:
+            listed = ", ".join(f'"{tag}" as "{fix}"' for tag, fix in renames.items())
             problems.append(f"Write multi-word hashtags with a capital for each word: {listed}.")
-    return " ".join(problems) or None
+            first, *rest = renames.items()
+            spans.append(first[0])
+            fixes.append(f"write it as {first[1]}" if not rest else f"write {listed}")
+    if not problems:
+        return None
+    return _Hit(" ".join(problems), span=spans[0], fix="; ".join(fixes))
 
 
 def _camel_case_fixes(post: _Post, tags: list[str], brand_tags: list[str]) -> dict[str, str]:
@@ -233,46 +271,52 @@ def _camel_case_fixes(post: _Post, tags: list[str], brand_tags: list[str]) -> di
     return fixes
 
 
-def _emoji(post: _Post, rule: EmojiRule) -> str | None:
+def _emoji(post: _Post, rule: EmojiRule) -> _Hit | None:
     found = tx.find_emoji(post.published)
     limit = rule.max_per_post.get(post.platform.name, post.platform.emoji_limit_default)
     if len(found) <= limit:
         return None
-    return (
-        f"Has {len(found)} emoji ({''.join(found)}); {post.platform.label} allows {limit}. Remove {len(found) - limit}."
-    )
+    extra = len(found) - limit
+    message = f"Has {len(found)} emoji ({''.join(found)}); {post.platform.label} allows {limit}. Remove {extra}."
+    return _Hit(message, span=found[limit], fix=f"remove {extra} emoji")
 
 
-def _readability(post: _Post, rule: ReadabilityRule) -> str | None:
+def _readability(post: _Post, rule: ReadabilityRule) -> _Hit | None:
     grade = tx.flesch_kincaid_grade(tx.readability_text(post.published))
     if grade is None or grade <= rule.max_grade:
         return None
-    return (
+    message = (
         f"Reads at Flesch-Kincaid grade {grade:.1f}; aim for {rule.max_grade:g} or below. "
         "Use shorter sentences and everyday words."
     )
+    return _Hit(message, span=None, fix="split long sentences and swap long words for everyday ones")
 
 
-def _links(post: _Post, rule: LinkRule) -> str | None:
-    problems = []
+def _links(post: _Post, rule: LinkRule) -> _Hit | None:
+    problems: list[tuple[str, str, str]] = []  # (link, message, fix)
     for link in dict.fromkeys(tx.find_links(post.published)):
         parts = urlsplit(link if "://" in link else "https://" + link)
         host = (parts.hostname or "").removeprefix("www.")
         if rule.allowed_domains and host not in rule.allowed_domains:
             allowed = ", ".join(rule.allowed_domains)
-            problems.append(f'"{link}" goes to {host or "an unknown site"}; link to {allowed}.')
+            message = f'"{link}" goes to {host or "an unknown site"}; link to {allowed}.'
+            problems.append((link, message, f"link to {_quote_list(rule.allowed_domains, 'or')} instead"))
             continue
         query = parse_qs(parts.query)
         missing = [param for param in rule.utm_params if not query.get(param, [""])[0]]
         if rule.require_utm and missing:
-            problems.append(f'"{link}" is missing {", ".join(missing)}; add {", ".join(rule.utm_params)}.')
-    return " ".join(problems) or None
+            message = f'"{link}" is missing {", ".join(missing)}; add {", ".join(rule.utm_params)}.'
+            problems.append((link, message, f"add {', '.join(missing)} to the link"))
+    if not problems:
+        return None
+    fixes = dict.fromkeys(fix for _, _, fix in problems)
+    return _Hit(" ".join(message for _, message, _ in problems), span=problems[0][0], fix="; ".join(fixes))
 
 
 # --- Accessibility and length ----------------------------------------------------------------
 
 
-def _image_alt_text(post: _Post, rule: AccessibilityRule) -> str | None:
+def _image_alt_text(post: _Post, rule: AccessibilityRule) -> _Hit | None:
     markers = tx.find_markers(post.raw)
     free_alts = [i for i, marker in enumerate(markers) if marker.kind == "alt"]
     missing = []
@@ -283,33 +327,40 @@ def _image_alt_text(post: _Post, rule: AccessibilityRule) -> str | None:
         if alt is not None:
             free_alts.remove(alt)
         if alt is None or not markers[alt].value:
-            missing.append(marker.value or "(unnamed)")
+            missing.append(marker)
     if not missing:
         return None
-    return (
-        f"Image {_quote_list(missing)} has no alt text. Follow each [image: ...] with "
-        "[alt: ...] describing what is in the picture."
+    message = (
+        f"Image {_quote_list([marker.value or '(unnamed)' for marker in missing])} has no alt text. "
+        "Follow each [image: ...] with [alt: ...] describing what is in the picture."
     )
+    # A marker runs from its "[" to the first "]" (markers hold no "]" or line break).
+    start = missing[0].start
+    span = post.raw[start : post.raw.index("]", start) + 1]
+    return _Hit(message, span=span, fix=f'add "[alt: what the picture shows]" right after "{span}"')
 
 
-def _no_all_caps(post: _Post, rule: AccessibilityRule) -> str | None:
+def _no_all_caps(post: _Post, rule: AccessibilityRule) -> _Hit | None:
     words = tx.find_all_caps_words(post.published)
     if not words:
         return None
-    return f"Writes {_quote_list(words)} in all capitals; use normal case."
+    normal = _quote_list([word.capitalize() for word in words])
+    fix = f"write it as {normal}" if len(set(words)) == 1 else f"write them as {normal}"
+    return _Hit(f"Writes {_quote_list(words)} in all capitals; use normal case.", span=words[0], fix=fix)
 
 
-def _no_emoji_only_lines(post: _Post, rule: AccessibilityRule) -> str | None:
+def _no_emoji_only_lines(post: _Post, rule: AccessibilityRule) -> _Hit | None:
     lines = tx.emoji_only_lines(post.published)
     if not lines:
         return None
-    return (
+    message = (
         f"The line {_quote_list(lines)} is only emoji, which screen readers read out one by "
         "one. Use a blank line instead."
     )
+    return _Hit(message, span=lines[0], fix="replace the emoji-only line with a blank line")
 
 
-_ACCESSIBILITY: dict[str, Callable[[_Post, Any], str | None]] = {
+_ACCESSIBILITY: dict[str, Callable[[_Post, Any], _Hit | None]] = {
     "image_alt_text": _image_alt_text,
     "no_all_caps_words": _no_all_caps,
     "no_emoji_only_lines": _no_emoji_only_lines,
@@ -329,9 +380,11 @@ def max_chars(platform: str, rulebook: Rulebook) -> int:
     return (settings and settings.max_chars) or spec.max_chars
 
 
-def _platform_length(post: _Post, rulebook: Rulebook) -> str | None:
+def _platform_length(post: _Post, rulebook: Rulebook) -> _Hit | None:
     limit = max_chars(post.platform.name, rulebook)
     length = len(post.published)
     if length <= limit:
         return None
-    return f"Is {length} characters; {post.platform.label} allows {limit}. Cut at least {length - limit}."
+    extra = length - limit
+    message = f"Is {length} characters; {post.platform.label} allows {limit}. Cut at least {extra}."
+    return _Hit(message, span=None, fix=f"cut at least {extra} character{'s' if extra > 1 else ''}")

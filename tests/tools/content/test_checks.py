@@ -8,7 +8,7 @@ import pytest
 import yaml
 from shared import SHARED, needs_shared
 
-from tools.content.checks import CheckReport, check_post, max_chars
+from tools.content.checks import CheckReport, Finding, check_post, max_chars
 from tools.content.rulebook import Rulebook, load_rulebook, parse_rulebook
 
 DEV_SET = SHARED / "data" / "compliance_dev.jsonl"
@@ -88,6 +88,10 @@ def message(report: CheckReport, rule: str) -> str:
     return next(finding.message for finding in report.findings if finding.rule == rule)
 
 
+def finding(report: CheckReport, rule: str) -> Finding:
+    return next(finding for finding in report.findings if finding.rule == rule)
+
+
 # --- Dev set ---------------------------------------------------------------------------------
 
 
@@ -104,6 +108,9 @@ def test_dev_example_reports_exactly_the_expected_rules(example: dict) -> None:
     rulebook = load_rulebook(BRAND_DIR)
     report = check_post(example["text"], example["platform"], rulebook, sponsored=example["sponsored"])
     assert ids(report) == sorted(example["expected_violations"]), report.to_dict()
+    for found in report.findings:
+        assert found.fix and found.kind == "rule", found
+        assert found.span is None or found.span in example["text"], found
 
 
 @needs_shared("data", "compliance_dev.jsonl")
@@ -375,6 +382,122 @@ def test_length_limit_sources(rulebook: Rulebook) -> None:
     assert ids(check_post("a" * 5001, "youtube", rulebook)) == ["platform-max-length"]
 
 
+# --- Spans and fixes -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "platform", "sponsored", "rule", "span", "fix"),
+    [
+        ("Damn, one hell of a cup.", "facebook", False, "banned-profanity", "Damn", 'reword "Damn" and "hell"'),
+        ("For coffee snobs only.", "x", False, "banned-gatekeeping", "coffee snobs", 'reword "coffee snobs"'),
+        ("A Cheap first kettle.", "x", False, "pref-great-value", "Cheap", 'write "great value" instead'),
+        ("I made a cup of tea.", "x", True, "disclosure-sponsored", None, 'start the post with "#ad"'),
+        ("Loving this kettle. #AD", "x", True, "disclosure-sponsored", "#AD", 'move "#AD" to the very start'),
+        ("Our Giveaway starts now.", "x", False, "disclosure-giveaway", None, 'add "No purchase necessary"'),
+        (
+            f"My kit: https://testroasters.example/kit?ref=sunny&{UTM}",
+            "x",
+            False,
+            "disclosure-affiliate",
+            None,
+            'add "#affiliate" or "affiliate link" to the text',
+        ),
+        (
+            "Our bags are Compostable and eco-friendly.",
+            "x",
+            False,
+            "claim-environmental",
+            "Compostable",
+            'legal sign-off for "Compostable"',
+        ),
+        (
+            "Roast day. #coffee #Portland #PourOver #Beans",
+            "x",
+            False,
+            "hashtag-policy",
+            "#PourOver",
+            "remove 2 hashtags",
+        ),
+        (
+            "Slow evenings. #slowevenings",
+            "instagram",
+            False,
+            "hashtag-policy",
+            "#slowevenings",
+            "write it as #SlowEvenings",
+        ),
+        (
+            "Cold brew. #coldbrew #coffee #Portland",
+            "x",
+            False,
+            "hashtag-policy",
+            "#Portland",
+            "remove 1 hashtag; write it as #ColdBrew",
+        ),
+        ("Brew ☕😀😍🙌", "x", False, "emoji-limit", "😍", "remove 2 emoji"),
+        (
+            "Our procurement methodology prioritizes longitudinal relationships with producer organizations.",
+            "linkedin",
+            False,
+            "readability-grade",
+            None,
+            "split long sentences",
+        ),
+        (
+            "See https://testroasters.example/a?utm_source=x&utm_campaign=c!",
+            "x",
+            False,
+            "link-tracking",
+            "https://testroasters.example/a?utm_source=x&utm_campaign=c",
+            "add utm_medium to the link",
+        ),
+        (
+            f"See https://evil.example/a?{UTM}.",
+            "x",
+            False,
+            "link-tracking",
+            f"https://evil.example/a?{UTM}",
+            'link to "testroasters.example" or "shop.testroasters.example" instead',
+        ),
+        (
+            "New mug.\n[image: a.jpg]\n[alt: A mug]\n[Image:  b.jpg ]",
+            "instagram",
+            False,
+            "a11y-image-alt-text",
+            "[Image:  b.jpg ]",
+            'right after "[Image:  b.jpg ]"',
+        ),
+        ("BIG NEWS: the kit is back.", "x", False, "a11y-no-all-caps", "NEWS", 'write it as "News"'),
+        ("Cold brew.\n☕ ☕\nMix 1:1.", "instagram", False, "a11y-no-emoji-only-lines", "☕ ☕", "blank line"),
+        ("a" * 283, "x", False, "platform-max-length", None, "cut at least 3 characters"),
+    ],
+)
+def test_finding_quotes_the_offending_span_and_suggests_a_fix(
+    rulebook: Rulebook, text: str, platform: str, sponsored: bool, rule: str, span: str | None, fix: str
+) -> None:
+    found = finding(check_post(text, platform, rulebook, sponsored=sponsored), rule)
+    assert found.span == span
+    assert span is None or span in text
+    assert fix in found.fix
+    assert found.kind == "rule"
+
+
+def test_link_fix_covers_every_kind_of_link_problem(rulebook: Rulebook) -> None:
+    text = f"See https://evil.example/a?{UTM} and https://testroasters.example/b?utm_source=x"
+    found = finding(check_post(text, "x", rulebook), "link-tracking")
+    assert found.span == f"https://evil.example/a?{UTM}"
+    assert found.fix == (
+        'link to "testroasters.example" or "shop.testroasters.example" instead; '
+        "add utm_medium, utm_campaign to the link"
+    )
+
+
+def test_camel_case_fix_for_several_tags_names_each(rulebook: Rulebook) -> None:
+    found = finding(check_post("Home setups. #homebarista #testroasters", "instagram", rulebook), "hashtag-policy")
+    assert found.span == "#homebarista"
+    assert found.fix == 'write "#homebarista" as "#HomeBarista", "#testroasters" as "#TestRoasters"'
+
+
 # --- Report ----------------------------------------------------------------------------------
 
 
@@ -387,7 +510,10 @@ def test_report_passes_with_only_warnings(rulebook: Rulebook) -> None:
             {
                 "rule": "pref-great-value",
                 "severity": "warning",
+                "kind": "rule",
                 "message": 'Uses "cheap"; write "great value" instead.',
+                "span": "cheap",
+                "fix": 'write "great value" instead',
                 "guideline": "Words we use and avoid",
             }
         ],
