@@ -13,6 +13,7 @@ if TYPE_CHECKING:
 
     from agents.router import Router
     from agents.state import Draft
+    from knowledge.retrieval import Hit
     from tools.content.rulebook import Rulebook
 
 
@@ -45,6 +46,13 @@ class ApprovalLedger(Protocol):
         """Record an event of this thread in the audit log."""
 
 
+class KnowledgeSearch(Protocol):
+    """The brand's knowledge base (guidelines, products, playbooks, past campaigns), scoped to the thread's brand."""
+
+    def search(self, question: str, k: int = 4) -> list[Hit]:
+        """The k passages closest to the question, best first."""
+
+
 @dataclass(frozen=True)
 class AgentOptions:
     """Per-deployment options the specialists read."""
@@ -63,6 +71,7 @@ class AgentContext:
     router: Router
     ledger: ApprovalLedger
     llm: BaseChatModel | None = None
+    knowledge: KnowledgeSearch | None = None
     actor: str = "unknown"
     options: AgentOptions = field(default_factory=AgentOptions)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

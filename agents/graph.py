@@ -12,6 +12,7 @@ from agents.context import AgentContext
 from agents.replies import capabilities, reply, small_talk
 from agents.review import await_decision, prepare_review, with_review
 from agents.specialists.drafting import latest_request
+from agents.specialists.knowledge_answer import is_knowledge_question, make_answer_from_knowledge
 from agents.specialists.registry import Specialist, build_registry
 from agents.state import BrandPilotState
 
@@ -40,6 +41,8 @@ def make_route_to_specialist(registry: dict[str, Specialist]) -> Callable[[Brand
     """The conditional edge after routing."""
 
     def route_to_specialist(state: BrandPilotState) -> str:
+        if is_knowledge_question(latest_request(state)):
+            return "answer_from_knowledge"  # it hands the message on when the brand's knowledge has no answer
         route = state.get("route") or {}
         agent = route.get("agent")
         if agent in registry:
@@ -117,6 +120,11 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
     builder.add_node("route_request", route_request)
     builder.add_node("decline", make_decline(registry))
     builder.add_node("clarify", make_clarify(registry))
+    builder.add_node(
+        "answer_from_knowledge",
+        make_answer_from_knowledge(registry),
+        destinations=(*registry, "decline", "clarify", END),
+    )
     builder.add_node("prepare_review", prepare_review)
     builder.add_node("await_decision", await_decision)
     builder.add_edge("prepare_review", "await_decision")
@@ -127,7 +135,7 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
         builder.add_conditional_edges(name, route_after_specialist, ["await_decision", END])
     builder.add_edge(START, "route_request")
     builder.add_conditional_edges(
-        "route_request", make_route_to_specialist(registry), [*registry, "decline", "clarify"]
+        "route_request", make_route_to_specialist(registry), [*registry, "decline", "clarify", "answer_from_knowledge"]
     )
     builder.add_edge("decline", END)
     builder.add_edge("clarify", END)

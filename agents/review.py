@@ -13,6 +13,7 @@ from agents.context import AgentContext
 from agents.hitl import ApprovalDecision, build_request, parse_time, request_approval
 from agents.replies import reply
 from agents.specialists.drafting import check_parts
+from agents.specialists.grounding import judge_parts
 from agents.state import BrandPilotState, Draft, Outcome, approval_id
 from tools.content.threads import split_thread, strip_thread_numbers
 from tools.platforms.specs import get_platform
@@ -31,6 +32,7 @@ def with_review(update: dict, runtime: Runtime[AgentContext]) -> dict:
 
 def _review_of(draft: Draft, ctx: AgentContext) -> dict:
     passed, findings = check_parts(draft["parts"], draft["platform"], ctx.brand, draft["sponsored"])
+    findings += judge_parts(ctx, draft["parts"], draft["platform"])  # advisory: never changes `passed`
     ctx.ledger.open_request(draft=draft, approval_id=approval_id(draft), actor=ctx.actor)
     return {"review": build_request(draft, passed, findings), "last_draft": draft}
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from prompts.loader import render
+from prompts.loader import data_block, quoted, render
+from tools.chat_reply import reply_text
 from tools.content.compose import VoiceKit, tracked_link
 from tools.platforms.specs import get_platform
 
@@ -20,13 +21,6 @@ def _thread_rule(thread_parts: int | None) -> str:
     return (
         f"Write a thread of {thread_parts} posts separated by a line with only '---'; end each with 'n/{thread_parts}'."
     )
-
-
-def _text_of(reply: object) -> str:
-    content = getattr(reply, "content", reply)
-    if isinstance(content, list):
-        content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
-    return str(content).strip()
 
 
 def _split(text: str, thread_parts: int | None) -> list[str]:
@@ -45,8 +39,9 @@ def write_post(
     anti_exemplars: list[str],
     emoji_limit: int,
     thread_parts: int | None = None,
+    passages: list[tuple[str, str]] | None = None,
 ) -> list[str]:
-    """Draft a post (or thread) for one platform."""
+    """Draft a post (or thread) for one platform, from the brand passages given as (citation, text) pairs."""
     spec = get_platform(platform)
     prompt = render(
         "write_post",
@@ -60,9 +55,11 @@ def write_post(
         emoji_limit=emoji_limit,
         link=tracked_link(kit.website, platform, kit.campaign_code),
         thread_rule=_thread_rule(thread_parts),
-        request=request,
+        request=quoted(request),
+        passages="\n\n".join(data_block("passage", text, source=citation) for citation, text in passages or [])
+        or "(none found)",
     )
-    return _split(_text_of(llm.invoke(prompt)), thread_parts)
+    return _split(reply_text(llm.invoke(prompt)), thread_parts)
 
 
 def revise_post(llm: BaseChatModel, *, parts: list[str], findings: list[str], thread_parts: int | None) -> list[str]:
@@ -71,9 +68,9 @@ def revise_post(llm: BaseChatModel, *, parts: list[str], findings: list[str], th
         "revise_post",
         findings="\n".join(f"- {f}" for f in findings),
         thread_rule=_thread_rule(thread_parts),
-        draft=THREAD_SEPARATOR.join(parts),
+        draft=quoted(THREAD_SEPARATOR.join(parts)),
     )
-    return _split(_text_of(llm.invoke(prompt)), thread_parts)
+    return _split(reply_text(llm.invoke(prompt)), thread_parts)
 
 
 def edit_post(llm: BaseChatModel, *, parts: list[str], request: str, platform: str) -> list[str]:
@@ -83,7 +80,7 @@ def edit_post(llm: BaseChatModel, *, parts: list[str], request: str, platform: s
         "edit_post",
         max_chars=get_platform(platform).max_chars,
         thread_rule=_thread_rule(thread_parts),
-        request=request,
-        draft=THREAD_SEPARATOR.join(parts),
+        request=quoted(request),
+        draft=quoted(THREAD_SEPARATOR.join(parts)),
     )
-    return _split(_text_of(llm.invoke(prompt)), thread_parts)
+    return _split(reply_text(llm.invoke(prompt)), thread_parts)

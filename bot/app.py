@@ -20,6 +20,8 @@ from agents.routing.exemplars import load_exemplars
 from bot.service import ConversationService
 from bot.turns import Turn
 from config.settings import BrandEntry, Settings
+from knowledge.library import KnowledgeLibrary
+from knowledge.store import KnowledgeStore
 from memory import repository as repo
 from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
@@ -40,6 +42,7 @@ class App:
     brands: dict[str, BrandProfile]
     router: Router
     coordinator: Coordinator
+    knowledge: KnowledgeLibrary
 
 
 def _profile(rulebook: Rulebook, *, brand_id: str, name: str | None, pack: Path) -> BrandProfile:
@@ -131,6 +134,11 @@ def open_app(settings: Settings) -> Iterator[App]:
         enabled_platforms=tuple(settings.platforms),
     )
     workspace_brands = {(w.surface, w.id): w.brand for w in settings.workspaces}
+    knowledge = KnowledgeLibrary(
+        lambda: KnowledgeStore.open(settings.home, settings.secret("chroma_url")),
+        {brand.id: brand.pack for brand in brands.values()},
+        auto_ingest=settings.knowledge.auto_ingest,
+    )
 
     def brand_for(turn: Turn) -> str:
         return workspace_brands.get((turn.surface, turn.workspace or ""), settings.default_brand_id())
@@ -138,7 +146,15 @@ def open_app(settings: Settings) -> Iterator[App]:
     def context_for(thread_key: str, brand_id: str, actor: str) -> AgentContext:
         brand = brands.get(brand_id) or brands[settings.default_brand_id()]
         ledger = SqlApprovalLedger(engine, thread_key=thread_key)
-        return AgentContext(brand=brand, router=router, ledger=ledger, llm=llm, actor=actor, options=options)
+        return AgentContext(
+            brand=brand,
+            router=router,
+            ledger=ledger,
+            llm=llm,
+            knowledge=knowledge.for_brand(brand.id),
+            actor=actor,
+            options=options,
+        )
 
     try:
         with open_checkpointer(settings.secret("database_url"), settings.home) as saver:
@@ -150,7 +166,7 @@ def open_app(settings: Settings) -> Iterator[App]:
                 brand_for=brand_for,
                 can_approve=can_approve(settings),
             )
-            yield App(settings, service, sessions, brands, router, coordinator)
+            yield App(settings, service, sessions, brands, router, coordinator, knowledge)
     finally:
         coordinator.close()
         engine.dispose()

@@ -105,6 +105,14 @@ class AgentOptions(BaseModel):
         return value
 
 
+class KnowledgeOptions(BaseModel):
+    """How the brand knowledge base is kept and used."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    auto_ingest: bool = True  # ingest (or refresh) each brand's pack the first time a process needs it
+
+
 class _YamlSource(PydanticBaseSettingsSource):
     """Reads the YAML config file named by BRANDPILOT_CONFIG, refusing secrets in it."""
 
@@ -207,6 +215,7 @@ class Settings(BaseSettings):
         default_factory=lambda: list(PLATFORM_NAMES)
     )
     agents: AgentOptions = Field(default_factory=AgentOptions)
+    knowledge: KnowledgeOptions = Field(default_factory=KnowledgeOptions)
 
     @classmethod
     def settings_customise_sources(

@@ -43,6 +43,8 @@ class Hit:
     score: float
     text: str
     title: str
+    excerpt: str = ""  # the chunk's sentence closest to the question
+    match: float = 0.0  # that sentence's cosine similarity to the question
 
     def citation(self) -> str:
         """`file § section › subsection`, as replies cite it."""
@@ -84,6 +86,7 @@ class Retriever:
         self.position = {ids[i]: n for n, i in enumerate(chunk_rows)}
         sentence_rows = [i for i, m in enumerate(metadatas) if m.get("kind") == "sentence"]
         self.sentence_vectors = vectors[sentence_rows]
+        self.sentence_texts = [texts[i] for i in sentence_rows]
         owners = [self.position.get(str(metadatas[i].get("parent")), -1) for i in sentence_rows]
         for i, owner in zip(sentence_rows, owners, strict=True):
             self.position[ids[i]] = owner
@@ -109,23 +112,27 @@ class Retriever:
         rows = np.fromiter(candidates, dtype=np.int64)
         top_keyword = float(keyword_scores.max()) or 1.0
         score = w.vector * (self.embeddings[rows] @ query)
-        if w.sentence:
-            score += w.sentence * self._best_sentence(rows, query)
+        best, which = self._best_sentence(rows, query)
+        score += w.sentence * best
         score += w.keyword * (keyword_scores[rows] / top_keyword)
         score += self._fact_boosts(question, rows)
-        ranked = sorted(zip(rows.tolist(), score.tolist(), strict=True), key=lambda x: -x[1])
-        return _diversified([self._hit(row, value) for row, value in ranked], k)
+        ranked = sorted(range(len(rows)), key=lambda n: -score[n])
+        hits = [self._hit(int(rows[n]), float(score[n]), int(which[n]), float(best[n])) for n in ranked]
+        return _diversified(hits, k)
 
-    def _best_sentence(self, rows: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Each chunk's best sentence similarity (re-ranking with the same encoder, finer grained)."""
+    def _best_sentence(self, rows: np.ndarray, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each chunk's best sentence similarity and that sentence (re-ranking with the same encoder, finer grained)."""
         best = np.zeros(len(rows), dtype=np.float32)
+        which = np.full(len(rows), -1, dtype=np.int64)
         for n, row in enumerate(rows.tolist()):
             members = self.sentences_of[row]
             if members:
-                best[n] = float((self.sentence_vectors[members] @ query).max())
-        return best
+                similarity = self.sentence_vectors[members] @ query
+                top = int(similarity.argmax())
+                best[n], which[n] = float(similarity[top]), members[top]
+        return best, which
 
-    def _hit(self, row: int, score: float) -> Hit:
+    def _hit(self, row: int, score: float, sentence: int, match: float) -> Hit:
         meta = self.metadatas[row]
         return Hit(
             str(meta["file"]),
@@ -134,6 +141,8 @@ class Retriever:
             score,
             self.texts[row],
             str(meta.get("title", "")),
+            self.sentence_texts[sentence] if sentence >= 0 else "",
+            match,
         )
 
     def _vector_candidates(self, query: np.ndarray, n: int) -> list[int]:

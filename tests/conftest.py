@@ -96,3 +96,22 @@ def redis_url() -> Iterator[str]:
         for directory in (redis_dir, base):
             if directory:
                 shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sample_knowledge_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home whose knowledge store holds the sample brand, ingested once per session (embedding takes a while)."""
+    from config.settings import SAMPLE_BRAND_PATH
+    from knowledge.store import KnowledgeStore
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    home = tmp_path_factory.mktemp("sample-knowledge")
+    KnowledgeStore.open(home).ingest(SAMPLE_BRAND_PATH, "harbor-pine")
+    return home
+
+
+@pytest.fixture
+def sample_knowledge(sample_knowledge_home: Path, brandpilot_home: Path) -> Path:
+    """This test's BRANDPILOT_HOME, starting with the sample brand's knowledge already ingested."""
+    shutil.copytree(sample_knowledge_home / "chroma", brandpilot_home / "chroma")
+    return brandpilot_home

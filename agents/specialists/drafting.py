@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,6 +11,8 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext, BrandProfile
 from agents.hitl import Finding
+from agents.replies import reply
+from agents.specialists.grounding import passages_for
 from agents.state import Draft, DraftSource
 from agents.writing import revise_post, write_post
 from tools.content.brief import Brief
@@ -54,9 +57,7 @@ def check_parts(parts: list[str], platform: str, brand: BrandProfile, sponsored:
     for index, part in enumerate(parts):
         report = check_post(part, platform, brand.rulebook, sponsored=sponsored and index == 0)
         for f in report.findings:
-            findings.setdefault(
-                f.rule, Finding(rule=f.rule, severity=f.severity, message=f.message, guideline=f.guideline)
-            )
+            findings.setdefault(f.rule, Finding(**f.to_dict()))
     gaps = [gap for part in parts for gap in unfilled_placeholders(part)]
     if gaps:
         findings["draft-placeholder"] = Finding(
@@ -64,18 +65,31 @@ def check_parts(parts: list[str], platform: str, brand: BrandProfile, sponsored:
             severity="error",
             message=f"Fill in {len(gaps)} bracketed gap(s) such as {gaps[0]} before this can be approved.",
             guideline="BrandPilot drafts",
+            span=gaps[0],
+            fix=f"replace {gaps[0]}{' and the other bracketed gaps' if len(gaps) > 1 else ''} with the real details",
+            kind="rule",
         )
     ordered = sorted(findings.values(), key=lambda f: (f["severity"] != "error", f["rule"]))
     return all(f["severity"] != "error" for f in ordered), ordered
 
 
-def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> tuple[list[str], DraftSource]:
-    """Posts for a platform: by the LLM when configured (revised once on findings), else by template."""
+@dataclass(frozen=True)
+class Written:
+    """A platform's posts, who wrote them, and the brand passages they were written from."""
+
+    parts: list[str]
+    source: DraftSource
+    sources: list[str] = field(default_factory=list)
+
+
+def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> Written:
+    """Posts for a platform: by the LLM from the closest brand passages (revised once on findings), else by template."""
     ctx = runtime.context
     kit = voice_kit(ctx.brand, platform, ctx.options.campaign_code)
     if ctx.llm is None:
-        return compose_post(brief, platform, kit), "template"
+        return Written(compose_post(brief, platform, kit), "template")
     voice = ctx.brand.rulebook.voice
+    hits = passages_for(ctx, brief.request)
     parts = write_post(
         ctx.llm,
         request=brief.request,
@@ -85,16 +99,25 @@ def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> 
         anti_exemplars=list(voice.anti_exemplars) if voice else [],
         emoji_limit=emoji_limit(ctx.brand, platform),
         thread_parts=brief.thread_parts if brief.wants_thread else None,
+        passages=[(hit.citation(), hit.text) for hit in hits],
     )
     passed, findings = check_parts(parts, platform, ctx.brand, brief.sponsored)
     if findings:
         parts = revise_post(
             ctx.llm,
             parts=parts,
-            findings=[f"{f['rule']}: {f['message']}" for f in findings],
+            findings=[f"{f['rule']}: {f['message']} Fix: {f.get('fix') or 'see the message'}" for f in findings],
             thread_parts=brief.thread_parts if brief.wants_thread else None,
         )
-    return [p for p in parts if p.strip()] or compose_post(brief, platform, kit), "llm"
+    parts = [p for p in parts if p.strip()]
+    if not parts:
+        return Written(compose_post(brief, platform, kit), "template")
+    return Written(parts, "llm", [hit.citation() for hit in hits])
+
+
+def grounding_note(citations: list[str]) -> str:
+    """The reply line naming the brand passages a draft was written from."""
+    return reply("grounded", sources="; ".join(citations))
 
 
 def new_draft(

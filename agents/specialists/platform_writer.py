@@ -7,7 +7,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
-from agents.specialists.drafting import latest_request, new_draft, write_parts
+from agents.specialists.drafting import grounding_note, latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
@@ -19,13 +19,15 @@ def _write_for(platform: str, state: BrandPilotState, runtime: Runtime[AgentCont
     if follow_up is not None:
         return follow_up
     brief = parse_brief(latest_request(state))
-    parts, source = write_parts(brief, platform, runtime)
-    draft = new_draft(parts, platform, brief.sponsored, source, runtime, request=brief.request)
+    written = write_parts(brief, platform, runtime)
+    draft = new_draft(written.parts, platform, brief.sponsored, written.source, runtime, request=brief.request)
     label = get_platform(platform).label
-    shape = f"a {len(parts)}-post thread" if len(parts) > 1 else "a post"
+    shape = f"a {len(written.parts)}-post thread" if len(written.parts) > 1 else "a post"
     lines = [reply("drafted", shape=shape, platform=label, topic=brief.topic)]
-    if source == "template":
+    if written.source == "template":
         lines.append(reply("template_note"))
+    if written.sources:
+        lines.append(grounding_note(written.sources))
     return {"messages": [AIMessage("\n\n".join(lines), name=platform)], "drafts": [draft], "outcomes": []}
 
 

@@ -9,7 +9,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
-from agents.specialists.drafting import latest_request, new_draft, write_parts
+from agents.specialists.drafting import grounding_note, latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
@@ -40,11 +40,14 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
         lines.append(reply("next_best", others=", ".join(others)))
     drafts = []
     if _DRAFTING.search(request) or brief.quoted:
-        sources = set()
+        sources, grounded = set(), {}
         for platform in platforms:
-            parts, source = write_parts(brief, platform, runtime)
-            sources.add(source)
-            drafts.append(new_draft(parts, platform, brief.sponsored, source, runtime, request=brief.request))
+            written = write_parts(brief, platform, runtime)
+            sources.add(written.source)
+            grounded.update(dict.fromkeys(written.sources))
+            drafts.append(
+                new_draft(written.parts, platform, brief.sponsored, written.source, runtime, request=brief.request)
+            )
         summary = ", ".join(
             f"{get_platform(d['platform']).label} ({len(d['text'])} chars"
             + (f", {len(d['parts'])}-post thread" if len(d["parts"]) > 1 else "")
@@ -54,4 +57,6 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
         lines.append(reply("adapted", count=len(drafts), summary=summary))
         if "template" in sources:
             lines.append(reply("template_note"))
+        if grounded:
+            lines.append(grounding_note(list(grounded)))
     return {"messages": [AIMessage("\n\n".join(lines), name="social_coordinator")], "drafts": drafts, "outcomes": []}

@@ -81,3 +81,13 @@ def make_context(router: Router, sample_brand: BrandProfile, engine: Engine) -> 
 def graph():
     """The supervisor graph compiled with an in-memory checkpointer."""
     return build_graph().compile(checkpointer=InMemorySaver(), name="brandpilot-test")
+
+
+@pytest.fixture
+def brand_knowledge(sample_knowledge: Path):
+    """The sample brand's knowledge base (ingested once per session, copied into this test's home)."""
+    from knowledge.library import KnowledgeLibrary
+    from knowledge.store import KnowledgeStore
+
+    library = KnowledgeLibrary(lambda: KnowledgeStore.open(sample_knowledge), {}, auto_ingest=False)
+    return library.for_brand("harbor-pine")

@@ -154,7 +154,7 @@ def test_reschedule_approves_for_the_new_time(graph, make_context, sessions):
 
 def test_llm_drafts_use_brand_voice_and_are_revised_on_findings(graph, make_context, sample_brand):
     llm = ScriptedChatModel.with_script(
-        ["Our candles are guaranteed to relieve stress!", "Light one tonight and slow down. #HarborAndPine"]
+        ["Our candles are guaranteed to relieve stress!", "Light one tonight and slow down. #HarborAndPine", "[]"]
     )
     snapshot = run(graph, make_context(llm=llm), "write a tweet about our new Low Tide candle")
     [request] = pending(snapshot)
@@ -202,13 +202,13 @@ def test_tone_change_offline_says_it_needs_a_model_and_changes_nothing(graph, ma
 
 
 def test_follow_up_with_a_model_sends_the_request_and_the_draft(graph, make_context):
-    llm = ScriptedChatModel.with_script(["Low Tide is back. Light it tonight.", "Low Tide is back."])
+    llm = ScriptedChatModel.with_script(["Low Tide is back. Light it tonight.", "[]", "Low Tide is back.", "[]"])
     context = make_context(llm=llm)
     pending(run(graph, context, "write a tweet about our new Low Tide candle"))
     approve_pending(graph, context)
     [revised] = pending(run(graph, context, "make it shorter"))
     assert revised["draft"]["text"] == "Low Tide is back."
-    prompt = llm.seen[-1][0].content
+    prompt = llm.seen[-2][0].content  # the edit; the last call judges the edited draft's voice
     assert "<request>\nmake it shorter\n</request>" in prompt and "Light it tonight." in prompt
 
 
