@@ -58,7 +58,6 @@ class KeywordIndex:
         weighted = tf.data * (k1 + 1) / (tf.data + norm[tf.row])
         self.matrix = sp.csc_matrix((weighted.astype(np.float32), (tf.row, tf.col)), shape=shape)
         self.size = len(documents)
-        self.frequency = frequency
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for the query (zeros when no term matches)."""
@@ -67,13 +66,3 @@ class KeywordIndex:
             return np.zeros(self.size, dtype=np.float32)
         weights = self.idf[columns]
         return np.asarray(self.matrix[:, columns] @ weights).ravel()
-
-    def distinctive_terms(self, query: str, *, max_share: float = 0.1) -> list[str]:
-        """Query terms found in at most `max_share` of the documents (and at least one): names, products, campaigns."""
-        limit = max(2.0, max_share * self.size)
-        found = (self.vocabulary.get(t) for t in dict.fromkeys(terms(query)))
-        return [
-            t
-            for t, col in zip(dict.fromkeys(terms(query)), found, strict=True)
-            if col is not None and self.frequency[col] <= limit
-        ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,19 +28,24 @@ class BrandKnowledge:
         retriever = self.library.retriever(self.brand_id)
         return retriever.search(question, k) if retriever else []
 
-    def distinctive_terms(self, question: str) -> list[str]:
-        """Words of the question that are rare in this brand's knowledge, i.e. that point at something in it."""
-        retriever = self.library.retriever(self.brand_id)
-        return retriever.keywords.distinctive_terms(question) if retriever else []
-
 
 class KnowledgeLibrary:
     """Opens brand collections lazily; with `auto_ingest` a brand pack is ingested or refreshed once per process."""
 
     def __init__(
-        self, open_store: Callable[[], KnowledgeStore], packs: dict[str, Path], *, auto_ingest: bool = True
+        self,
+        open_store: Callable[[], KnowledgeStore],
+        packs: dict[str, Path],
+        *,
+        auto_ingest: bool = True,
+        recheck_seconds: float = 30.0,
     ) -> None:
-        """`open_store` opens the store when first needed; `packs` maps brand ids to their brand-pack folders."""
+        """`open_store` opens the store when first needed; `packs` maps brand ids to their brand-pack folders.
+
+        Every `recheck_seconds` a brand's collection is checked for an ingest by another process.
+        """
+        self.recheck_seconds = recheck_seconds
+        self._looked: dict[str, float] = {}
         self.open_store = open_store
         self._store: KnowledgeStore | None = None
         self.packs = packs
@@ -65,6 +71,11 @@ class KnowledgeLibrary:
                 self._refresh(brand_id)
                 self._checked.add(brand_id)
             store = self.store
+            now, last = time.monotonic(), self._looked.get(brand_id)
+            if last is None or now - last >= self.recheck_seconds:
+                if last is not None:  # e.g. someone ran `brandpilot knowledge ingest` meanwhile
+                    store.reload_if_changed(brand_id)
+                self._looked[brand_id] = now
         return store.retriever(brand_id)
 
     def _refresh(self, brand_id: str) -> None:

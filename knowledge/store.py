@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ from tools.embeddings import EMBEDDING_DIM
 
 COLLECTION_PREFIX = "brand-"
 HNSW = {"space": "cosine", "ef_construction": 200, "ef_search": 128, "max_neighbors": 16}
+VERSION_KEY = "ingested"  # collection metadata: changes with every ingest that changes the collection
 _BRAND_ID = re.compile(BRAND_ID_PATTERN)
 Progress = Callable[[str, int, int], None]  # (file, done, total)
 
@@ -61,6 +63,7 @@ class KnowledgeStore:
         self.client = client
         self.lock_path = lock_path
         self._retrievers: dict[tuple[str, Weights | None], Retriever] = {}
+        self._versions: dict[str, str | None] = {}  # the collection version each brand's retrievers were built from
 
     @classmethod
     def open(cls, home: Path, chroma_url: str | None = None) -> KnowledgeStore:
@@ -139,8 +142,26 @@ class KnowledgeStore:
                 if progress:
                     progress(source.relative, done, len(todo))
             summary.chunks_total = len(collection.get(where={"kind": "chunk"}, include=[])["ids"])
-        self._retrievers = {key: r for key, r in self._retrievers.items() if key[0] != brand_id}
+            if summary.added or summary.replaced or summary.removed:  # tells running processes to reload
+                collection.modify(metadata={VERSION_KEY: uuid.uuid4().hex})
+        self._forget(brand_id)
         return summary
+
+    def version(self, brand_id: str) -> str | None:
+        """An id that changes whenever an ingest changes the brand's collection (None before the first)."""
+        collection = self.collection(brand_id)
+        return (collection.metadata or {}).get(VERSION_KEY) if collection is not None else None
+
+    def reload_if_changed(self, brand_id: str) -> bool:
+        """Drop the brand's cached retrievers when another process has re-ingested it since they were built."""
+        if brand_id not in self._versions or self.version(brand_id) == self._versions[brand_id]:
+            return False
+        self._forget(brand_id)
+        return True
+
+    def _forget(self, brand_id: str) -> None:
+        self._retrievers = {key: r for key, r in self._retrievers.items() if key[0] != brand_id}
+        self._versions.pop(brand_id, None)
 
     def retriever(self, brand_id: str, weights: Weights | None = None) -> Retriever | None:
         """A retriever over the brand's chunks (None before the first ingest); rebuilt after each ingest."""
@@ -149,6 +170,7 @@ class KnowledgeStore:
             collection = self.collection(brand_id)
             if collection is None:
                 return None
+            self._versions[brand_id] = (collection.metadata or {}).get(VERSION_KEY)
             got = collection.get(include=["documents", "metadatas", "embeddings"])
             embeddings = got["embeddings"] if got["ids"] else np.zeros((0, EMBEDDING_DIM), np.float32)
             self._retrievers[key] = Retriever(

@@ -26,7 +26,7 @@ def format_findings(findings: list[Finding]) -> str:
         else:
             mark = "Must fix" if f["severity"] == "error" else "Warning"
         fix = f" — fix: {f['fix']}" if f.get("fix") else ""
-        lines.append(f"- **{mark}** `{f['rule']}`: {f['message']}{fix} _(Guidelines: {f['guideline']})_")
+        lines.append(f"- **{mark}** `{f['rule']}`: {f['message']}{fix} _(Source: {f['guideline']})_")
     return "\n".join(lines)
 
 

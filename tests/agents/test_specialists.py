@@ -75,7 +75,7 @@ def test_content_quality_reports_findings_with_rule_ids_and_guidelines(graph, ma
         "banned-pressure-tactics",
     ):
         assert f"`{rule}`" in reply
-    assert "Guidelines: Words we use and avoid" in reply
+    assert "Source: guidelines.md § Words we use and avoid" in reply
     assert not pending(snapshot)
 
 

@@ -138,12 +138,13 @@ def _run_checks(post: _Post, rulebook: Rulebook) -> Iterator[Finding]:
     for rule, check in checks:
         hit = check(post, rule)
         if hit:
-            yield Finding(rule.id, rule.severity, hit.message, rule.guideline, span=hit.span, fix=hit.fix)
+            yield Finding(
+                rule.id, rule.severity, hit.message, rulebook.cite(rule.guideline), span=hit.span, fix=hit.fix
+            )
     hit = _platform_length(post, rulebook)
     if hit:
-        yield Finding(
-            PLATFORM_LENGTH_RULE_ID, "error", hit.message, PLATFORM_LENGTH_GUIDELINE, span=hit.span, fix=hit.fix
-        )
+        guideline = rulebook.cite(PLATFORM_LENGTH_GUIDELINE, post.platform.label)
+        yield Finding(PLATFORM_LENGTH_RULE_ID, "error", hit.message, guideline, span=hit.span, fix=hit.fix)
 
 
 def _quote_list(items: list[str], conjunction: str = "and") -> str:

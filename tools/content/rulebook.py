@@ -16,12 +16,14 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainValidator,
+    PrivateAttr,
     Strict,
     StringConstraints,
     ValidationError,
     model_validator,
 )
 
+from tools.content.sections import pack_sections
 from tools.platforms.specs import PLATFORMS
 
 RULEBOOK_FILENAME = "brand.yaml"
@@ -238,6 +240,13 @@ class Rulebook(_Open):
     voice: Voice = Voice()
     rules: Rules
     platforms: Annotated[dict[str, PlatformSettings], AfterValidator(_check_platform_keys)] = {}
+    _sections: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def cite(self, guideline: str, subsection: str | None = None) -> str:
+        """`file § section` for a guideline name found as a heading in the pack (`› subsection` when it exists)."""
+        if subsection and (found := self._sections.get(f"{guideline} › {subsection}".lower())):
+            return found
+        return self._sections.get(guideline.lower(), guideline)
 
 
 def load_rulebook(path: Path | str) -> Rulebook:
@@ -260,7 +269,9 @@ def load_rulebook(path: Path | str) -> Rulebook:
         raise RulebookError(f"{file}: cannot be read: {exc}") from exc
     except yaml.YAMLError as exc:
         raise RulebookError(f"{file}: is not valid YAML: {exc}") from exc
-    return parse_rulebook(data, source=str(file))
+    rulebook = parse_rulebook(data, source=str(file))
+    rulebook._sections.update(pack_sections(file.parent))
+    return rulebook
 
 
 def parse_rulebook(data: Any, *, source: str = RULEBOOK_FILENAME) -> Rulebook:

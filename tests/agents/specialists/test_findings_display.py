@@ -18,7 +18,7 @@ def test_check_parts_passes_span_fix_and_kind_through(sample_brand) -> None:
         "rule": "pref-good-value",
         "severity": "warning",
         "message": "",
-        "guideline": "Words we use and avoid",
+        "guideline": "guidelines.md § Words we use and avoid",
         "span": "cheap",
         "fix": 'write "good value" instead',
         "kind": "rule",
@@ -49,11 +49,11 @@ def test_markdown_shows_the_fix_and_marks_judgements() -> None:
     lines = format_findings(findings).splitlines()
     assert lines[0] == (
         '- **Warning** `pref-great-value`: Uses "cheap"; write "great value" instead. — fix: write "great value" '
-        "instead _(Guidelines: Words we use and avoid)_"
+        "instead _(Source: Words we use and avoid)_"
     )
     assert lines[1].startswith('- **Judgement** `voice-judgement`: "OMG": Reads as hype. — fix: Say what')
 
 
 def test_findings_saved_before_span_and_fix_existed_still_format() -> None:
     old = Finding(rule="banned-profanity", severity="error", message='Uses "hell".', guideline="Words")
-    assert format_findings([old]) == '- **Must fix** `banned-profanity`: Uses "hell". _(Guidelines: Words)_'
+    assert format_findings([old]) == '- **Must fix** `banned-profanity`: Uses "hell". _(Source: Words)_'
