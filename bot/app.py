@@ -116,6 +116,7 @@ def open_app(settings: Settings) -> Iterator[App]:
     url = prepare_database(settings)
     engine = create_db_engine(url)
     check_schema_current(engine)
+    ledger_engine = create_db_engine(url, pre_ping=False) if engine.dialect.name == "postgresql" else engine
     sessions = session_factory(engine)
     brands = {entry.id: load_brand(entry) for entry in settings.brand_entries()}
     with sessions.begin() as session:
@@ -145,7 +146,7 @@ def open_app(settings: Settings) -> Iterator[App]:
 
     def context_for(thread_key: str, brand_id: str, actor: str) -> AgentContext:
         brand = brands.get(brand_id) or brands[settings.default_brand_id()]
-        ledger = SqlApprovalLedger(engine, thread_key=thread_key)
+        ledger = SqlApprovalLedger(ledger_engine, thread_key=thread_key)
         return AgentContext(
             brand=brand,
             router=router,
@@ -169,4 +170,5 @@ def open_app(settings: Settings) -> Iterator[App]:
             yield App(settings, service, sessions, brands, router, coordinator, knowledge)
     finally:
         coordinator.close()
+        ledger_engine.dispose()
         engine.dispose()

@@ -37,12 +37,16 @@ def normalize_database_url(url: str | None, home: Path) -> str:
     raise ValueError(f"unsupported DATABASE_URL scheme {url.split('://', 1)[0]!r}; use {_VALID_URLS}")
 
 
-def create_db_engine(url: str) -> Engine:
-    """Create an engine: SQLite gets foreign keys, WAL and a busy timeout; Postgres pre-pings."""
+def create_db_engine(url: str, *, pre_ping: bool = True) -> Engine:
+    """Create an engine: SQLite gets foreign keys, WAL and a busy timeout; Postgres pre-pings unless told not to.
+
+    Skip the ping (one round trip per checkout) only for callers that retry idempotent work on a dropped
+    connection themselves, like the approval ledger.
+    """
     url = _with_driver(url)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=pre_ping)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})

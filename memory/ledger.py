@@ -1,7 +1,8 @@
 """The SQL-backed approval ledger the graph writes decisions and scheduled posts through.
 
 It runs on the hot path of every turn, so each call is one transaction of a few Core statements
-(insert-or-ignore, conditional update with RETURNING) rather than ORM round trips.
+(insert-or-ignore, conditional update with RETURNING) on SQLite, and one autocommitted statement
+(data-modifying CTEs, `memory/ledger_postgres.py`) on Postgres, where every round trip counts.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
+from sqlalchemy.exc import DBAPIError
 
+from memory import ledger_postgres as pg
 from memory import repository as repo
 from memory.models import Approval, AuditLog, ContentItem, ScheduledPost, new_id, utcnow
 
@@ -35,6 +38,7 @@ _ITEM_STATUS = (
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
 _POST_BY_APPROVAL = select(_POSTS).where(_POSTS.c.approval_id == bindparam("b_approval"))
+_APPROVAL_STATE = select(_APPROVALS.c.decision).where(_APPROVALS.c.id == bindparam("b_id"))
 _CANCEL_EARLIER = (
     update(_POSTS)
     .where(
@@ -76,6 +80,7 @@ class SqlApprovalLedger:
     ) -> None:
         """`has_credentials(platform)` decides whether a post is a real publish or a dry run."""
         self.engine = engine
+        self.postgres = engine.dialect.name == "postgresql"
         self.thread_key = thread_key
         self.has_credentials = has_credentials
 
@@ -83,6 +88,12 @@ class SqlApprovalLedger:
         """Store the draft's current text and a pending approval for it (idempotent)."""
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         now = utcnow()
+        if self.postgres:
+            params = {"item_id": draft["id"], "approval_id": approval_id, "brand_id": draft["brand_id"]}
+            params |= {"thread": self.thread_key, "platform": draft["platform"], "text": draft["text"]}
+            params |= {"hash": content_hash, "actor": actor, "now": now}
+            self._once(lambda connection: connection.execute(pg.OPEN_REQUEST, params))
+            return
         upsert_item, insert_approval = _upserts(self.engine.dialect.name)
         item = {
             "id": draft["id"],
@@ -121,6 +132,8 @@ class SqlApprovalLedger:
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         approving = decision in repo.APPROVING_DECISIONS
         now = utcnow()
+        if self.postgres:
+            return self._once(lambda c: self._decide_in_one(c, draft, approval_id, decision, actor, reason, now))
         with self.engine.begin() as connection:
             params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
             decided = connection.execute(_DECIDE, params).first()
@@ -160,6 +173,67 @@ class SqlApprovalLedger:
             audits.append(self._entry(actor, "post.scheduled", ("scheduled_post", post["id"]), detail, now))
             connection.execute(insert(_AUDIT), audits)
             return post_summary(SimpleNamespace(**{**post, "scheduled_for": when}))
+
+    def _decide_in_one(
+        self,
+        connection: Connection,
+        draft: dict[str, Any],
+        approval_id: str,
+        decision: str,
+        actor: str,
+        reason: str | None,
+        now: datetime,
+    ) -> dict[str, object] | None:
+        """Postgres: the whole decision in one statement; a second query only explains why nothing changed."""
+        content_hash = repo.hash_content(draft["platform"], draft["text"])
+        approving = decision in repo.APPROVING_DECISIONS
+        when = datetime.fromisoformat(draft["scheduled_for"]).astimezone(UTC)
+        post_id, dry_run = new_id(), not self.has_credentials(draft["platform"])
+        params = {
+            "approval_id": approval_id,
+            "item_id": draft["id"],
+            "brand_id": draft["brand_id"],
+            "platform": draft["platform"],
+            "text": draft["text"],
+            "hash": content_hash,
+            "thread": self.thread_key,
+            "actor": actor,
+            "reason": reason,
+            "now": now,
+            "decision": decision,
+            "approving": approving,
+            "revised": draft.get("revision", 1) > 1,
+            "item_status": "scheduled" if approving else decision,
+            "post_id": post_id,
+            "scheduled_for": when,
+            "dry_run": dry_run,
+            "decision_action": f"approval.{decision}",
+            "decision_detail": {"platform": draft["platform"], "reason": reason, "hash": content_hash},
+            "replaced_detail": {"by_approval": approval_id},
+            "scheduled_detail": {"approval_id": approval_id, "scheduled_for": when.isoformat()},
+        }
+        if connection.execute(pg.DECIDE, params).scalar_one():
+            if not approving:
+                return None
+            post = {**params, "id": post_id, "status": "scheduled", "external_id": None}
+            return post_summary(SimpleNamespace(**post))
+        current = connection.execute(_APPROVAL_STATE, {"b_id": approval_id}).first()
+        if approving and current is not None and current.decision == "pending":
+            raise repo.StaleApprovalError(
+                f"the text changed after approval {approval_id} was requested; request a new approval"
+            )
+        return self._earlier_post(connection, approval_id) if approving else None
+
+    def _once(self, work: Callable[[Connection], Any]) -> Any:
+        """Run autocommitted work; retry once on a connection the server dropped (the work is idempotent)."""
+        for attempt in (1, 2):
+            try:
+                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                    return work(connection)
+            except DBAPIError as exc:
+                if attempt == 2 or not exc.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""

@@ -23,7 +23,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     else:
         url = normalize_database_url(request.getfixturevalue("postgres_db_url"), tmp_path)
     upgrade_database(url)
-    engine = create_db_engine(url)
+    engine = create_db_engine(url, pre_ping=False)  # as the app builds the ledger's engine
     with session_factory(engine).begin() as session:
         upsert_brand(session, brand_id="kettle-ember", name="Kettle & Ember")
     yield engine
@@ -119,3 +119,22 @@ def test_credentials_decide_between_a_real_post_and_a_dry_run(engine: Engine) ->
     ledger.open_request(draft=draft("item-1"), approval_id="ap-1", actor="ana")
     post = ledger.decide(draft=draft("item-1"), approval_id="ap-1", decision="approved", actor="ana", reason=None)
     assert post is not None and post["dry_run"] is False
+
+
+@pytest.mark.postgres
+def test_a_connection_the_server_dropped_is_retried_once(postgres_db_url: str, tmp_path: Path) -> None:
+    url = normalize_database_url(postgres_db_url, tmp_path)
+    upgrade_database(url)
+    engine = create_db_engine(url, pre_ping=False)
+    ledger = SqlApprovalLedger(engine, thread_key="cli:t")
+    ledger.open_request(draft=draft("item-1"), approval_id="ap-1", actor="ana")  # leaves a pooled connection
+    with engine.connect() as pooled:
+        victim = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    killer = create_db_engine(url)
+    with killer.connect() as connection:
+        assert connection.exec_driver_sql(f"SELECT pg_terminate_backend({victim})").scalar_one()
+    killer.dispose()
+    post = ledger.decide(draft=draft("item-1"), approval_id="ap-1", decision="approved", actor="ana", reason=None)
+    assert post is not None and post["status"] == "scheduled"
+    assert audit_actions(engine) == ["approval.approved", "post.scheduled"]
+    engine.dispose()
