@@ -1,0 +1,1 @@
+"""The Slack surface: Bolt app, rendering to Block Kit, approval buttons and alerts."""

@@ -1,0 +1,136 @@
+"""Markdown to Slack mrkdwn, with every mention that comes from content neutralised, and splitting within limits."""
+
+from __future__ import annotations
+
+import re
+
+SECTION_LIMIT = 3000  # characters of text in one section block
+ZERO_WIDTH = "\u2060"  # a word joiner: "@\u2060here" shows as @here but notifies nobody
+
+_FENCE = re.compile(r"^(```|~~~)")
+_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
+_BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
+_ITALIC = re.compile(r"(?<![*\w])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![*\w])")
+_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_BULLET = re.compile(r"^(\s*)[-*+]\s+")
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+_PLACEHOLDER = "\x00{}\x00"
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters as entities, so content can't form `<!here>`, `<@U…>` or links."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def neutralise(text: str) -> str:
+    """Escape control characters and break plain `@here` / `@channel` / `@everyone` so they ping nobody."""
+    return _BROADCAST.sub(lambda m: "@" + ZERO_WIDTH + m.group(1), escape(text))
+
+
+def to_mrkdwn(markdown: str) -> str:
+    """Convert the Markdown our replies use (bold, italic, strike, links, headings, bullets, code) to mrkdwn."""
+    out: list[str] = []
+    fenced = False
+    for line in markdown.splitlines():
+        if _FENCE.match(line.strip()):
+            fenced = not fenced
+            out.append("```")
+            continue
+        out.append(neutralise(line) if fenced else _inline(line))
+    if fenced:
+        out.append("```")
+    return "\n".join(out)
+
+
+def _inline(line: str) -> str:
+    heading = _HEADING.match(line)
+    if heading:
+        line = f"**{heading.group(1)}**"
+    line = _BULLET.sub(lambda m: f"{m.group(1)}• ", line)
+    links: list[str] = []
+
+    def keep_link(match: re.Match[str]) -> str:
+        links.append(f"<{escape(match.group(2)).replace('|', '%7C')}|{neutralise(match.group(1))}>")
+        return _PLACEHOLDER.format(len(links) - 1)
+
+    codes: list[str] = []
+
+    def keep_code(match: re.Match[str]) -> str:
+        codes.append(f"`{neutralise(match.group(1))}`")
+        return _PLACEHOLDER.format(f"c{len(codes) - 1}")
+
+    line = re.sub(r"`([^`\n]+)`", keep_code, line)
+    line = _LINK.sub(keep_link, line)
+    line = neutralise(line)
+    line = _ITALIC.sub(r"_\1_", line)
+    line = _BOLD.sub(lambda m: f"*{m.group(1) or m.group(2)}*", line)
+    line = _STRIKE.sub(r"~\1~", line)
+    for n, link in enumerate(links):
+        line = line.replace(_PLACEHOLDER.format(n), link)
+    for n, code in enumerate(codes):
+        line = line.replace(_PLACEHOLDER.format(f"c{n}"), code)
+    return line
+
+
+def split(text: str, limit: int = SECTION_LIMIT) -> list[str]:
+    """Pieces of at most `limit` characters, cut at paragraphs, then lines, then words.
+
+    A fenced code block stays whole where it fits and is re-fenced in each piece where it doesn't.
+    """
+    pieces: list[str] = []
+    current = ""
+    for block in _blocks(text):
+        candidate = f"{current}\n\n{block}" if current else block
+        if len(candidate) <= limit:
+            current = candidate
+            continue
+        if current:
+            pieces.append(current)
+        if len(block) <= limit:
+            current = block
+            continue
+        *whole, current = _cut(block, limit)
+        pieces.extend(whole)
+    if current:
+        pieces.append(current)
+    return pieces or [""]
+
+
+def _blocks(text: str) -> list[str]:
+    """Paragraphs, with a fenced code block kept as one paragraph."""
+    blocks, current, fenced = [], [], False
+    for line in text.split("\n"):
+        if line.strip().startswith("```"):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if current:
+                blocks.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _cut(block: str, limit: int) -> list[str]:
+    """A block longer than the limit, cut at lines, then words, then characters; a cut code block is re-fenced."""
+    code = block.startswith("```") and block.rstrip().endswith("```") and len(block) > limit
+    if code:
+        inner = block.strip()[3:-3].strip("\n")
+        return [f"```\n{piece}\n```" for piece in _cut(inner, limit - 8)]
+    pieces, current = [], ""
+    for word in re.split(r"(\n| )", block):
+        if len(current) + len(word) <= limit:
+            current += word
+            continue
+        if current.strip():
+            pieces.append(current.rstrip())
+        current = word.lstrip()
+        while len(current) > limit:
+            pieces.append(current[:limit])
+            current = current[limit:]
+    if current.strip():
+        pieces.append(current.rstrip())
+    return pieces
