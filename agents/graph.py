@@ -41,10 +41,11 @@ def make_route_to_specialist(registry: dict[str, Specialist]) -> Callable[[Brand
     """The conditional edge after routing."""
 
     def route_to_specialist(state: BrandPilotState) -> str:
-        if is_knowledge_question(latest_request(state)):
-            return "answer_from_knowledge"  # it hands the message on when the brand's knowledge has no answer
         route = state.get("route") or {}
         agent = route.get("agent")
+        drafts_for_it = agent in registry and registry[agent].available and agent != "content_quality"
+        if not drafts_for_it and is_knowledge_question(latest_request(state)):
+            return "answer_from_knowledge"  # it hands the message on when the brand's knowledge has no answer
         if agent in registry:
             return agent
         return "decline" if route.get("reason") == "out_of_scope" else "clarify"

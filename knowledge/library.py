@@ -24,9 +24,17 @@ class BrandKnowledge:
         self.brand_id = brand_id
 
     def search(self, question: str, k: int = 4) -> list[Hit]:
-        """The k best passages for a question, best first (none when the brand has no knowledge yet)."""
-        retriever = self.library.retriever(self.brand_id)
-        return retriever.search(question, k) if retriever else []
+        """The k best passages for a question, best first.
+
+        None when the brand has no knowledge yet, or when the store fails (logged): drafting, checks and
+        routing go on without passages rather than failing the turn.
+        """
+        try:
+            retriever = self.library.retriever(self.brand_id)
+            return retriever.search(question, k) if retriever else []
+        except Exception:  # a Chroma server down, a locked or damaged store: the turn goes on without passages
+            log.exception("knowledge search for brand %s failed; answering without the knowledge base", self.brand_id)
+            return []
 
 
 class KnowledgeLibrary:
@@ -52,6 +60,7 @@ class KnowledgeLibrary:
         self.auto_ingest = auto_ingest
         self._checked: set[str] = set()
         self._lock = threading.Lock()
+        self._brand_locks: dict[str, threading.Lock] = {}
 
     @property
     def store(self) -> KnowledgeStore:
@@ -66,11 +75,13 @@ class KnowledgeLibrary:
 
     def retriever(self, brand_id: str) -> Retriever | None:
         """The brand's retriever, after making sure its collection matches the pack (once per process)."""
-        with self._lock:  # one thread opens the store and refreshes a brand; the others wait for it
+        with self._lock:  # the store opens once; each brand has its own lock, so one brand's ingest blocks no other
+            store = self.store
+            brand_lock = self._brand_locks.setdefault(brand_id, threading.Lock())
+        with brand_lock:
             if brand_id not in self._checked:
                 self._refresh(brand_id)
                 self._checked.add(brand_id)
-            store = self.store
             now, last = time.monotonic(), self._looked.get(brand_id)
             if last is None or now - last >= self.recheck_seconds:
                 if last is not None:  # e.g. someone ran `brandpilot knowledge ingest` meanwhile

@@ -31,6 +31,9 @@ def make_serializer(
     return JsonPlusSerializer(allowed_msgpack_modules=allowed or None)
 
 
+_NOTHING: Any = object()
+
+
 class ReadAhead:
     """Mixin for a saver: a caller holding a thread's lock hands the latest checkpoint it just read to the next run.
 
@@ -45,8 +48,10 @@ class ReadAhead:
     def get_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The latest checkpoint handed over by `reusing`, else a read from the database."""
         key = _latest_key(config)
-        if key is not None and key in self._read_ahead:
-            return self._read_ahead.pop(key)
+        if key is not None:
+            handed = self._read_ahead.pop(key, _NOTHING)  # one atomic step: a racing reader can't get it twice
+            if handed is not _NOTHING:
+                return handed
         return super().get_tuple(config)  # type: ignore[misc]
 
     @contextmanager

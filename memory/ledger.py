@@ -187,7 +187,10 @@ class SqlApprovalLedger:
         """Postgres: the whole decision in one statement; a second query only explains why nothing changed."""
         content_hash = repo.hash_content(draft["platform"], draft["text"])
         approving = decision in repo.APPROVING_DECISIONS
-        when = datetime.fromisoformat(draft["scheduled_for"]).astimezone(UTC)
+        when = datetime.fromisoformat(draft["scheduled_for"])
+        if when.utcoffset() is None:
+            raise ValueError(f"naive scheduled_for {draft['scheduled_for']!r}: drafts carry a time zone")
+        when = when.astimezone(UTC)
         post_id, dry_run = new_id(), not self.has_credentials(draft["platform"])
         params = {
             "approval_id": approval_id,
@@ -208,7 +211,6 @@ class SqlApprovalLedger:
             "scheduled_for": when,
             "dry_run": dry_run,
             "decision_action": f"approval.{decision}",
-            "decision_detail": {"platform": draft["platform"], "reason": reason, "hash": content_hash},
             "replaced_detail": {"by_approval": approval_id},
             "scheduled_detail": {"approval_id": approval_id, "scheduled_for": when.isoformat()},
         }
@@ -237,8 +239,12 @@ class SqlApprovalLedger:
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""
+        entry = self._entry(actor, action, (None, None), detail, utcnow())
+        if self.postgres:  # rarely a duplicate row after a dropped connection, never a lost one
+            self._once(lambda connection: connection.execute(insert(_AUDIT), entry))
+            return
         with self.engine.begin() as connection:
-            connection.execute(insert(_AUDIT), self._entry(actor, action, (None, None), detail, utcnow()))
+            connection.execute(insert(_AUDIT), entry)
 
     @staticmethod
     def _earlier_post(connection: Connection, approval_id: str) -> dict[str, object]:

@@ -29,7 +29,7 @@ DECIDE = text(
     WITH decided AS (
         UPDATE approvals SET decision = :decision, decided_by = :actor, decided_at = :now, reason = :reason
         WHERE id = :approval_id AND decision = 'pending' AND (NOT :approving OR content_hash = :hash)
-        RETURNING id
+        RETURNING id, content_hash
     ), item AS (
         UPDATE content_items SET status = :item_status, updated_at = :now
         WHERE id = :item_id AND EXISTS (SELECT 1 FROM decided)
@@ -47,7 +47,9 @@ DECIDE = text(
         RETURNING id
     ), audit AS (
         INSERT INTO audit_log (at, actor, action, thread_key, subject_type, subject_id, detail)
-        SELECT :now, :actor, :decision_action, :thread, 'approval', :approval_id, :decision_detail FROM decided
+        SELECT :now, :actor, :decision_action, :thread, 'approval', :approval_id,
+            json_build_object('platform', CAST(:platform AS text), 'reason', CAST(:reason AS text),
+                'hash', decided.content_hash) FROM decided
         UNION ALL
         SELECT :now, :actor, 'post.replaced', :thread, 'scheduled_post', cancelled.id, :replaced_detail FROM cancelled
         UNION ALL
@@ -61,7 +63,6 @@ DECIDE = text(
     bindparam("approving", type_=Boolean()),
     bindparam("revised", type_=Boolean()),
     bindparam("dry_run", type_=Boolean()),
-    bindparam("decision_detail", type_=JSON()),
     bindparam("replaced_detail", type_=JSON()),
     bindparam("scheduled_detail", type_=JSON()),
 )

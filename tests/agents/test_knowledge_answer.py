@@ -7,6 +7,7 @@ import re
 import pytest
 from fakes import ScriptedChatModel
 from langchain_core.messages import HumanMessage
+from langgraph.types import Command
 
 from agents.specialists.knowledge_answer import is_knowledge_question
 from config.settings import SAMPLE_BRAND_PATH
@@ -144,3 +145,32 @@ def test_model_judgement_of_voice_is_shown_on_the_card_but_never_blocks(graph, m
     assert request["passed"] and "approve" in request["allowed_actions"]
     judge_prompt = llm.seen[1][0].content
     assert "<draft" in judge_prompt and "<guideline citation=" in judge_prompt
+
+
+def test_a_follow_up_question_for_a_drafting_specialist_gets_a_draft_not_quotes(graph, make_context, brand_knowledge):
+    context = make_context(knowledge=brand_knowledge)
+    run(graph, context, "write a tweet about our winter candle sale")
+    graph.invoke(
+        Command(resume={"action": "reject", "reason": "later"}),
+        {"configurable": {"thread_id": "cli:test"}},
+        context=context,
+    )
+    snapshot = run(graph, context, "Can you do one for LinkedIn too?")
+    assert snapshot.values["route"]["agent"] == "linkedin"
+    [request] = pending(snapshot)
+    assert request["draft"]["platform"] == "linkedin" and "§" not in last_reply(snapshot)
+
+
+def test_a_failing_knowledge_store_never_fails_the_turn(graph, make_context, tmp_path):
+    from knowledge.library import KnowledgeLibrary
+
+    def broken_store():
+        raise ConnectionError("chroma server unreachable")
+
+    knowledge = KnowledgeLibrary(broken_store, {}, auto_ingest=False).for_brand("harbor-pine")
+    reply = last_reply(run(graph, make_context(knowledge=knowledge), "how long does the fog bell candle burn?"))
+    assert "§" not in reply and reply
+    llm = ScriptedChatModel.with_script(["Fog Bell is back. #HarborAndPine", "[]"])
+    snapshot = run(graph, make_context(knowledge=knowledge, llm=llm), "write a tweet about the Fog Bell", "cli:t2")
+    [request] = pending(snapshot)
+    assert request["draft"]["source"] == "llm" and "Written from the brand pack" not in last_reply(snapshot)

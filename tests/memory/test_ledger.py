@@ -136,5 +136,12 @@ def test_a_connection_the_server_dropped_is_retried_once(postgres_db_url: str, t
     killer.dispose()
     post = ledger.decide(draft=draft("item-1"), approval_id="ap-1", decision="approved", actor="ana", reason=None)
     assert post is not None and post["status"] == "scheduled"
-    assert audit_actions(engine) == ["approval.approved", "post.scheduled"]
+    with engine.connect() as pooled:
+        victim = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    killer = create_db_engine(url)
+    with killer.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_terminate_backend({victim})")
+    killer.dispose()
+    ledger.audit(actor="bob", action="approval.refused", detail={"surface": "slack"})
+    assert audit_actions(engine) == ["approval.approved", "post.scheduled", "approval.refused"]
     engine.dispose()
