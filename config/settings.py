@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -20,6 +21,16 @@ from pydantic_settings import (
 from config.errors import ConfigError
 
 DEFAULT_CONFIG_PATH = Path("config/brandpilot.yaml")
+SLACK_API_URL = "https://slack.com/api/"
+SLACK_TOKEN_PREFIXES = {  # field: (prefix, where the app's settings show it)
+    "slack_bot_token": ("xoxb-", "OAuth & Permissions > Bot User OAuth Token"),
+    "slack_app_token": ("xapp-", "Basic Information > App-Level Tokens (scope connections:write)"),
+}
+SLACK_ENV_NAMES = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "slack_app_token": "SLACK_APP_TOKEN",
+}
 SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
 BRAND_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"  # also names the brand's knowledge collection
 PLATFORM_NAMES = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
@@ -29,6 +40,7 @@ SECRET_FIELDS = (
     "chroma_url",
     "slack_bot_token",
     "slack_signing_secret",
+    "slack_app_token",
     "openai_api_key",
     "anthropic_api_key",
 )
@@ -203,6 +215,8 @@ class Settings(BaseSettings):
     chroma_url: SecretStr | None = Field(default=None, validation_alias="CHROMA_URL")
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default=SLACK_API_URL, validation_alias="SLACK_API_URL")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
 
@@ -234,6 +248,26 @@ class Settings(BaseSettings):
             _NamedDotEnv(settings_cls, env_file=settings_cls.model_config.get("env_file")),
             _YamlSource(settings_cls, path, required),
         )
+
+    @field_validator("slack_bot_token", "slack_app_token")
+    @classmethod
+    def _slack_token_shape(cls, value: SecretStr | None, info: Any) -> SecretStr | None:
+        prefix, where = SLACK_TOKEN_PREFIXES[info.field_name]
+        if value is not None and not value.get_secret_value().startswith(prefix):
+            raise ValueError(f"must start with {prefix!r}; copy it from {where}")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _slack_api_url_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()):
+            raise ValueError("use the Web API base URL, like https://slack.com/api/ (or a local test server's)")
+        return value.strip().rstrip("/") + "/"
+
+    def slack_missing(self, mode: Literal["http", "socket"]) -> list[str]:
+        """Slack variables a mode needs but lacks: HTTP needs the signing secret, Socket Mode the app token."""
+        needed = {"http": ("slack_bot_token", "slack_signing_secret"), "socket": ("slack_bot_token", "slack_app_token")}
+        return [SLACK_ENV_NAMES[name] for name in needed[mode] if not self.secret(name)]
 
     def secret(self, name: str) -> str | None:
         """The plain value of a secret setting, or None."""
@@ -289,7 +323,7 @@ def _source_of(field: str, path: Path) -> str:
     """Where a bad value came from: the environment variable of an env-named field, else the file."""
     top = field.split(".")[0]
     for name, info in Settings.model_fields.items():
-        if info.validation_alias and top in (name, info.validation_alias) and name not in SECRET_FIELDS:
+        if info.validation_alias and top in (name, info.validation_alias):
             return f"environment variable {info.validation_alias}"
     return str(path)
 
