@@ -1,0 +1,127 @@
+"""The Slack app: Bolt `AsyncApp` listeners that turn events into turns, run them off the request path and reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.app import App
+from bot.slack.blocks import reply_messages, text_messages
+from bot.slack.events import turn_from_event
+from bot.turns import InputError, Turn
+from config.errors import ConfigError
+from memory.coordination import ThreadBusyError
+
+log = logging.getLogger(__name__)
+EVENT_TTL_SECONDS = 24 * 3600  # Slack retries within minutes; a day covers replays after an outage
+WORKING = "Working on it…"
+
+Asgi = Callable[
+    [dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]
+
+
+def build_slack_app(app: App) -> AsyncApp:
+    """Bolt listeners over the conversation service; credentials and the Web API URL come from the settings."""
+    settings = app.settings
+    missing = settings.slack_missing("http")
+    if missing:
+        them = "them" if len(missing) > 1 else "it"
+        raise ConfigError("the environment", ", ".join(missing), f"set {them} to serve Slack over HTTP (README: Slack)")
+    token = settings.secret("slack_bot_token")
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    bolt = AsyncApp(signing_secret=settings.secret("slack_signing_secret"), client=client)
+    conversations = SlackConversations(app)
+
+    @bolt.event("app_mention")
+    async def on_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+        await conversations.handle(body, event, client, bot_user_id=context.bot_user_id)
+
+    @bolt.event("message")
+    async def on_message(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
+        bot = context.bot_user_id
+        if bot and f"<@{bot}>" in str(event.get("text") or ""):
+            return  # the app_mention event for the same message runs the turn
+        direct = event.get("channel_type") == "im"
+        thread_ts = event.get("thread_ts")
+        if not direct and not thread_ts:
+            return  # a channel message that doesn't mention us is not for us
+        await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
+
+    return bolt
+
+
+class SlackConversations:
+    """One Slack message in, the thread's replies out: deduplicated, off the request path, failures said aloud."""
+
+    def __init__(self, app: App) -> None:
+        """Use the running assistant's service and coordination."""
+        self.app = app
+
+    async def handle(
+        self,
+        body: dict[str, Any],
+        event: dict[str, Any],
+        client: AsyncWebClient,
+        *,
+        bot_user_id: str | None,
+        known_threads_only: bool = False,
+    ) -> None:
+        """Run the turn an event stands for once, however often Slack delivers it."""
+        turn = turn_from_event(event, team_id=str(body.get("team_id") or ""), bot_user_id=bot_user_id)
+        if turn is None:
+            return
+        if known_threads_only and not await asyncio.to_thread(self.app.service.thread_exists, turn.thread_key):
+            return  # a thread reply in a thread BrandPilot never joined
+        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
+        if not self.app.coordinator.first_seen(f"slack:event:{event_id}", ttl=EVENT_TTL_SECONDS):
+            return  # a retry of an event already taken
+        channel, thread_ts = event["channel"], event.get("thread_ts") or event["ts"]
+        progress = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
+        messages = await self._replies(turn)
+        first, *rest = messages
+        await client.chat_update(channel=channel, ts=progress["ts"], **first.payload())
+        for message in rest:
+            await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
+
+    async def _replies(self, turn: Turn) -> list[Any]:
+        """The turn's replies as Slack messages, or a plain-words message saying what went wrong."""
+        try:
+            result = await asyncio.to_thread(self.app.service.handle_turn, turn)
+        except ThreadBusyError:
+            return text_messages(
+                "I'm still working on the previous message in this thread; send this again in a moment."
+            )
+        except InputError as exc:
+            return text_messages(str(exc))
+        except Exception as exc:  # reported in the thread, never silence; the details go to the log
+            log.exception("Slack turn failed in %s", turn.thread_key)
+            return text_messages(
+                f"Something went wrong on my side ({type(exc).__name__}), so nothing was drafted or changed. "
+                "Try again in a minute; if it keeps happening, ask whoever runs BrandPilot to check its logs."
+            )
+        return reply_messages(result.replies, turn.thread_key) or text_messages("Done.")
+
+
+def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asgi:
+    """`/slack/events` for events, commands and interactivity; `/healthz` (alive) and `/readyz` (ready to serve)."""
+    slack = AsyncSlackRequestHandler(bolt)
+
+    async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] == "http" and path in ("/healthz", "/readyz"):
+            ok = path == "/healthz" or ready()
+            status, body = (200, b"ok") if ok else (503, b"not ready")
+            await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await slack(scope, receive, send)
+
+    return application

@@ -1,0 +1,113 @@
+"""A local fake of the Slack Web API: a real HTTP server on loopback that checks and records every call."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+BOT_TOKEN = "xoxb-test-1-2"
+BOT_USER = "U0BOT"
+TEAM = "T1"
+REQUIRED = {  # method: arguments Slack rejects the call without
+    "chat.postMessage": ("channel",),
+    "chat.update": ("channel", "ts"),
+}
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake received it."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+
+
+@dataclass
+class FakeSlack:
+    """The server's address and what it has seen."""
+
+    url: str
+    calls: list[Call] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_ts: int = 1
+
+    def of(self, method: str) -> list[Call]:
+        """Calls of one method, in order."""
+        with self.lock:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 30.0) -> list[Call]:
+        """Wait until `count` calls of `method` arrived (the app works off the request path)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.of(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.02)
+        raise AssertionError(f"expected {count} {method} call(s), got {[c.method for c in self.calls]}")
+
+
+def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+    if token != BOT_TOKEN:
+        return {"ok": False, "error": "invalid_auth"}
+    missing = [name for name in REQUIRED.get(method, ()) if not args.get(name)]
+    if missing:
+        return {"ok": False, "error": "invalid_arguments", "missing": missing}
+    if method == "auth.test":
+        return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "team": "Test", "url": fake.url}
+    if method in ("chat.postMessage", "chat.update"):
+        if not (args.get("text") or args.get("blocks")):
+            return {"ok": False, "error": "no_text"}
+        with fake.lock:
+            ts = args.get("ts") or f"1800000000.{fake.next_ts:06d}"
+            fake.next_ts += 1
+        return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+    return {"ok": False, "error": "unknown_method"}
+
+
+@contextmanager
+def fake_slack_server() -> Iterator[FakeSlack]:
+    """Serve the fake on 127.0.0.1 at a free port; its `url` is the SLACK_API_URL to use."""
+    fake = FakeSlack(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            method = self.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            if "json" in (self.headers.get("Content-Type") or ""):
+                args = json.loads(raw or "{}")
+            else:
+                args = {k: v[0] for k, v in parse_qs(raw).items()}
+            if isinstance(args.get("blocks"), str):
+                args["blocks"] = json.loads(args["blocks"])
+            auth = self.headers.get("Authorization") or ""
+            token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+            with fake.lock:
+                fake.calls.append(Call(method, args, token))
+            body = json.dumps(_answer(fake, method, args, token)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    fake.url = f"http://127.0.0.1:{server.server_address[1]}/api/"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield fake
+    finally:
+        server.shutdown()
+        server.server_close()
