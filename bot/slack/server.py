@@ -12,6 +12,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
+from bot.slack.approvals import register_approvals
 from bot.slack.blocks import reply_messages, text_messages
 from bot.slack.events import turn_from_event
 from bot.turns import InputError, Turn
@@ -55,6 +56,7 @@ def build_slack_app(app: App) -> AsyncApp:
             return  # a channel message that doesn't mention us is not for us
         await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
 
+    register_approvals(bolt, app)
     return bolt
 
 

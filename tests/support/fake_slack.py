@@ -18,6 +18,9 @@ TEAM = "T1"
 REQUIRED = {  # method: arguments Slack rejects the call without
     "chat.postMessage": ("channel",),
     "chat.update": ("channel", "ts"),
+    "chat.postEphemeral": ("channel", "user"),
+    "views.open": ("trigger_id", "view"),
+    "conversations.history": ("channel",),
 }
 
 
@@ -36,6 +39,7 @@ class FakeSlack:
 
     url: str
     calls: list[Call] = field(default_factory=list)
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # ts -> the message as last posted
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_ts: int = 1
 
@@ -63,13 +67,22 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
         return {"ok": False, "error": "invalid_arguments", "missing": missing}
     if method == "auth.test":
         return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "team": "Test", "url": fake.url}
-    if method in ("chat.postMessage", "chat.update"):
+    if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
         if not (args.get("text") or args.get("blocks")):
             return {"ok": False, "error": "no_text"}
         with fake.lock:
             ts = args.get("ts") or f"1800000000.{fake.next_ts:06d}"
             fake.next_ts += 1
+            if method != "chat.postEphemeral":
+                fake.messages[ts] = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks") or []}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+    if method == "views.open":
+        view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
+        return {"ok": True, "view": {**view, "id": "V1"}}
+    if method == "conversations.history":
+        with fake.lock:
+            found = fake.messages.get(str(args.get("latest")))
+        return {"ok": True, "messages": [found] if found else [], "has_more": False}
     return {"ok": False, "error": "unknown_method"}
 
 
@@ -79,13 +92,18 @@ def fake_slack_server() -> Iterator[FakeSlack]:
     fake = FakeSlack(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            self.do_POST()
+
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
-            method = self.path.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+            path, _, query = self.path.partition("?")
+            method = path.rstrip("/").rsplit("/", 1)[-1]
             raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
             if "json" in (self.headers.get("Content-Type") or ""):
                 args = json.loads(raw or "{}")
             else:
                 args = {k: v[0] for k, v in parse_qs(raw).items()}
+            args |= {k: v[0] for k, v in parse_qs(query).items()}
             if isinstance(args.get("blocks"), str):
                 args["blocks"] = json.loads(args["blocks"])
             auth = self.headers.get("Authorization") or ""

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import json
 import time
 
 import httpx
 import pytest
 from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
+from slack_requests import SECRET, event, post, settle, signed
 
 from bot.app import open_app
 from bot.slack.server import WORKING, asgi_app, build_slack_app
 from config.errors import ConfigError
 from config.settings import load_settings
-
-SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
 @pytest.fixture
@@ -28,41 +25,6 @@ def slack(monkeypatch):
         monkeypatch.setenv("SLACK_API_URL", fake.url)
         with open_app(load_settings()) as app:
             yield fake, asgi_app(build_slack_app(app)), app
-
-
-def signed(body: dict, *, secret: str = SECRET, age: float = 0.0) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(body).encode()
-    timestamp = str(int(time.time() - age))
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256).hexdigest()
-    headers = {
-        "content-type": "application/json",
-        "x-slack-request-timestamp": timestamp,
-        "x-slack-signature": f"v0={digest}",
-    }
-    return raw, headers
-
-
-def event(text: str, *, event_id: str = "Ev1", ts: str = "1700000000.000100", **extra) -> dict:
-    inner = {"type": "app_mention", "user": "U123", "channel": "C42", "ts": ts, "text": text, "team": TEAM, **extra}
-    return {
-        "type": "event_callback",
-        "team_id": TEAM,
-        "api_app_id": "A1",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "event": inner,
-    }
-
-
-async def post(application, body: dict, **sign) -> httpx.Response:
-    raw, headers = signed(body, **sign)
-    transport = httpx.ASGITransport(app=application)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bp.test") as client:
-        return await client.post("/slack/events", content=raw, headers=headers)
-
-
-async def settle(fake, method: str, count: int = 1) -> list:
-    return await asyncio.to_thread(fake.wait_for, method, count)
 
 
 async def test_a_mention_gets_a_quick_ack_then_a_draft_card_in_its_thread(slack):
@@ -171,7 +133,10 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
                 assert server.poll() is None and time.monotonic() < deadline, "the server did not come up"
                 time.sleep(0.2)
             assert httpx.get(f"{base}/healthz").text == "ok"
-            raw, headers = signed(event(f"<@{BOT_USER}> write a tweet about our winter candle sale", event_id="EvHttp"))
+            raw = json.dumps(
+                event(f"<@{BOT_USER}> write a tweet about our winter candle sale", event_id="EvHttp")
+            ).encode()
+            headers = signed(raw, "application/json")
             assert httpx.post(f"{base}/slack/events", content=raw, headers=headers).status_code == 200
             [update] = fake.wait_for("chat.update", timeout=60)
             assert any(b["type"] == "actions" for b in fake.wait_for("chat.postMessage", 2)[1].args["blocks"])

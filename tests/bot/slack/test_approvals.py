@@ -1,0 +1,162 @@
+"""Draft-card buttons through the real Bolt app: approve, edit / reject / reschedule modals, refusals, double clicks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
+from slack_requests import SECRET, event, interactive, post, settle
+from sqlalchemy import select
+
+from bot.app import open_app
+from bot.slack.server import asgi_app, build_slack_app
+from config.settings import load_settings
+from memory.models import AuditLog, ScheduledPost
+
+APPROVER, STRANGER = "U123", "U999"
+THREAD = f"slack:{TEAM}:C42:1700000000.000100"
+
+
+@pytest.fixture
+def slack(monkeypatch, tmp_path):
+    config = tmp_path / "brandpilot.yaml"
+    config.write_text(f"approvers:\n  slack_users: [{APPROVER}]\n", encoding="utf-8")
+    with fake_slack_server() as fake:
+        monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
+        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+        monkeypatch.setenv("SLACK_API_URL", fake.url)
+        with open_app(load_settings()) as app:
+            yield fake, asgi_app(build_slack_app(app)), app
+
+
+async def card_in_thread(fake, application) -> dict:
+    await post(application, event(f"<@{BOT_USER}> write a tweet about our winter candle sale", event_id="EvCard"))
+    messages = await settle(fake, "chat.postMessage", 2)
+    card = messages[1].args
+    ts = next(ts for ts, m in fake.messages.items() if m["blocks"] == card["blocks"])
+    return {"ts": ts, "blocks": card["blocks"]}
+
+
+def click(card: dict, action: str, user: str = APPROVER) -> dict:
+    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in actions["elements"] if e["action_id"] == f"brandpilot.{action}"]
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-1",
+        "channel": {"id": "C42"},
+        "container": {"type": "message", "message_ts": card["ts"], "channel_id": "C42"},
+        "message": {"ts": card["ts"], "blocks": card["blocks"], "text": "draft"},
+        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": "1"}],
+        "response_url": "http://127.0.0.1:9/unused",
+    }
+
+
+def submission(opened_view: dict, entered: dict, user: str = APPROVER) -> dict:
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-2",
+        "view": {**opened_view, "id": "V1", "state": {"values": {"decision": {"value": entered}}}},
+    }
+
+
+def posts(app) -> list[ScheduledPost]:
+    with app.sessions() as session:
+        return list(session.scalars(select(ScheduledPost)))
+
+
+async def test_approve_schedules_once_closes_the_card_and_a_second_click_is_refused_privately(slack):
+    fake, application, app = slack
+    card = await card_in_thread(fake, application)
+    first, second = await asyncio.gather(
+        interactive(application, click(card, "approve")), interactive(application, click(card, "approve"))
+    )
+    assert first.status_code == 200 and second.status_code == 200
+    closed = await settle(fake, "chat.update", 2)  # the progress message, then the card
+    note = json.dumps(closed[-1].args["blocks"])
+    assert "Approved by <@U123>" in note and '"actions"' not in note
+    [ephemeral] = await settle(fake, "chat.postEphemeral")
+    assert ephemeral.args["user"] == APPROVER and "Nothing is waiting" in ephemeral.args["text"]
+    assert len(posts(app)) == 1 and posts(app)[0].status == "scheduled"
+
+
+async def test_someone_who_is_not_an_approver_is_refused_privately_and_audited(slack):
+    fake, application, app = slack
+    card = await card_in_thread(fake, application)
+    await interactive(application, click(card, "approve", user=STRANGER))
+    [ephemeral] = await settle(fake, "chat.postEphemeral")
+    assert ephemeral.args["user"] == STRANGER and "Only the configured approvers" in ephemeral.args["text"]
+    await interactive(application, click(card, "reject", user=STRANGER))
+    await settle(fake, "chat.postEphemeral", 2)
+    assert not fake.of("views.open") and not posts(app)
+    with app.sessions() as session:
+        assert "approval.refused" in list(session.scalars(select(AuditLog.action)))
+
+
+async def test_reject_opens_a_modal_and_the_reason_is_recorded(slack):
+    fake, application, app = slack
+    card = await card_in_thread(fake, application)
+    await interactive(application, click(card, "reject"))
+    [opened] = await settle(fake, "views.open")
+    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    assert view["callback_id"] == "brandpilot.reject"
+    empty = await interactive(application, submission(view, {"type": "plain_text_input", "value": " "}))
+    assert empty.json()["response_action"] == "errors" and "reason" in empty.json()["errors"]["decision"]
+    done = await interactive(application, submission(view, {"type": "plain_text_input", "value": "Off-brand tone"}))
+    assert done.status_code == 200 and not done.content
+    closed = await settle(fake, "chat.update", 2)
+    assert "Rejected by <@U123>" in json.dumps(closed[-1].args["blocks"])
+    replies = await settle(fake, "chat.postMessage", 3)
+    assert "Off-brand tone" in json.dumps(replies[-1].args["blocks"]) and not posts(app)
+
+
+async def test_edit_rechecks_the_new_text_and_posts_a_new_card(slack):
+    fake, application, _ = slack
+    card = await card_in_thread(fake, application)
+    await interactive(application, click(card, "edit"))
+    [opened] = await settle(fake, "views.open")
+    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    assert view["blocks"][0]["element"]["initial_value"], "the modal starts from the current text"
+    text = "Our winter candle sale starts Friday. Light one tonight. #HarborAndPine"
+    await interactive(application, submission(view, {"type": "plain_text_input", "value": text}))
+    messages = await settle(fake, "chat.postMessage", 4)
+    new_card = messages[-1].args
+    assert "Our winter candle sale starts Friday" in json.dumps(new_card["blocks"])
+    assert any(b["type"] == "actions" for b in new_card["blocks"])
+
+
+async def test_reschedule_to_the_past_is_refused_inside_the_modal(slack):
+    fake, application, app = slack
+    card = await card_in_thread(fake, application)
+    await interactive(application, click(card, "reschedule"))
+    [opened] = await settle(fake, "views.open")
+    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
+    refused = await interactive(application, submission(view, {"type": "datetimepicker", "selected_date_time": past}))
+    assert refused.json()["response_action"] == "errors" and "past" in refused.json()["errors"]["decision"]
+    future = int((datetime.now(UTC) + timedelta(days=3)).timestamp())
+    await interactive(application, submission(view, {"type": "datetimepicker", "selected_date_time": future}))
+    await settle(fake, "chat.update", 2)
+    [scheduled] = posts(app)
+    assert abs(scheduled.scheduled_for.timestamp() - future) < 1
+
+
+async def test_a_button_we_did_not_make_does_nothing(slack):
+    fake, application, _ = slack
+    card = await card_in_thread(fake, application)
+    forged = click(card, "approve")
+    forged["actions"][0]["value"] = "not ours"
+    assert (await interactive(application, forged)).status_code == 200
+    await asyncio.sleep(0.3)
+    assert len(fake.of("chat.update")) == 1 and not fake.of("chat.postEphemeral")

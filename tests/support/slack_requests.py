@@ -1,0 +1,59 @@
+"""Signed requests from 'Slack' into the app under test: events and interactive payloads."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from urllib.parse import urlencode
+
+import httpx
+from fake_slack import TEAM, FakeSlack
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+
+
+def signed(raw: bytes, content_type: str, *, secret: str = SECRET, age: float = 0.0) -> dict[str, str]:
+    """Headers Slack would send with this body (`age` seconds old)."""
+    timestamp = str(int(time.time() - age))
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + raw, hashlib.sha256).hexdigest()
+    return {"content-type": content_type, "x-slack-request-timestamp": timestamp, "x-slack-signature": f"v0={digest}"}
+
+
+def event(text: str, *, event_id: str = "Ev1", ts: str = "1700000000.000100", **extra: object) -> dict:
+    """An Events API callback wrapping an app_mention (change its type for plain messages)."""
+    inner = {"type": "app_mention", "user": "U123", "channel": "C42", "ts": ts, "text": text, "team": TEAM, **extra}
+    return {
+        "type": "event_callback",
+        "team_id": TEAM,
+        "api_app_id": "A1",
+        "event_id": event_id,
+        "event_time": int(time.time()),
+        "event": inner,
+    }
+
+
+async def send(application: object, raw: bytes, headers: dict[str, str]) -> httpx.Response:
+    """POST to /slack/events of an ASGI app."""
+    transport = httpx.ASGITransport(app=application)
+    async with httpx.AsyncClient(transport=transport, base_url="http://bp.test") as client:
+        return await client.post("/slack/events", content=raw, headers=headers)
+
+
+async def post(application: object, body: dict, **sign: object) -> httpx.Response:
+    """A signed JSON event."""
+    raw = json.dumps(body).encode()
+    return await send(application, raw, signed(raw, "application/json", **sign))
+
+
+async def interactive(application: object, payload: dict) -> httpx.Response:
+    """A signed interactive payload (button click or modal submission)."""
+    raw = urlencode({"payload": json.dumps(payload)}).encode()
+    return await send(application, raw, signed(raw, "application/x-www-form-urlencoded"))
+
+
+async def settle(fake: FakeSlack, method: str, count: int = 1) -> list:
+    """Wait for the app's background work to have made `count` calls of `method`."""
+    return await asyncio.to_thread(fake.wait_for, method, count)
