@@ -9,11 +9,17 @@ from typing import Any
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
 from bot.slack.approvals import register_approvals
 from bot.slack.blocks import reply_messages, text_messages
+from bot.slack.commands import register_commands
 from bot.slack.events import turn_from_event
 from bot.turns import InputError, Turn
 from config.errors import ConfigError
@@ -37,7 +43,7 @@ def build_slack_app(app: App) -> AsyncApp:
         them = "them" if len(missing) > 1 else "it"
         raise ConfigError("the environment", ", ".join(missing), f"set {them} to serve Slack over HTTP (README: Slack)")
     token = settings.secret("slack_bot_token")
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url)
+    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
     bolt = AsyncApp(signing_secret=settings.secret("slack_signing_secret"), client=client)
     conversations = SlackConversations(app)
 
@@ -57,7 +63,21 @@ def build_slack_app(app: App) -> AsyncApp:
         await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
 
     register_approvals(bolt, app)
+
+    async def ask(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
+        await conversations.handle(body, event, client, bot_user_id=None)
+
+    register_commands(bolt, app, ask)
     return bolt
+
+
+def retry_handlers() -> list[Any]:
+    """Web API retries: 429 after its Retry-After, 500/503 and dropped connections with backoff."""
+    return [
+        AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        AsyncServerErrorRetryHandler(max_retry_count=2),
+        AsyncConnectionErrorRetryHandler(max_retry_count=2),
+    ]
 
 
 class SlackConversations:

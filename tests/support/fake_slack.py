@@ -42,6 +42,17 @@ class FakeSlack:
     messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # ts -> the message as last posted
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_ts: int = 1
+    failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # method -> [(status, retry_after)]
+
+    def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
+        """Answer the next call of `method` with an HTTP error (429 carries Retry-After)."""
+        with self.lock:
+            self.failures.setdefault(method, []).append((status, retry_after))
+
+    def _failure(self, method: str) -> tuple[int, int] | None:
+        with self.lock:
+            queued = self.failures.get(method) or []
+            return queued.pop(0) if queued else None
 
     def of(self, method: str) -> list[Call]:
         """Calls of one method, in order."""
@@ -110,6 +121,14 @@ def fake_slack_server() -> Iterator[FakeSlack]:
             token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
             with fake.lock:
                 fake.calls.append(Call(method, args, token))
+            failure = fake._failure(method)
+            if failure:
+                status, retry_after = failure
+                self.send_response(status)
+                self.send_header("Retry-After", str(retry_after))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = json.dumps(_answer(fake, method, args, token)).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")

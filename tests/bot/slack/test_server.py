@@ -144,3 +144,16 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+async def test_a_rate_limited_call_is_retried_after_retry_after_and_nothing_is_lost(slack):
+    fake, application, _ = slack
+    fake.fail_next("chat.postMessage", status=429, retry_after=1)
+    fake.fail_next("chat.update", status=503)
+    await post(application, event(f"<@{BOT_USER}> write a tweet about our winter candle sale", event_id="Ev429"))
+    updates = await settle(fake, "chat.update", 2)
+    tries = [c for c in fake.calls if c.method == "chat.postMessage" and c.args.get("text") == WORKING]
+    assert len(tries) == 2, "the 429'd progress message was sent again"
+    assert updates[0].args == updates[1].args, "the 503'd update was retried with the same content"
+    cards = await settle(fake, "chat.postMessage", 3)
+    assert any(b["type"] == "actions" for b in cards[-1].args["blocks"])

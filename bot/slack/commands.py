@@ -1,0 +1,98 @@
+"""`/brandpilot help | ask TEXT | status | report | calendar | campaign | crisis status`, answered within 3 s."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from agents.specialists.registry import PLANNED
+from bot.app import App
+from bot.slack.mrkdwn import neutralise
+from memory import repository as repo
+
+COMMAND = "/brandpilot"
+USAGE = (
+    "*BrandPilot commands*\n"
+    "• `/brandpilot ask TEXT`: ask or request anything; I answer in a thread here\n"
+    "• `/brandpilot status`: what is scheduled and waiting\n"
+    "• `/brandpilot report [weekly|monthly]`, `calendar [week]`, `campaign [list|status NAME]`, `crisis status`\n"
+    "• `/brandpilot help`: this list\n"
+    "Or mention me in a channel, or DM me."
+)
+LATER = {  # subcommand: (specialist that will answer it, allowed arguments or None for free text)
+    "report": ("performance_analyst", {"", "weekly", "monthly"}),
+    "calendar": ("content_strategist", {"", "week"}),
+    "campaign": ("campaign_manager", None),
+    "crisis": ("crisis_detector", {"status"}),
+}
+
+
+def usage_error(problem: str) -> str:
+    """A private answer for malformed input: what was wrong, then how to use the command."""
+    return f"{problem}\n\n{USAGE}"
+
+
+def not_available(name: str) -> str:
+    """The honest answer for a command whose capability is not built yet."""
+    title, will_do = PLANNED[name]
+    return (
+        f"That's a job for the *{title}*, which isn't available yet in this version of BrandPilot. It will {will_do}."
+    )
+
+
+def status_text(app: App) -> str:
+    """Scheduled, published and failed posts per status, and the brands served."""
+    with app.sessions() as session:
+        counts = Counter(post.status for post in repo.list_posts(session, None))
+    shown = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
+    brands = ", ".join(brand.name for brand in app.brands.values())
+    model = app.settings.model or "none (offline template drafts)"
+    return f"*BrandPilot is up.* Brands: {neutralise(brands)}. Posts: {shown}. Model: {neutralise(model)}."
+
+
+def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
+    """The slash command; `ask(body, event, client)` runs a turn like a mention does."""
+
+    @bolt.command(COMMAND)
+    async def on_command(ack: Any, command: dict[str, Any], client: AsyncWebClient, body: dict[str, Any]) -> None:
+        words = str(command.get("text") or "").split(maxsplit=1)
+        sub, rest = (words[0].lower(), words[1].strip() if len(words) > 1 else "") if words else ("help", "")
+        if sub == "help":
+            await ack(text=USAGE)
+            return
+        if sub == "status":
+            await ack(text=await asyncio.to_thread(status_text, app))
+            return
+        if sub == "ask":
+            if not rest:
+                await ack(
+                    text=usage_error("`ask` needs a request, e.g. `/brandpilot ask write a tweet about our sale`.")
+                )
+                return
+            await ack(text="On it: I'll answer in a thread in this channel.")
+            await ask_in_thread(client, command, rest, ask)
+            return
+        if sub in LATER:
+            name, allowed = LATER[sub]
+            if allowed is not None and rest.lower() not in allowed:
+                choices = ", ".join(f"`{a}`" for a in sorted(allowed) if a) or "nothing"
+                await ack(
+                    text=usage_error(f"`{sub} {neutralise(rest)}` isn't a form I know; after `{sub}` use {choices}.")
+                )
+                return
+            await ack(text=not_available(name))
+            return
+        await ack(text=usage_error(f"I don't know `{neutralise(sub)}`."))
+
+
+async def ask_in_thread(client: AsyncWebClient, command: dict[str, Any], text: str, ask: Any) -> None:
+    """Start a thread with the request as its first message, then run it there like a mention."""
+    user, channel, team = command["user_id"], command["channel_id"], command.get("team_id") or ""
+    root = await client.chat_postMessage(channel=channel, text=f"<@{user}> asked: {neutralise(text)}")
+    event = {"user": user, "channel": channel, "ts": root["ts"], "text": text, "team": team}
+    body = {"team_id": team, "event_id": f"command:{command.get('trigger_id') or root['ts']}"}
+    await ask(body, event, client)

@@ -1,0 +1,97 @@
+"""`/brandpilot` through the real Bolt app: private answers within the request, `ask` answered in a new thread."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urlencode
+
+import pytest
+from fake_slack import BOT_TOKEN, TEAM, fake_slack_server
+from slack_requests import SECRET, send, settle, signed
+
+from bot.app import open_app
+from bot.slack.server import WORKING, asgi_app, build_slack_app
+from config.settings import load_settings
+
+
+@pytest.fixture
+def slack(monkeypatch):
+    with fake_slack_server() as fake:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+        monkeypatch.setenv("SLACK_API_URL", fake.url)
+        with open_app(load_settings()) as app:
+            yield fake, asgi_app(build_slack_app(app))
+
+
+async def command(application, text: str) -> dict:
+    form = {
+        "command": "/brandpilot",
+        "text": text,
+        "team_id": TEAM,
+        "channel_id": "C42",
+        "user_id": "U123",
+        "trigger_id": f"trigger-{abs(hash(text))}",
+        "response_url": "http://127.0.0.1:9/unused",
+        "token": "legacy",
+    }
+    raw = urlencode(form).encode()
+    response = await send(application, raw, signed(raw, "application/x-www-form-urlencoded"))
+    assert response.status_code == 200
+    if response.headers["content-type"].startswith("application/json"):
+        return response.json()
+    return {"text": response.text}  # Bolt acks a plain text as an ephemeral message
+
+
+@pytest.mark.parametrize("text", ["", "help", "HELP"])
+async def test_help_lists_the_commands_privately(slack, text):
+    _, application = slack
+    answer = await command(application, text)
+    assert "/brandpilot ask TEXT" in answer["text"] and answer.get("response_type", "ephemeral") == "ephemeral"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("frobnicate", "I don't know `frobnicate`"),
+        ("ask", "`ask` needs a request"),
+        ("report yearly", "after `report` use `monthly`, `weekly`"),
+        ("crisis <!here>", "&lt;!here&gt;"),
+    ],
+)
+async def test_malformed_commands_get_a_private_usage_message(slack, text, expected):
+    fake, application = slack
+    answer = await command(application, text)
+    assert expected in answer["text"] and "BrandPilot commands" in answer["text"]
+    assert not fake.of("chat.postMessage")
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("report weekly", "Performance analyst"),
+        ("calendar", "Content strategist"),
+        ("crisis status", "Crisis detector"),
+    ],
+)
+async def test_commands_for_capabilities_not_built_say_so(slack, text, who):
+    _, application = slack
+    assert f"*{who}*, which isn't available yet" in (await command(application, text))["text"]
+
+
+async def test_status_reports_posts_and_brands(slack):
+    _, application = slack
+    text = (await command(application, "status"))["text"]
+    assert "BrandPilot is up" in text and "Harbor &amp; Pine" in text and "nothing scheduled yet" in text
+
+
+async def test_ask_answers_at_once_and_then_works_in_a_new_thread(slack):
+    fake, application = slack
+    answer = await command(application, "ask write a tweet about our winter candle sale")
+    assert answer["text"].startswith("On it")
+    messages = await settle(fake, "chat.postMessage", 3)
+    root, progress, card = (m.args for m in messages[:3])
+    assert root["text"].startswith("<@U123> asked: write a tweet") and "thread_ts" not in root
+    assert progress["text"] == WORKING and progress["thread_ts"] == card["thread_ts"]
+    assert any(b["type"] == "actions" for b in card["blocks"])
+    assert json.dumps(card["blocks"])
