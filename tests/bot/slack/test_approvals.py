@@ -160,3 +160,26 @@ async def test_a_button_we_did_not_make_does_nothing(slack):
     assert (await interactive(application, forged)).status_code == 200
     await asyncio.sleep(0.3)
     assert len(fake.of("chat.update")) == 1 and not fake.of("chat.postEphemeral")
+
+
+@pytest.mark.postgres
+async def test_a_click_after_a_restart_resumes_the_card_from_postgres(monkeypatch, tmp_path, postgres_db_url):
+    from memory.db import upgrade_database
+
+    config = tmp_path / "brandpilot.yaml"
+    config.write_text(f"approvers:\n  slack_users: [{APPROVER}]\n", encoding="utf-8")
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
+    monkeypatch.setenv("DATABASE_URL", postgres_db_url)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    upgrade_database(postgres_db_url)
+    with fake_slack_server() as fake:
+        monkeypatch.setenv("SLACK_API_URL", fake.url)
+        with open_app(load_settings()) as app:  # the first process shows the card, then stops
+            card = await card_in_thread(fake, asgi_app(build_slack_app(app)))
+        with open_app(load_settings()) as app:  # a new process, as after a deploy, gets the click
+            await interactive(asgi_app(build_slack_app(app)), click(card, "approve"))
+            closed = await settle(fake, "chat.update", 2)
+            assert "Approved by <@U123>" in json.dumps(closed[-1].args["blocks"])
+            [scheduled] = posts(app)
+            assert scheduled.status == "scheduled"
