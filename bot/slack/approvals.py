@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.hitl import MAX_DRAFT_CHARS, ApprovalDecision, InvalidDecision, validate_decision
 from bot.app import App
 from bot.slack.blocks import ACTION_PREFIX, parse_action_value, reply_messages
+from bot.slack.groups import ApproverGroups
 from bot.slack.mrkdwn import neutralise
 from bot.turns import InputError
 
@@ -76,8 +77,14 @@ class SlackApprovals:
     """Applies card decisions through the conversation service, once, for approvers only."""
 
     def __init__(self, app: App) -> None:
-        """Use the running assistant's service."""
+        """Use the running assistant's service and its approver groups."""
         self.app = app
+        self.groups = ApproverGroups(app.settings.approvers.slack_groups)
+
+    async def may_decide(self, client: AsyncWebClient, user: str) -> tuple[bool, tuple[str, ...]]:
+        """Whether the person is an approver, and the approver groups they are in."""
+        roles = await self.groups.roles_of(client, user)
+        return self.app.service.can_approve("slack", user, roles), roles
 
     async def decide(
         self,
@@ -91,9 +98,10 @@ class SlackApprovals:
         card_blocks: list[dict[str, Any]] | None,
     ) -> str | None:
         """Apply a decision; returns a message for the person alone when it can't be applied, else None."""
+        _, roles = await self.may_decide(client, user)
         try:
             result = await asyncio.to_thread(
-                self.app.service.decide, thread, decision, user=user, surface="slack", roles=()
+                self.app.service.decide, thread, decision, user=user, surface="slack", roles=roles
             )
         except InputError as exc:  # not an approver, already decided, out of date, bad input
             return str(exc)
@@ -146,7 +154,7 @@ def register_approvals(bolt: AsyncApp, app: App) -> None:
             if problem:
                 await approvals.tell(client, channel=channel, user=user, text=problem, thread=thread)
             return
-        if not app.service.can_approve("slack", user, ()):
+        if not (await approvals.may_decide(client, user))[0]:
             refusal = "Only the configured approvers can approve, edit, reject or reschedule drafts."
             await approvals.tell(client, channel=channel, user=user, text=refusal, thread=thread)
             return

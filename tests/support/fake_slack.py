@@ -21,6 +21,7 @@ REQUIRED = {  # method: arguments Slack rejects the call without
     "chat.postEphemeral": ("channel", "user"),
     "views.open": ("trigger_id", "view"),
     "conversations.history": ("channel",),
+    "usergroups.users.list": ("usergroup",),
 }
 
 
@@ -43,6 +44,7 @@ class FakeSlack:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_ts: int = 1
     failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # method -> [(status, retry_after)]
+    groups: dict[str, list[str]] = field(default_factory=dict)  # user-group id -> member ids
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next call of `method` with an HTTP error (429 carries Retry-After)."""
@@ -87,6 +89,9 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
             if method != "chat.postEphemeral":
                 fake.messages[ts] = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks") or []}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+    if method == "usergroups.users.list":
+        members = fake.groups.get(str(args["usergroup"]))
+        return {"ok": True, "users": members} if members is not None else {"ok": False, "error": "no_such_subteam"}
     if method == "views.open":
         view = json.loads(args["view"]) if isinstance(args["view"], str) else args["view"]
         return {"ok": True, "view": {**view, "id": "V1"}}

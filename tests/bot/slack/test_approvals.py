@@ -183,3 +183,26 @@ async def test_a_click_after_a_restart_resumes_the_card_from_postgres(monkeypatc
             assert "Approved by <@U123>" in json.dumps(closed[-1].args["blocks"])
             [scheduled] = posts(app)
             assert scheduled.status == "scheduled"
+
+
+async def test_members_of_an_approver_user_group_may_decide_and_others_may_not(monkeypatch, tmp_path):
+    config = tmp_path / "brandpilot.yaml"
+    config.write_text("approvers:\n  slack_groups: [S0MARKETING, S0GONE]\n", encoding="utf-8")
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+    with fake_slack_server() as fake:
+        fake.groups["S0MARKETING"] = ["U555"]
+        monkeypatch.setenv("SLACK_API_URL", fake.url)
+        with open_app(load_settings()) as app:
+            application = asgi_app(build_slack_app(app))
+            card = await card_in_thread(fake, application)
+            await interactive(application, click(card, "approve", user=STRANGER))
+            [refusal] = await settle(fake, "chat.postEphemeral")
+            assert "Only the configured approvers" in refusal.args["text"]
+            await interactive(application, click(card, "approve", user="U555"))
+            closed = await settle(fake, "chat.update", 2)
+            assert "Approved by <@U555>" in json.dumps(closed[-1].args["blocks"])
+            assert len(posts(app)) == 1
+            asked = [c.args["usergroup"] for c in fake.of("usergroups.users.list")]
+            assert asked.count("S0MARKETING") == 1, "memberships are cached between clicks"

@@ -15,6 +15,7 @@ NEEDS = {  # Web API method the code calls: the bot scope it needs
     "chat_update": "chat:write",
     "chat_postEphemeral": "chat:write",
     "conversations_history": "channels:history",
+    "usergroups_users_list": "usergroups:read",
 }
 
 
