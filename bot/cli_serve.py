@@ -1,4 +1,4 @@
-"""`brandpilot serve slack --http PORT`: the Slack surface behind an ASGI server."""
+"""`brandpilot serve slack --http PORT | --socket`: the Slack surface over HTTP or Socket Mode."""
 
 from __future__ import annotations
 
@@ -15,19 +15,26 @@ app.add_typer(serve_app, name="serve", no_args_is_help=True)
 @serve_app.command("slack")
 def serve_slack(
     http: Annotated[int | None, typer.Option("--http", help="Serve Slack's HTTP requests on this port.")] = None,
+    socket: Annotated[bool, typer.Option("--socket", help="Connect over Socket Mode (needs SLACK_APP_TOKEN).")] = False,
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "0.0.0.0",  # noqa: S104
 ) -> None:
-    """Serve events at /slack/events, with /healthz and /readyz; needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET."""
-    if http is None:
-        fail("Give --http PORT (Socket Mode, --socket, is not available yet).", code=2)
-    if not 0 < http < 65536:
+    """HTTP: events at /slack/events with /healthz and /readyz. Socket Mode: no public URL needed."""
+    if (http is None) == (not socket):
+        fail("Give exactly one of --http PORT or --socket.", code=2)
+    if http is not None and not 0 < http < 65536:
         fail(f"--http {http} is not a port; use 1 to 65535, e.g. --http 3000.", code=2)
     settings = settings_or_exit()
 
     def serve(running: Any) -> None:
-        import uvicorn
+        from bot.slack.server import asgi_app, build_slack_app, serve_socket_mode
 
-        from bot.slack.server import asgi_app, build_slack_app
+        if socket:
+            import asyncio
+
+            bolt = build_slack_app(running, mode="socket")
+            asyncio.run(serve_socket_mode(bolt, str(settings.secret("slack_app_token"))))
+            return
+        import uvicorn
 
         application = asgi_app(build_slack_app(running))
         uvicorn.run(application, host=host, port=http, log_level=settings.log_level.lower(), lifespan="off")

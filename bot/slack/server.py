@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Literal
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
@@ -35,16 +35,18 @@ Asgi = Callable[
 ]
 
 
-def build_slack_app(app: App) -> AsyncApp:
+def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> AsyncApp:
     """Bolt listeners over the conversation service; credentials and the Web API URL come from the settings."""
     settings = app.settings
-    missing = settings.slack_missing("http")
+    missing = settings.slack_missing(mode)
     if missing:
         them = "them" if len(missing) > 1 else "it"
-        raise ConfigError("the environment", ", ".join(missing), f"set {them} to serve Slack over HTTP (README: Slack)")
+        how = "over HTTP" if mode == "http" else "in Socket Mode"
+        raise ConfigError("the environment", ", ".join(missing), f"set {them} to serve Slack {how} (README: Slack)")
     token = settings.secret("slack_bot_token")
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
-    bolt = AsyncApp(signing_secret=settings.secret("slack_signing_secret"), client=client)
+    signing = {"signing_secret": settings.secret("slack_signing_secret")} if mode == "http" else {}
+    bolt = AsyncApp(client=client, **signing)
     conversations = SlackConversations(app)
 
     @bolt.event("app_mention")
@@ -130,6 +132,13 @@ class SlackConversations:
                 "Try again in a minute; if it keeps happening, ask whoever runs BrandPilot to check its logs."
             )
         return reply_messages(result.replies, turn.thread_key) or text_messages("Done.")
+
+
+async def serve_socket_mode(bolt: AsyncApp, app_token: str) -> None:
+    """Connect to Slack over Socket Mode (the Web API URL from the settings opens the connection) and serve."""
+    from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+    await AsyncSocketModeHandler(bolt, app_token).start_async()
 
 
 def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asgi:

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 BOT_TOKEN = "xoxb-test-1-2"
+APP_TOKEN = "xapp-test-1-2"
 BOT_USER = "U0BOT"
 TEAM = "T1"
 REQUIRED = {  # method: arguments Slack rejects the call without
@@ -45,6 +46,7 @@ class FakeSlack:
     next_ts: int = 1
     failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # method -> [(status, retry_after)]
     groups: dict[str, list[str]] = field(default_factory=dict)  # user-group id -> member ids
+    socket_url: str = ""  # what apps.connections.open hands out (a local websocket server in tests)
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next call of `method` with an HTTP error (429 carries Retry-After)."""
@@ -73,6 +75,9 @@ class FakeSlack:
 
 
 def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+    if method == "apps.connections.open":  # the one call made with the app-level token
+        ok = token == APP_TOKEN and fake.socket_url
+        return {"ok": True, "url": fake.socket_url} if ok else {"ok": False, "error": "invalid_auth"}
     if token != BOT_TOKEN:
         return {"ok": False, "error": "invalid_auth"}
     missing = [name for name in REQUIRED.get(method, ()) if not args.get(name)]
