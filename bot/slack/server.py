@@ -56,9 +56,9 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
     @bolt.event("message")
     async def on_message(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
         bot = context.bot_user_id
-        if bot and f"<@{bot}>" in str(event.get("text") or ""):
-            return  # the app_mention event for the same message runs the turn
         direct = event.get("channel_type") == "im"
+        if bot and not direct and f"<@{bot}>" in str(event.get("text") or ""):
+            return  # in a channel, the app_mention event for the same message runs the turn (DMs get none)
         thread_ts = event.get("thread_ts")
         if not direct and not thread_ts:
             return  # a channel message that doesn't mention us is not for us

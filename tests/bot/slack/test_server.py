@@ -157,3 +157,15 @@ async def test_a_rate_limited_call_is_retried_after_retry_after_and_nothing_is_l
     assert updates[0].args == updates[1].args, "the 503'd update was retried with the same content"
     cards = await settle(fake, "chat.postMessage", 3)
     assert any(b["type"] == "actions" for b in cards[-1].args["blocks"])
+
+
+@pytest.mark.parametrize(
+    "text", [f"<@{BOT_USER}> write a tweet about our winter candle sale", "write a tweet about tea"]
+)
+async def test_direct_messages_are_answered_with_or_without_a_mention(slack, text):
+    fake, application, _ = slack
+    dm = event(text, event_id=f"EvDM{len(text)}", channel="D42", channel_type="im")
+    dm["event"]["type"] = "message"
+    await post(application, dm)
+    [update] = await settle(fake, "chat.update")
+    assert update.args["channel"] == "D42"
