@@ -7,8 +7,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
-from slack_requests import SECRET, event, interactive, post, settle
+from fake_slack import BOT_USER, TEAM
+from slack_requests import event, interactive, post, settle
 from sqlalchemy import select
 
 from bot.app import open_app
@@ -21,16 +21,20 @@ THREAD = f"slack:{TEAM}:C42:1700000000.000100"
 
 
 @pytest.fixture
-def slack(monkeypatch, tmp_path):
+def slack_config(tmp_path):
+    """Only APPROVER may decide."""
+    return approvers_config(tmp_path, f"slack_users: [{APPROVER}]")
+
+
+def approvers_config(tmp_path, approvers: str):
     config = tmp_path / "brandpilot.yaml"
-    config.write_text(f"approvers:\n  slack_users: [{APPROVER}]\n", encoding="utf-8")
-    with fake_slack_server() as fake:
-        monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
-        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-        monkeypatch.setenv("SLACK_API_URL", fake.url)
-        with open_app(load_settings()) as app:
-            yield fake, asgi_app(build_slack_app(app)), app
+    config.write_text(f"approvers:\n  {approvers}\n", encoding="utf-8")
+    return config
+
+
+def opened_view(opened) -> dict:
+    view = opened.args["view"]
+    return json.loads(view) if isinstance(view, str) else view
 
 
 async def card_in_thread(fake, application) -> dict:
@@ -109,7 +113,7 @@ async def test_reject_opens_a_modal_and_the_reason_is_recorded(slack):
     card = await card_in_thread(fake, application)
     await interactive(application, click(card, "reject"))
     [opened] = await settle(fake, "views.open")
-    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    view = opened_view(opened)
     assert view["callback_id"] == "brandpilot.reject"
     empty = await interactive(application, submission(view, {"type": "plain_text_input", "value": " "}))
     assert empty.json()["response_action"] == "errors" and "reason" in empty.json()["errors"]["decision"]
@@ -126,7 +130,7 @@ async def test_edit_rechecks_the_new_text_and_posts_a_new_card(slack):
     card = await card_in_thread(fake, application)
     await interactive(application, click(card, "edit"))
     [opened] = await settle(fake, "views.open")
-    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    view = opened_view(opened)
     assert view["blocks"][0]["element"]["initial_value"], "the modal starts from the current text"
     text = "Our winter candle sale starts Friday. Light one tonight. #HarborAndPine"
     await interactive(application, submission(view, {"type": "plain_text_input", "value": text}))
@@ -141,7 +145,7 @@ async def test_reschedule_to_the_past_is_refused_inside_the_modal(slack):
     card = await card_in_thread(fake, application)
     await interactive(application, click(card, "reschedule"))
     [opened] = await settle(fake, "views.open")
-    view = json.loads(opened.args["view"]) if isinstance(opened.args["view"], str) else opened.args["view"]
+    view = opened_view(opened)
     past = int((datetime.now(UTC) - timedelta(days=1)).timestamp())
     refused = await interactive(application, submission(view, {"type": "datetimepicker", "selected_date_time": past}))
     assert refused.json()["response_action"] == "errors" and "past" in refused.json()["errors"]["decision"]
@@ -163,46 +167,38 @@ async def test_a_button_we_did_not_make_does_nothing(slack):
 
 
 @pytest.mark.postgres
-async def test_a_click_after_a_restart_resumes_the_card_from_postgres(monkeypatch, tmp_path, postgres_db_url):
+async def test_a_click_after_a_restart_resumes_the_card_from_postgres(
+    monkeypatch, slack_config, postgres_db_url, fake_slack
+):
     from memory.db import upgrade_database
 
-    config = tmp_path / "brandpilot.yaml"
-    config.write_text(f"approvers:\n  slack_users: [{APPROVER}]\n", encoding="utf-8")
-    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
+    fake = fake_slack
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(slack_config))
     monkeypatch.setenv("DATABASE_URL", postgres_db_url)
-    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
     upgrade_database(postgres_db_url)
-    with fake_slack_server() as fake:
-        monkeypatch.setenv("SLACK_API_URL", fake.url)
-        with open_app(load_settings()) as app:  # the first process shows the card, then stops
-            card = await card_in_thread(fake, asgi_app(build_slack_app(app)))
-        with open_app(load_settings()) as app:  # a new process, as after a deploy, gets the click
-            await interactive(asgi_app(build_slack_app(app)), click(card, "approve"))
-            closed = await settle(fake, "chat.update", 2)
-            assert "Approved by <@U123>" in json.dumps(closed[-1].args["blocks"])
-            [scheduled] = posts(app)
-            assert scheduled.status == "scheduled"
+    with open_app(load_settings()) as app:  # the first process shows the card, then stops
+        card = await card_in_thread(fake, asgi_app(build_slack_app(app)))
+    with open_app(load_settings()) as app:  # a new process, as after a deploy, gets the click
+        await interactive(asgi_app(build_slack_app(app)), click(card, "approve"))
+        closed = await settle(fake, "chat.update", 2)
+        assert "Approved by <@U123>" in json.dumps(closed[-1].args["blocks"])
+        [scheduled] = posts(app)
+        assert scheduled.status == "scheduled"
 
 
-async def test_members_of_an_approver_user_group_may_decide_and_others_may_not(monkeypatch, tmp_path):
-    config = tmp_path / "brandpilot.yaml"
-    config.write_text("approvers:\n  slack_groups: [S0MARKETING, S0GONE]\n", encoding="utf-8")
-    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
-    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-    with fake_slack_server() as fake:
-        fake.groups["S0MARKETING"] = ["U555"]
-        monkeypatch.setenv("SLACK_API_URL", fake.url)
-        with open_app(load_settings()) as app:
-            application = asgi_app(build_slack_app(app))
-            card = await card_in_thread(fake, application)
-            await interactive(application, click(card, "approve", user=STRANGER))
-            [refusal] = await settle(fake, "chat.postEphemeral")
-            assert "Only the configured approvers" in refusal.args["text"]
-            await interactive(application, click(card, "approve", user="U555"))
-            closed = await settle(fake, "chat.update", 2)
-            assert "Approved by <@U555>" in json.dumps(closed[-1].args["blocks"])
-            assert len(posts(app)) == 1
-            asked = [c.args["usergroup"] for c in fake.of("usergroups.users.list")]
-            assert asked.count("S0MARKETING") == 1, "memberships are cached between clicks"
+async def test_members_of_an_approver_user_group_may_decide_and_others_may_not(monkeypatch, tmp_path, fake_slack):
+    fake = fake_slack
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(approvers_config(tmp_path, "slack_groups: [S0MARKETING, S0GONE]")))
+    fake.groups["S0MARKETING"] = ["U555"]
+    with open_app(load_settings()) as app:
+        application = asgi_app(build_slack_app(app))
+        card = await card_in_thread(fake, application)
+        await interactive(application, click(card, "approve", user=STRANGER))
+        [refusal] = await settle(fake, "chat.postEphemeral")
+        assert "Only the configured approvers" in refusal.args["text"]
+        await interactive(application, click(card, "approve", user="U555"))
+        closed = await settle(fake, "chat.update", 2)
+        assert "Approved by <@U555>" in json.dumps(closed[-1].args["blocks"])
+        assert len(posts(app)) == 1
+        asked = [c.args["usergroup"] for c in fake.of("usergroups.users.list")]
+        assert asked.count("S0MARKETING") == 1, "memberships are cached between clicks"

@@ -6,22 +6,10 @@ import json
 from urllib.parse import urlencode
 
 import pytest
-from fake_slack import BOT_TOKEN, TEAM, fake_slack_server
-from slack_requests import SECRET, send, settle, signed
+from fake_slack import TEAM
+from slack_requests import send, settle, signed
 
-from bot.app import open_app
-from bot.slack.server import WORKING, asgi_app, build_slack_app
-from config.settings import load_settings
-
-
-@pytest.fixture
-def slack(monkeypatch):
-    with fake_slack_server() as fake:
-        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-        monkeypatch.setenv("SLACK_API_URL", fake.url)
-        with open_app(load_settings()) as app:
-            yield fake, asgi_app(build_slack_app(app))
+from bot.slack.server import WORKING
 
 
 async def command(application, text: str) -> dict:
@@ -45,7 +33,7 @@ async def command(application, text: str) -> dict:
 
 @pytest.mark.parametrize("text", ["", "help", "HELP"])
 async def test_help_lists_the_commands_privately(slack, text):
-    _, application = slack
+    _, application, _ = slack
     answer = await command(application, text)
     assert "/brandpilot ask TEXT" in answer["text"] and answer.get("response_type", "ephemeral") == "ephemeral"
 
@@ -60,7 +48,7 @@ async def test_help_lists_the_commands_privately(slack, text):
     ],
 )
 async def test_malformed_commands_get_a_private_usage_message(slack, text, expected):
-    fake, application = slack
+    fake, application, _ = slack
     answer = await command(application, text)
     assert expected in answer["text"] and "BrandPilot commands" in answer["text"]
     assert not fake.of("chat.postMessage")
@@ -75,18 +63,18 @@ async def test_malformed_commands_get_a_private_usage_message(slack, text, expec
     ],
 )
 async def test_commands_for_capabilities_not_built_say_so(slack, text, who):
-    _, application = slack
+    _, application, _ = slack
     assert f"*{who}*, which isn't available yet" in (await command(application, text))["text"]
 
 
 async def test_status_reports_posts_and_brands(slack):
-    _, application = slack
+    _, application, _ = slack
     text = (await command(application, "status"))["text"]
     assert "BrandPilot is up" in text and "Harbor &amp; Pine" in text and "nothing scheduled yet" in text
 
 
 async def test_ask_answers_at_once_and_then_works_in_a_new_thread(slack):
-    fake, application = slack
+    fake, application, _ = slack
     answer = await command(application, "ask write a tweet about our winter candle sale")
     assert answer["text"].startswith("On it")
     messages = await settle(fake, "chat.postMessage", 3)

@@ -12,19 +12,9 @@ from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
 from slack_requests import SECRET, event, post, settle, signed
 
 from bot.app import open_app
-from bot.slack.server import WORKING, asgi_app, build_slack_app
+from bot.slack.server import WORKING, build_slack_app
 from config.errors import ConfigError
 from config.settings import load_settings
-
-
-@pytest.fixture
-def slack(monkeypatch):
-    with fake_slack_server() as fake:
-        monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-        monkeypatch.setenv("SLACK_API_URL", fake.url)
-        with open_app(load_settings()) as app:
-            yield fake, asgi_app(build_slack_app(app)), app
 
 
 async def test_a_mention_gets_a_quick_ack_then_a_draft_card_in_its_thread(slack):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 from aiohttp import WSMsgType, web
-from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER, fake_slack_server
+from fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_requests import event, settle
 
@@ -16,7 +16,7 @@ from config.errors import ConfigError
 from config.settings import load_settings
 
 
-async def test_an_events_envelope_is_acked_and_answered_in_its_thread(monkeypatch):
+async def test_an_events_envelope_is_acked_and_answered_in_its_thread(monkeypatch, fake_slack):
     acks: list[dict] = []
     envelope = {
         "envelope_id": "env-1",
@@ -45,21 +45,20 @@ async def test_an_events_envelope_is_acked_and_answered_in_its_thread(monkeypatc
     await site.start()
     port = site._server.sockets[0].getsockname()[1]
     try:
-        with fake_slack_server() as fake:
-            fake.socket_url = f"ws://127.0.0.1:{port}/link"
-            monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
-            monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
-            monkeypatch.setenv("SLACK_API_URL", fake.url)
-            with open_app(load_settings()) as app:
-                handler = AsyncSocketModeHandler(build_slack_app(app, mode="socket"), APP_TOKEN)
-                await handler.connect_async()
-                try:
-                    cards = await settle(fake, "chat.postMessage", 2)
-                    assert any(b["type"] == "actions" for b in cards[1].args["blocks"])
-                    assert {"envelope_id": "env-1"} in acks
-                    assert fake.of("apps.connections.open")[0].token == APP_TOKEN
-                finally:
-                    await handler.close_async()
+        fake = fake_slack
+        fake.socket_url = f"ws://127.0.0.1:{port}/link"
+        monkeypatch.delenv("SLACK_SIGNING_SECRET")  # Socket Mode does without it
+        monkeypatch.setenv("SLACK_APP_TOKEN", APP_TOKEN)
+        with open_app(load_settings()) as app:
+            handler = AsyncSocketModeHandler(build_slack_app(app, mode="socket"), APP_TOKEN)
+            await handler.connect_async()
+            try:
+                cards = await settle(fake, "chat.postMessage", 2)
+                assert any(b["type"] == "actions" for b in cards[1].args["blocks"])
+                assert {"envelope_id": "env-1"} in acks
+                assert fake.of("apps.connections.open")[0].token == APP_TOKEN
+            finally:
+                await handler.close_async()
     finally:
         await runner.cleanup()
 
