@@ -25,7 +25,16 @@ from knowledge.store import KnowledgeStore
 from memory import repository as repo
 from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
-from memory.db import check_schema_current, create_db_engine, normalize_database_url, session_factory, upgrade_database
+from memory.db import (
+    check_schema_current,
+    create_db_engine,
+    head_revision,
+    known_revisions,
+    normalize_database_url,
+    schema_revision,
+    session_factory,
+    upgrade_database,
+)
 from memory.ledger import SqlApprovalLedger
 from tools.content.rulebook import Rulebook, load_rulebook
 
@@ -84,13 +93,25 @@ def make_router(settings: Settings, llm: BaseChatModel | None = None) -> Router:
 
 
 def prepare_database(settings: Settings) -> str:
-    """The SQLAlchemy URL, migrating a brand-new embedded database and refusing an outdated one."""
+    """The SQLAlchemy URL; the embedded database is created or brought up to date, a server's is only checked."""
     raw = settings.secret("database_url")
     url = normalize_database_url(raw, settings.home)
-    if raw is None and not (settings.home / "brandpilot.db").exists():
+    if raw is None and embedded_schema_behind(url, settings.home / "brandpilot.db"):
         settings.home.mkdir(parents=True, exist_ok=True)
         upgrade_database(url)
     return url
+
+
+def embedded_schema_behind(url: str, path: Path) -> bool:
+    """Whether the embedded SQLite file is missing or at an older revision this version knows how to migrate."""
+    if not path.exists():
+        return True
+    engine = create_db_engine(url)
+    try:
+        current = schema_revision(engine)
+    finally:
+        engine.dispose()
+    return current != head_revision() and (current is None or current in known_revisions())
 
 
 def can_approve(settings: Settings) -> Callable[[str, str, tuple[str, ...]], bool]:

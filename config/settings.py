@@ -202,7 +202,7 @@ class _NamedDotEnv(DotEnvSettingsSource):
 class Settings(BaseSettings):
     """Effective BrandPilot settings: environment over `.env` over YAML over defaults."""
 
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)  # `X=` means unset
 
     home: Path = Field(default=Path(".brandpilot"), validation_alias="BRANDPILOT_HOME")
     config_path: Path = Field(default=DEFAULT_CONFIG_PATH, validation_alias="BRANDPILOT_CONFIG")

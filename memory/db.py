@@ -75,6 +75,11 @@ def head_revision() -> str:
     return heads[0]
 
 
+def known_revisions() -> set[str]:
+    """Every migration revision this version of BrandPilot ships."""
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
+
+
 def schema_revision(engine: Engine) -> str | None:
     """Return the migration revision the database is at, or None when it was never migrated."""
     with engine.connect() as connection:
@@ -91,8 +96,7 @@ def check_schema_current(engine: Engine) -> None:
         raise SchemaNotCurrentError(
             f"The database {where} has no BrandPilot tables yet. Run `{UPGRADE_COMMAND}` to create them."
         )
-    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()}
-    if current not in known:
+    if current not in known_revisions():
         raise SchemaNotCurrentError(
             f"The database {where} is at revision {current}, which this version of BrandPilot "
             f"does not know (newest known: {head}); it was migrated by a newer BrandPilot. "

@@ -88,3 +88,14 @@ def test_yaml_only_settings_ignore_stray_environment_variables(monkeypatch, tmp_
     monkeypatch.setenv("DEFAULT_BRAND", "nope")
     settings = load_settings()
     assert settings.approvers.cli_users == ["*"] and "x" in settings.platforms and settings.default_brand is None
+
+
+def test_the_env_example_copied_to_dot_env_as_is_runs_on_the_defaults(monkeypatch, tmp_path):
+    example = Path(__file__).resolve().parents[2] / "deploy" / ".env.example"
+    (tmp_path / ".env").write_text(example.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for name in ("BRANDPILOT_HOME", "BRANDPILOT_CONFIG", "SLACK_BOT_TOKEN", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = load_settings()
+    assert settings.home == tmp_path / ".brandpilot" and settings.slack_bot_token is None
+    assert settings.secret("database_url") is None and settings.log_level == "WARNING"
