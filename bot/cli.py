@@ -323,4 +323,4 @@ def main() -> None:
     app()
 
 
-from bot import cli_analysis, cli_knowledge, cli_serve  # noqa: E402,F401  (register `route`, `check`, `knowledge`, `serve`)
+from bot import cli_alert, cli_analysis, cli_knowledge, cli_serve  # noqa: E402,F401  (register the subcommands)

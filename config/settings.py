@@ -71,8 +71,56 @@ class ChannelsConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    alerts: str | None = None
+    alerts: str | None = None  # Slack channel ID (or #name) for alert cards
     approvals: str | None = None
+
+
+class SlackChannelOptions(BaseModel):
+    """How BrandPilot behaves in one Slack channel."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    follow_up_without_mention: bool | None = None  # None: the workspace-wide default
+
+
+class SlackOptions(BaseModel):
+    """Slack behaviour: whether thread replies need a mention, by default and per channel ID."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    follow_up_without_mention: bool = True  # replies in a BrandPilot thread continue it without @BrandPilot
+    channels: dict[str, SlackChannelOptions] = Field(default_factory=dict)
+
+    @field_validator("channels")
+    @classmethod
+    def _channel_ids(cls, value: dict[str, SlackChannelOptions]) -> dict[str, SlackChannelOptions]:
+        for key in value:
+            if not re.fullmatch(r"[CGD][A-Z0-9]{2,}", key):
+                raise ValueError(f"{key!r} is not a Slack channel ID; use the ID (like C0123ABCD) from channel details")
+        return value
+
+    def follow_up(self, channel: str) -> bool:
+        """Whether a reply in a BrandPilot thread in `channel` is answered without mentioning BrandPilot."""
+        option = self.channels.get(channel)
+        if option is None or option.follow_up_without_mention is None:
+            return self.follow_up_without_mention
+        return option.follow_up_without_mention
+
+
+class AlertOptions(BaseModel):
+    """Who is called in when someone presses Escalate on an alert card."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    escalate_to_slack: list[str] = Field(default_factory=list)  # Slack user (U…) or user group (S…) IDs
+
+    @field_validator("escalate_to_slack")
+    @classmethod
+    def _slack_ids(cls, value: list[str]) -> list[str]:
+        for item in value:
+            if not re.fullmatch(r"[UWS][A-Z0-9]{2,}", item):
+                raise ValueError(f"{item!r} is not a Slack user (U…) or user group (S…) ID")
+        return value
 
 
 class ApproversConfig(BaseModel):
@@ -230,6 +278,8 @@ class Settings(BaseSettings):
     )
     agents: AgentOptions = Field(default_factory=AgentOptions)
     knowledge: KnowledgeOptions = Field(default_factory=KnowledgeOptions)
+    slack: SlackOptions = Field(default_factory=SlackOptions)
+    alerts: AlertOptions = Field(default_factory=AlertOptions)
 
     @classmethod
     def settings_customise_sources(

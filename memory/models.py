@@ -215,3 +215,51 @@ class AuditLog(Base):
     subject_type: Mapped[str | None] = mapped_column(String(64))
     subject_id: Mapped[str | None] = mapped_column(String(255))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+ALERT_SEVERITIES = ("info", "warning", "high", "critical")
+ALERT_STATUSES = ("open", "acknowledged", "escalated", "resolved")
+ALERT_POST_STATUSES = ("pending", "posting", "posted", "failed")
+
+
+class Alert(Base):
+    """Something a person should look at now: a crisis signal, a failed publish, an expiring token."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (_one_of("severity", ALERT_SEVERITIES), _one_of("status", ALERT_STATUSES))
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    dedup_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    status_by: Mapped[str | None] = mapped_column(String(255))
+    status_at: Mapped[datetime | None] = mapped_column()
+    response_thread: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class AlertPost(Base):
+    """An alert card in one channel: pending, being posted (claimed by one process), posted, or failed."""
+
+    __tablename__ = "alert_posts"
+    __table_args__ = (
+        UniqueConstraint("alert_id", "surface", "channel"),
+        _one_of("surface", SURFACES),
+        _one_of("status", ALERT_POST_STATUSES),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    alert_id: Mapped[str] = mapped_column(ForeignKey("alerts.id"), index=True)
+    surface: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(255))
+    workspace: Mapped[str | None] = mapped_column(String(255))
+    message_ref: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempted_at: Mapped[datetime | None] = mapped_column()
+    posted_at: Mapped[datetime | None] = mapped_column()

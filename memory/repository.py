@@ -91,7 +91,7 @@ def record_audit(
 
 def upsert_brand(session: Session, *, brand_id: str, name: str, pack_path: str | None = None) -> Brand:
     """Create the brand or update its name and pack path."""
-    _insert_ignore(session, Brand, {"id": brand_id, "name": name, "pack_path": pack_path}, ["id"])
+    insert_ignore(session, Brand, {"id": brand_id, "name": name, "pack_path": pack_path}, ["id"])
     brand = _one(session, select(Brand).where(Brand.id == brand_id))
     brand.name, brand.pack_path = name, pack_path
     session.flush()
@@ -101,7 +101,7 @@ def upsert_brand(session: Session, *, brand_id: str, name: str, pack_path: str |
 def link_workspace(session: Session, *, surface: Surface, external_id: str, brand_id: str) -> Workspace:
     """Map a Slack team, Discord guild or terminal user to a brand (replacing an older mapping)."""
     values = {"surface": surface, "external_id": external_id, "brand_id": brand_id}
-    _insert_ignore(session, Workspace, values, ["surface", "external_id"])
+    insert_ignore(session, Workspace, values, ["surface", "external_id"])
     workspace = _one(
         session,
         select(Workspace).where(Workspace.surface == surface, Workspace.external_id == external_id),
@@ -150,13 +150,13 @@ def create_content_item(
         "status": "draft",
         "created_by": created_by,
     }
-    _insert_ignore(session, ContentItem, values, ["id"])
+    insert_ignore(session, ContentItem, values, ["id"])
     return _one(session, select(ContentItem).where(ContentItem.id == item_id))
 
 
 def revise_content_item(session: Session, item_id: str, *, text: str) -> ContentItem:
     """Replace a draft's text; approvals given for the old text no longer count."""
-    item = _get(session, ContentItem, item_id)
+    item = get_row(session, ContentItem, item_id)
     item.text = text
     item.content_hash = hash_content(item.platform, text)
     item.status = "draft"
@@ -172,7 +172,7 @@ def request_approval(
     thread_key: str | None = None,
 ) -> Approval:
     """Open a pending approval for the item's current text; idempotent on `approval_id`."""
-    item = _get(session, ContentItem, content_item_id)
+    item = get_row(session, ContentItem, content_item_id)
     values = {
         "id": approval_id,
         "content_item_id": item.id,
@@ -180,7 +180,7 @@ def request_approval(
         "decision": "pending",
         "content_hash": item.content_hash,
     }
-    if _insert_ignore(session, Approval, values, ["id"]):
+    if insert_ignore(session, Approval, values, ["id"]):
         item.status = "awaiting_approval"
         session.flush()
     return _one(session, select(Approval).where(Approval.id == approval_id))
@@ -198,10 +198,10 @@ def record_approval_decision(
     if decision not in DECISIONS or decision == "pending":
         choices = ", ".join(d for d in DECISIONS if d != "pending")
         raise ValueError(f"unknown decision {decision!r}; use one of: {choices}")
-    approval = _get(session, Approval, approval_id, refresh=True)
+    approval = get_row(session, Approval, approval_id, refresh=True)
     if approval.decision != "pending":
         return DecisionOutcome(approval, recorded=False)
-    item = _get(session, ContentItem, approval.content_item_id)
+    item = get_row(session, ContentItem, approval.content_item_id)
     if decision in APPROVING_DECISIONS and item.content_hash != approval.content_hash:
         raise StaleApprovalError(
             f"the text of {item.id} changed after approval {approval_id} was requested; "
@@ -217,7 +217,7 @@ def record_approval_decision(
     if decided is not None:
         item.status = decision
     session.flush()
-    return DecisionOutcome(_get(session, Approval, approval_id, refresh=True), decided is not None)
+    return DecisionOutcome(get_row(session, Approval, approval_id, refresh=True), decided is not None)
 
 
 def schedule_post(
@@ -256,7 +256,7 @@ def schedule_post(
         "status": "scheduled",
         "dry_run": dry_run,
     }
-    if _insert_ignore(session, ScheduledPost, values, ["approval_id"]):
+    if insert_ignore(session, ScheduledPost, values, ["approval_id"]):
         session.execute(
             update(ContentItem)
             .where(ContentItem.id == content_item_id)
@@ -400,7 +400,7 @@ def _transition(
         .returning(ScheduledPost.id)
         .execution_options(synchronize_session=False)
     ).first()
-    post = _get(session, ScheduledPost, post_id, refresh=True)
+    post = get_row(session, ScheduledPost, post_id, refresh=True)
     if changed is None:
         raise PostStateError(
             f"cannot {action} post {post_id}: it is {post.status}, and {action} needs one of {', '.join(allowed_from)}"
@@ -416,7 +416,7 @@ def upsert_insert(dialect: str) -> Any:
     return insert
 
 
-def _insert_ignore(session: Session, model: type[Base], values: dict[str, Any], keys: list[str]) -> bool:
+def insert_ignore(session: Session, model: type[Base], values: dict[str, Any], keys: list[str]) -> bool:
     """INSERT ... ON CONFLICT DO NOTHING; return whether a row was inserted."""
     insert = upsert_insert(session.get_bind().dialect.name)
     statement = (
@@ -429,7 +429,8 @@ def _one(session: Session, query: Select[tuple[T]]) -> T:
     return session.scalars(query.execution_options(populate_existing=True)).one()
 
 
-def _get(session: Session, model: type[M], key: str, *, refresh: bool = False) -> M:
+def get_row(session: Session, model: type[M], key: str, *, refresh: bool = False) -> M:
+    """The row of `model` with primary key `key`; NotFoundError if there is none."""
     row = session.get(model, key, populate_existing=refresh)
     if row is None:
         raise NotFoundError(f"no {model.__tablename__} row with id {key!r}")

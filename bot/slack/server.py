@@ -17,10 +17,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
+from bot.slack.alerts import register_alerts
 from bot.slack.approvals import register_approvals
 from bot.slack.blocks import reply_messages, text_messages
 from bot.slack.commands import register_commands
 from bot.slack.events import turn_from_event
+from bot.slack.pacing import Pacer, pacing_middleware
 from bot.turns import InputError, Turn
 from config.errors import ConfigError
 from memory.coordination import ThreadBusyError
@@ -47,6 +49,7 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
     signing = {"signing_secret": settings.secret("slack_signing_secret")} if mode == "http" else {}
     bolt = AsyncApp(client=client, **signing)
+    bolt.use(pacing_middleware(Pacer(app.coordinator)))
     conversations = SlackConversations(app)
 
     @bolt.event("app_mention")
@@ -62,6 +65,8 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
         thread_ts = event.get("thread_ts")
         if not direct and not thread_ts:
             return  # a channel message that doesn't mention us is not for us
+        if not direct and not settings.slack.follow_up(str(event.get("channel") or "")):
+            return  # this channel wants BrandPilot mentioned in every message
         await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
 
     register_approvals(bolt, app)
@@ -70,6 +75,7 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
         await conversations.handle(body, event, client, bot_user_id=None)
 
     register_commands(bolt, app, ask)
+    register_alerts(bolt, app, ask)
     return bolt
 
 

@@ -37,6 +37,8 @@ def test_example_config_is_valid(monkeypatch):
     settings = load_settings()
     assert settings.default_brand_id() == "kettle-ember"
     assert settings.agents.timezone == "America/Los_Angeles"
+    assert settings.slack.follow_up("C0123ABCD") and not settings.slack.follow_up("C0456QUIET")
+    assert settings.alerts.escalate_to_slack == ["S0456EFGH"]
 
 
 def test_named_config_file_must_exist(monkeypatch, tmp_path):
@@ -54,6 +56,9 @@ def test_named_config_file_must_exist(monkeypatch, tmp_path):
         ("colour: blue\n", "colour", "allowed:"),
         ("workspaces:\n  - {surface: slack, id: T1, brand: nope}\n", "-", "known"),
         ("brands: [\n", "-", "not valid YAML"),
+        ("slack:\n  channels:\n    general: {follow_up_without_mention: false}\n", "slack.channels", "channel ID"),
+        ("slack:\n  channels:\n    C1AB: {mention: always}\n", "slack.channels.C1AB.mention", "Extra inputs"),
+        ("alerts:\n  escalate_to_slack: ['@sam']\n", "alerts.escalate_to_slack", "user group (S…) ID"),
     ],
 )
 def test_bad_config_names_file_field_and_what_is_allowed(monkeypatch, tmp_path, yaml_text, field, hint):

@@ -27,6 +27,8 @@ TABLES = {
     "approvals",
     "audit_log",
     "brands",
+    "alert_posts",
+    "alerts",
     "content_items",
     "publish_attempts",
     "scheduled_posts",

@@ -45,6 +45,7 @@ class FakeSlack:
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_ts: int = 1
     failures: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # method -> [(status, retry_after)]
+    refusals: dict[str, list[str]] = field(default_factory=dict)  # method -> [Slack error code]
     groups: dict[str, list[str]] = field(default_factory=dict)  # user-group id -> member ids
     socket_url: str = ""  # what apps.connections.open hands out (a local websocket server in tests)
 
@@ -52,6 +53,16 @@ class FakeSlack:
         """Answer the next call of `method` with an HTTP error (429 carries Retry-After)."""
         with self.lock:
             self.failures.setdefault(method, []).append((status, retry_after))
+
+    def refuse_next(self, method: str, error: str) -> None:
+        """Answer the next call of `method` with Slack's `{"ok": false, "error": error}` (HTTP 200)."""
+        with self.lock:
+            self.refusals.setdefault(method, []).append(error)
+
+    def _refusal(self, method: str) -> str | None:
+        with self.lock:
+            queued = self.refusals.get(method) or []
+            return queued.pop(0) if queued else None
 
     def _failure(self, method: str) -> tuple[int, int] | None:
         with self.lock:
@@ -139,7 +150,9 @@ def fake_slack_server() -> Iterator[FakeSlack]:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return
-            body = json.dumps(_answer(fake, method, args, token)).encode()
+            refusal = fake._refusal(method)
+            answer = {"ok": False, "error": refusal} if refusal else _answer(fake, method, args, token)
+            body = json.dumps(answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
