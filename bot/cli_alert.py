@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService, Delivery, NewAlert
 from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
-from config.errors import ConfigError
 from config.settings import Settings
 from memory.models import ALERT_SEVERITIES, ALERT_STATUSES
 
@@ -52,12 +51,11 @@ async def post_test_alert(where: Deployment, channel: str, severity: str, team: 
 
     from bot.alerts import notify
     from bot.slack.alerts import SlackAlertSink
+    from bot.slack.oauth import bot_token_for
     from bot.slack.server import retry_handlers
 
     settings = where.settings
-    token = settings.secret("slack_bot_token")
-    if not token:
-        raise ConfigError("the environment", "SLACK_BOT_TOKEN", "set it to post alerts into Slack (README: Slack)")
+    token = await bot_token_for(where, team)
     client = AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
     who = f"{getpass.getuser()}@{socket.gethostname()}"
     new = NewAlert(
@@ -75,6 +73,9 @@ async def post_test_alert(where: Deployment, channel: str, severity: str, team: 
 def alert_test(
     channel: Annotated[str, typer.Option("--channel", "-c", help="Slack channel ID (like C0123ABCD) or #name.")],
     severity: Annotated[str, typer.Option("--severity", help=f"One of {', '.join(ALERT_SEVERITIES)}.")] = "info",
+    team: Annotated[
+        str | None, typer.Option("--team", help="Workspace ID (T…); needed with multi-workspace installs.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Post a test alert card into a Slack channel, with working buttons."""
@@ -84,8 +85,13 @@ def alert_test(
     if severity not in ALERT_SEVERITIES:
         fail(f"--severity {severity!r} is not one of {', '.join(ALERT_SEVERITIES)}.", code=2)
     settings = settings_or_exit()
+    from bot.slack.oauth import NotInstalledError  # Slack libraries load only for the commands that use them
+
     with user_errors(), deployment(settings) as where:
-        [delivery] = asyncio.run(post_test_alert(where, channel, severity, None))
+        try:
+            [delivery] = asyncio.run(post_test_alert(where, channel, severity, team))
+        except NotInstalledError as exc:
+            fail(str(exc))
     if as_json:
         emit_json({"channel": delivery.channel, "ts": delivery.message_ref, "error": delivery.error})
     if delivery.error:

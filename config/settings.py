@@ -30,7 +30,22 @@ SLACK_ENV_NAMES = {
     "slack_bot_token": "SLACK_BOT_TOKEN",
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_client_id": "SLACK_CLIENT_ID",
+    "slack_client_secret": "SLACK_CLIENT_SECRET",
+    "slack_token_encryption_key": "SLACK_TOKEN_ENCRYPTION_KEY",
+    "slack_redirect_uri": "SLACK_REDIRECT_URI",
 }
+SLACK_WHERE = {  # where each Slack variable's value comes from (the app's settings at api.slack.com/apps)
+    "SLACK_BOT_TOKEN": "copy it from OAuth & Permissions > Bot User OAuth Token",
+    "SLACK_SIGNING_SECRET": "copy it from Basic Information > App Credentials > Signing Secret",
+    "SLACK_APP_TOKEN": "create it in Basic Information > App-Level Tokens (scope connections:write)",
+    "SLACK_CLIENT_ID": "copy it from Basic Information > App Credentials > Client ID",
+    "SLACK_CLIENT_SECRET": "copy it from Basic Information > App Credentials > Client Secret",
+    "SLACK_TOKEN_ENCRYPTION_KEY": "generate one with "
+    "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`",
+}
+SLACK_INSTALL_PATH = "/slack/install"
+SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
 BRAND_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}$"  # also names the brand's knowledge collection
 PLATFORM_NAMES = ("x", "linkedin", "instagram", "facebook", "tiktok", "youtube")
@@ -41,6 +56,8 @@ SECRET_FIELDS = (
     "slack_bot_token",
     "slack_signing_secret",
     "slack_app_token",
+    "slack_client_secret",
+    "slack_token_encryption_key",
     "openai_api_key",
     "anthropic_api_key",
 )
@@ -265,6 +282,10 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default=SLACK_API_URL, validation_alias="SLACK_API_URL")
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_token_encryption_key: SecretStr | None = Field(default=None, validation_alias="SLACK_TOKEN_ENCRYPTION_KEY")
+    slack_redirect_uri: str | None = Field(default=None, validation_alias="SLACK_REDIRECT_URI")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
 
@@ -314,10 +335,89 @@ class Settings(BaseSettings):
             raise ValueError("use the Web API base URL, like https://slack.com/api/ (or a local test server's)")
         return value.strip().rstrip("/") + "/"
 
+    @field_validator("slack_client_id")
+    @classmethod
+    def _slack_client_id_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+\.\d+", value.strip()):
+            where = SLACK_WHERE["SLACK_CLIENT_ID"]
+            raise ValueError(f"must look like 1234567890123.1234567890123; {where}")
+        return value.strip() if value is not None else None
+
+    @field_validator("slack_token_encryption_key")
+    @classmethod
+    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        from cryptography.fernet import Fernet
+
+        keys = [key.strip() for key in value.get_secret_value().split(",")]
+        try:
+            for key in keys:
+                Fernet(key.encode())
+        except ValueError as exc:
+            raise ValueError(
+                "must be one or more Fernet keys, comma-separated with the newest first; "
+                + SLACK_WHERE["SLACK_TOKEN_ENCRYPTION_KEY"]
+            ) from exc
+        return SecretStr(",".join(keys))
+
+    @field_validator("slack_redirect_uri")
+    @classmethod
+    def _slack_redirect_uri_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value) or not value.endswith(SLACK_OAUTH_REDIRECT_PATH):
+            raise ValueError(
+                f"use BrandPilot's public address of {SLACK_OAUTH_REDIRECT_PATH}, like "
+                f"https://YOUR-HOST{SLACK_OAUTH_REDIRECT_PATH} (one of the app's OAuth & Permissions > Redirect URLs)"
+            )
+        return value
+
+    def slack_oauth(self) -> bool:
+        """Whether Slack runs multi-workspace installs (OAuth): on once the app's client ID or secret is set."""
+        return bool(self.slack_client_id or self.secret("slack_client_secret"))
+
     def slack_missing(self, mode: Literal["http", "socket"]) -> list[str]:
-        """Slack variables a mode needs but lacks: HTTP needs the signing secret, Socket Mode the app token."""
-        needed = {"http": ("slack_bot_token", "slack_signing_secret"), "socket": ("slack_bot_token", "slack_app_token")}
-        return [SLACK_ENV_NAMES[name] for name in needed[mode] if not self.secret(name)]
+        """Slack variables a mode needs but lacks.
+
+        One workspace: the bot token, plus the signing secret over HTTP or the app token in Socket Mode.
+        Multi-workspace installs (OAuth, HTTP only): the client ID and secret, the signing secret and the
+        key that encrypts the stored tokens.
+        """
+        if self.slack_oauth():
+            needed = ("slack_client_id", "slack_client_secret", "slack_signing_secret", "slack_token_encryption_key")
+        else:
+            needed = {
+                "http": ("slack_bot_token", "slack_signing_secret"),
+                "socket": ("slack_bot_token", "slack_app_token"),
+            }[mode]
+        return [SLACK_ENV_NAMES[name] for name in needed if not getattr(self, name)]
+
+    def slack_conflict(self, mode: Literal["http", "socket"]) -> tuple[str, str] | None:
+        """(variables, problem) when the Slack settings contradict each other or `mode`, else None."""
+        if not self.slack_oauth():
+            return None
+        if self.secret("slack_bot_token"):
+            return "SLACK_BOT_TOKEN, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET", (
+                "SLACK_BOT_TOKEN is set together with SLACK_CLIENT_ID / SLACK_CLIENT_SECRET, so it is unclear whether "
+                "BrandPilot serves one workspace or every workspace that installs it. Unset SLACK_BOT_TOKEN for "
+                "multi-workspace installs (tokens then come from /slack/install), or unset SLACK_CLIENT_ID and "
+                "SLACK_CLIENT_SECRET to serve the bot token's workspace only"
+            )
+        if mode == "socket":
+            return "SLACK_CLIENT_ID, SLACK_CLIENT_SECRET", (
+                "multi-workspace installs (SLACK_CLIENT_ID / SLACK_CLIENT_SECRET) need HTTP mode, because Slack sends "
+                f"installers back to {SLACK_OAUTH_REDIRECT_PATH}; run `brandpilot serve slack --http PORT`, or unset "
+                "them and use SLACK_BOT_TOKEN for Socket Mode"
+            )
+        return None
+
+    def slack_authorize_url(self) -> str:
+        """Slack's page that asks a workspace to install the app, on the Web API's host (slack.com/oauth/v2/...)."""
+        from urllib.parse import urljoin
+
+        return urljoin(self.slack_api_url, "../oauth/v2/authorize")
 
     def secret(self, name: str) -> str | None:
         """The plain value of a secret setting, or None."""

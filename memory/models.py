@@ -263,3 +263,56 @@ class AlertPost(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     attempted_at: Mapped[datetime | None] = mapped_column()
     posted_at: Mapped[datetime | None] = mapped_column()
+
+
+class SlackBot(Base):
+    """The bot token of one Slack workspace (or Enterprise Grid org) that installed the app; tokens encrypted.
+
+    Key columns hold "" rather than NULL for "no enterprise" and "org-wide" (a primary key can't be NULL).
+    """
+
+    __tablename__ = "slack_bots"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    enterprise_name: Mapped[str | None] = mapped_column(String(255))
+    team_name: Mapped[str | None] = mapped_column(String(255))
+    bot_token: Mapped[str] = mapped_column(Text)
+    bot_id: Mapped[str | None] = mapped_column(String(32))
+    bot_user_id: Mapped[str | None] = mapped_column(String(32))
+    bot_scopes: Mapped[str] = mapped_column(Text, default="")
+    bot_refresh_token: Mapped[str | None] = mapped_column(Text)
+    bot_token_expires_at: Mapped[datetime | None] = mapped_column()
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SlackInstallation(Base):
+    """Who installed the app in a Slack workspace or org and what they granted; user tokens encrypted.
+
+    The bot token lives in `slack_bots` only, so revoking it there leaves no stale copy here.
+    """
+
+    __tablename__ = "slack_installations"
+
+    client_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    app_id: Mapped[str | None] = mapped_column(String(32))
+    enterprise_name: Mapped[str | None] = mapped_column(String(255))
+    enterprise_url: Mapped[str | None] = mapped_column(String(1024))
+    team_name: Mapped[str | None] = mapped_column(String(255))
+    user_token: Mapped[str | None] = mapped_column(Text)
+    user_scopes: Mapped[str] = mapped_column(Text, default="")
+    user_refresh_token: Mapped[str | None] = mapped_column(Text)
+    user_token_expires_at: Mapped[datetime | None] = mapped_column()
+    incoming_webhook_url: Mapped[str | None] = mapped_column(Text)
+    incoming_webhook_channel: Mapped[str | None] = mapped_column(String(255))
+    incoming_webhook_channel_id: Mapped[str | None] = mapped_column(String(32))
+    incoming_webhook_configuration_url: Mapped[str | None] = mapped_column(String(1024))
+    is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
+    token_type: Mapped[str | None] = mapped_column(String(32))
+    installed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,12 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.app import App
 from bot.slack.alerts import register_alerts
 from bot.slack.approvals import register_approvals
+from bot.slack.assistant import register_assistant
 from bot.slack.blocks import reply_messages, text_messages
 from bot.slack.commands import register_commands
 from bot.slack.events import turn_from_event
+from bot.slack.oauth import new_bolt
 from bot.slack.pacing import Pacer, pacing_middleware
 from bot.turns import InputError, Turn
-from config.errors import ConfigError
 from memory.coordination import ThreadBusyError
 
 log = logging.getLogger(__name__)
@@ -35,20 +36,15 @@ Asgi = Callable[
     [dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
     Awaitable[None],
 ]
+# How a running turn shows progress: called with (client, turn, channel, thread_ts) once the turn is taken; returns
+# the ts of a message that the first reply replaces in place, or None when every reply is posted anew.
+Progress = Callable[[AsyncWebClient, Turn, str, str], Awaitable[str | None]]
 
 
 def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> AsyncApp:
     """Bolt listeners over the conversation service; credentials and the Web API URL come from the settings."""
     settings = app.settings
-    missing = settings.slack_missing(mode)
-    if missing:
-        them = "them" if len(missing) > 1 else "it"
-        how = "over HTTP" if mode == "http" else "in Socket Mode"
-        raise ConfigError("the environment", ", ".join(missing), f"set {them} to serve Slack {how} (README: Slack)")
-    token = settings.secret("slack_bot_token")
-    client = AsyncWebClient(token=token, base_url=settings.slack_api_url, retry_handlers=retry_handlers())
-    signing = {"signing_secret": settings.secret("slack_signing_secret")} if mode == "http" else {}
-    bolt = AsyncApp(client=client, **signing)
+    bolt = new_bolt(app, mode, retry_handlers=retry_handlers())  # SLACK_BOT_TOKEN, or OAuth installs (oauth.py)
     bolt.use(pacing_middleware(Pacer(app.coordinator)))
     conversations = SlackConversations(app)
 
@@ -70,6 +66,7 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
         await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
 
     register_approvals(bolt, app)
+    register_assistant(bolt, conversations)  # the assistant pane (its thread messages never reach on_message)
 
     async def ask(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         await conversations.handle(body, event, client, bot_user_id=None)
@@ -103,23 +100,35 @@ class SlackConversations:
         *,
         bot_user_id: str | None,
         known_threads_only: bool = False,
+        progress: Progress | None = None,
     ) -> None:
-        """Run the turn an event stands for once, however often Slack delivers it."""
+        """Run the turn an event stands for once, however often Slack delivers it, showing `progress` meanwhile."""
         turn = turn_from_event(event, team_id=str(body.get("team_id") or ""), bot_user_id=bot_user_id)
         if turn is None:
             return
         if known_threads_only and not await asyncio.to_thread(self.app.service.thread_exists, turn.thread_key):
             return  # a thread reply in a thread BrandPilot never joined
-        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts')}")
-        if not self.app.coordinator.first_seen(f"slack:event:{event_id}", ttl=EVENT_TTL_SECONDS):
+        if not self.first_delivery(body, event):
             return  # a retry of an event already taken
         channel, thread_ts = event["channel"], event.get("thread_ts") or event["ts"]
-        progress = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
+        placeholder = await (progress or self.working_message)(client, turn, channel, thread_ts)
         messages = await self._replies(turn)
-        first, *rest = messages
-        await client.chat_update(channel=channel, ts=progress["ts"], **first.payload())
-        for message in rest:
+        if placeholder:
+            first, *messages = messages
+            await client.chat_update(channel=channel, ts=placeholder, **first.payload())
+        for message in messages:
             await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
+
+    def first_delivery(self, body: dict[str, Any], event: dict[str, Any]) -> bool:
+        """Whether this delivery of an event is its first (Slack retries with the same `event_id`)."""
+        event_id = str(body.get("event_id") or f"{event.get('channel')}:{event.get('ts') or event.get('event_ts')}")
+        return self.app.coordinator.first_seen(f"slack:event:{event_id}", ttl=EVENT_TTL_SECONDS)
+
+    @staticmethod
+    async def working_message(client: AsyncWebClient, turn: Turn, channel: str, thread_ts: str) -> str | None:
+        """The progress of channels and DMs: "Working on it…" in the thread, replaced in place by the first reply."""
+        posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
+        return str(posted["ts"])
 
     async def _replies(self, turn: Turn) -> list[Any]:
         """The turn's replies as Slack messages, or a plain-words message saying what went wrong."""

@@ -32,6 +32,8 @@ TABLES = {
     "content_items",
     "publish_attempts",
     "scheduled_posts",
+    "slack_bots",
+    "slack_installations",
     "workspaces",
 }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -16,6 +17,8 @@ BOT_TOKEN = "xoxb-test-1-2"
 APP_TOKEN = "xapp-test-1-2"
 BOT_USER = "U0BOT"
 TEAM = "T1"
+CLIENT_ID = "1111111111.2222222222"  # the app's OAuth credentials, as multi-workspace installs use them
+CLIENT_SECRET = "0123456789abcdef0123456789abcdef"
 REQUIRED = {  # method: arguments Slack rejects the call without
     "chat.postMessage": ("channel",),
     "chat.update": ("channel", "ts"),
@@ -23,6 +26,14 @@ REQUIRED = {  # method: arguments Slack rejects the call without
     "views.open": ("trigger_id", "view"),
     "conversations.history": ("channel",),
     "usergroups.users.list": ("usergroup",),
+    "chat.startStream": ("channel", "thread_ts"),
+    "chat.appendStream": ("channel", "ts", "markdown_text"),
+    "chat.stopStream": ("channel", "ts"),
+    "chat.delete": ("channel", "ts"),
+    "assistant.threads.setStatus": ("channel_id", "thread_ts", "status"),
+    "assistant.threads.setSuggestedPrompts": ("channel_id", "thread_ts", "prompts"),
+    "assistant.threads.setTitle": ("channel_id", "thread_ts", "title"),
+    "oauth.v2.access": ("client_id", "client_secret", "code"),
 }
 
 
@@ -48,6 +59,17 @@ class FakeSlack:
     refusals: dict[str, list[str]] = field(default_factory=dict)  # method -> [Slack error code]
     groups: dict[str, list[str]] = field(default_factory=dict)  # user-group id -> member ids
     socket_url: str = ""  # what apps.connections.open hands out (a local websocket server in tests)
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # OAuth code -> oauth.v2.access answer (once)
+    tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # installed bot token -> its auth.test answer
+
+    def offer_install(self, code: str, *, team: str, token: str, bot_user: str, user: str = "U0ADMIN") -> None:
+        """Let `code` be exchanged once (oauth.v2.access) for a bot token of `team`, as if `user` installed the app."""
+        answer = {"ok": True, "access_token": token, "token_type": "bot", "scope": "chat:write,commands"}
+        answer |= {"bot_user_id": bot_user, "app_id": "A1", "team": {"id": team, "name": f"Team {team}"}}
+        answer |= {"enterprise": None, "is_enterprise_install": False, "authed_user": {"id": user}}
+        with self.lock:
+            self.codes[code] = answer
+            self.tokens[token] = {"ok": True, "user_id": bot_user, "bot_id": f"B{team}", "team_id": team}
 
     def fail_next(self, method: str, status: int = 429, retry_after: int = 1) -> None:
         """Answer the next call of `method` with an HTTP error (429 carries Retry-After)."""
@@ -89,11 +111,15 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
     if method == "apps.connections.open":  # the one call made with the app-level token
         ok = token == APP_TOKEN and fake.socket_url
         return {"ok": True, "url": fake.socket_url} if ok else {"ok": False, "error": "invalid_auth"}
-    if token != BOT_TOKEN:
-        return {"ok": False, "error": "invalid_auth"}
     missing = [name for name in REQUIRED.get(method, ()) if not args.get(name)]
+    if method == "oauth.v2.access":  # made with the app's client ID and secret (HTTP Basic), not a token
+        return _exchange(fake, args, missing)
+    if token != BOT_TOKEN and token not in fake.tokens:
+        return {"ok": False, "error": "invalid_auth"}
     if missing:
         return {"ok": False, "error": "invalid_arguments", "missing": missing}
+    if method == "auth.test" and token in fake.tokens:
+        return fake.tokens[str(token)]
     if method == "auth.test":
         return {"ok": True, "user_id": BOT_USER, "bot_id": "B0BOT", "team_id": TEAM, "team": "Test", "url": fake.url}
     if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
@@ -105,6 +131,8 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
             if method != "chat.postEphemeral":
                 fake.messages[ts] = {"ts": ts, "text": args.get("text"), "blocks": args.get("blocks") or []}
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
+    if method.endswith("Stream") or method == "chat.delete":
+        return _stream(fake, method, args)
     if method == "usergroups.users.list":
         members = fake.groups.get(str(args["usergroup"]))
         return {"ok": True, "users": members} if members is not None else {"ok": False, "error": "no_such_subteam"}
@@ -115,7 +143,63 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
         with fake.lock:
             found = fake.messages.get(str(args.get("latest")))
         return {"ok": True, "messages": [found] if found else [], "has_more": False}
+    if method == "assistant.threads.setSuggestedPrompts":
+        return {"ok": True} if _prompts_valid(args["prompts"]) else {"ok": False, "error": "invalid_arguments"}
+    if method in ("assistant.threads.setStatus", "assistant.threads.setTitle"):
+        return {"ok": True}
     return {"ok": False, "error": "unknown_method"}
+
+
+def _prompts_valid(prompts: Any) -> bool:
+    """Suggested prompts as Slack takes them: one to four, each with a non-empty `title` and `message`."""
+    if isinstance(prompts, str):  # form-encoded calls carry JSON text
+        try:
+            prompts = json.loads(prompts)
+        except ValueError:
+            return False
+    return (
+        isinstance(prompts, list)
+        and 1 <= len(prompts) <= 4
+        and all(isinstance(p, dict) and p.get("title") and p.get("message") for p in prompts)
+    )
+
+
+def _exchange(fake: FakeSlack, args: dict[str, Any], missing: list[str]) -> dict[str, Any]:
+    """oauth.v2.access: the app's credentials and a code offered by `offer_install`, each code once."""
+    if missing:
+        return {"ok": False, "error": "invalid_arguments", "missing": missing}
+    if args["client_id"] != CLIENT_ID:
+        return {"ok": False, "error": "invalid_client_id"}
+    if args["client_secret"] != CLIENT_SECRET:
+        return {"ok": False, "error": "bad_client_secret"}
+    with fake.lock:
+        answer = fake.codes.pop(str(args["code"]), None)
+    return answer or {"ok": False, "error": "invalid_code"}
+
+
+def _stream(fake: FakeSlack, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    """chat.startStream / appendStream / stopStream as Slack documents them, and chat.delete."""
+    with fake.lock:
+        if method == "chat.startStream":
+            in_channel = not str(args["channel"]).startswith("D")
+            if in_channel and not (args.get("recipient_user_id") and args.get("recipient_team_id")):
+                return {"ok": False, "error": "missing_recipient_user_id"}  # required outside DMs
+            ts = f"1800000000.{fake.next_ts:06d}"
+            fake.next_ts += 1
+            fake.messages[ts] = {"ts": ts, "text": args.get("markdown_text") or "", "blocks": [], "streaming": True}
+            return {"ok": True, "channel": args["channel"], "ts": ts}
+        message = fake.messages.get(str(args["ts"]))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        if method == "chat.delete":
+            del fake.messages[str(args["ts"])]
+            return {"ok": True, "channel": args["channel"], "ts": args["ts"]}
+        if not message.get("streaming"):
+            return {"ok": False, "error": "message_not_in_streaming_state"}
+        message["text"] += str(args.get("markdown_text") or "")
+        if method == "chat.stopStream":
+            message["streaming"] = False
+        return {"ok": True, "channel": args["channel"], "ts": args["ts"]}
 
 
 @contextmanager
@@ -140,6 +224,9 @@ def fake_slack_server() -> Iterator[FakeSlack]:
                 args["blocks"] = json.loads(args["blocks"])
             auth = self.headers.get("Authorization") or ""
             token = auth.removeprefix("Bearer ") if auth.startswith("Bearer ") else args.get("token")
+            if auth.startswith("Basic "):  # the app's client ID and secret (oauth.v2.access)
+                client_id, _, client_secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+                args |= {"client_id": client_id, "client_secret": client_secret}
             with fake.lock:
                 fake.calls.append(Call(method, args, token))
             failure = fake._failure(method)
