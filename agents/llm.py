@@ -16,6 +16,9 @@ PROVIDERS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
+USER_TEXT_TAG = "brandpilot:user-text"  # on model calls whose output a person reads as prose: surfaces may stream it
+
+
 class ModelConfigError(ValueError):
     """BRANDPILOT_MODEL names a model we can't load; the message says what to install or set."""
 

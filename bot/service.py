@@ -14,6 +14,7 @@ from langgraph.types import Command
 
 from agents.context import AgentContext
 from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, validate_decision
+from agents.llm import USER_TEXT_TAG
 from agents.replies import reply
 from bot.turns import DraftCard, InputError, Reply, TextReply, Turn, TurnResult, check_thread_name, clean_message
 from memory.checkpointer import reusing_read
@@ -22,6 +23,7 @@ from memory.coordination import Coordinator
 log = logging.getLogger(__name__)
 ContextFactory = Callable[[str, str, str], AgentContext]  # (thread_key, brand_id, actor)
 Authorizer = Callable[[str, str, tuple[str, ...]], bool]  # (surface, user, roles)
+TextSink = Callable[[str], None]  # receives streamed pieces of text written for the person
 
 
 class NothingPendingError(InputError):
@@ -61,8 +63,12 @@ class ConversationService:
     def _config(thread_key: str) -> dict[str, Any]:
         return {"configurable": {"thread_id": thread_key}}
 
-    def handle_turn(self, turn: Turn) -> TurnResult:
-        """Run one message through the graph; a thread waiting for a decision keeps its draft."""
+    def handle_turn(self, turn: Turn, *, on_text: TextSink | None = None) -> TurnResult:
+        """Run one message through the graph; a thread waiting for a decision keeps its draft.
+
+        With `on_text`, model text meant for the person (answers, not drafts) is handed over piece by piece
+        as it is written, so a surface can stream it; the result's replies still carry the whole text.
+        """
         text = clean_message(turn.text)
         with self.coordinator.thread_lock(turn.thread_key, wait=self.lock_wait):
             saved, values, pending = self._saved(turn.thread_key)
@@ -73,14 +79,30 @@ class ConversationService:
             before = len(values.get("messages", []))
             context = self.context_for(turn.thread_key, brand_id, turn.user)
             config = self._config(turn.thread_key)
+            message = HumanMessage(text, name=_safe_name(turn.user))
             with reusing_read(self.graph.checkpointer, config, saved):
-                output = self.graph.invoke(
-                    {"messages": [HumanMessage(text, name=_safe_name(turn.user))], "brand_id": brand_id},
-                    config,
-                    context=context,
-                    durability=self.durability,
-                )
+                output = self._run({"messages": [message], "brand_id": brand_id}, config, context, on_text)
             return _result(turn.thread_key, output, before + 1)
+
+    def _run(self, graph_input: Any, config: dict[str, Any], context: AgentContext, on_text: TextSink | None) -> Any:
+        """`graph.invoke`, or the same run streamed so that text tagged for the person reaches `on_text`."""
+        if on_text is None:
+            return self.graph.invoke(graph_input, config, context=context, durability=self.durability)
+        latest: dict[str, Any] = {}
+        interrupts: list[Any] = []
+        modes = ["updates", "values", "messages"]
+        for mode, payload in self.graph.stream(
+            graph_input, config, context=context, durability=self.durability, stream_mode=modes
+        ):
+            if mode == "messages":
+                chunk, meta = payload
+                if USER_TEXT_TAG in (meta.get("tags") or ()) and isinstance(chunk.content, str) and chunk.content:
+                    on_text(chunk.content)
+            elif mode == "updates" and isinstance(payload, dict) and payload.get("__interrupt__"):
+                interrupts.extend(payload["__interrupt__"])
+            elif mode == "values":
+                latest = payload
+        return {**latest, "__interrupt__": interrupts} if interrupts else latest
 
     def pending_approval(self, thread_key: str) -> ApprovalRequest | None:
         """The draft waiting for a decision in a thread, if any."""

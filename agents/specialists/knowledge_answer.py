@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 from langgraph.types import Command
 
 from agents.context import AgentContext
+from agents.llm import USER_TEXT_TAG
 from agents.replies import reply, small_talk
 from agents.specialists.drafting import latest_request
 from agents.specialists.registry import Specialist
@@ -86,7 +87,7 @@ def _answer(ctx: AgentContext, question: str, hits: list[Hit]) -> str:
     passages = "\n\n".join(data_block("passage", h.text, n=str(n), source=h.citation()) for n, h in enumerate(hits, 1))
     prompt = render("answer_question", brand=ctx.brand.name, passages=passages, question=quoted(question))
     try:
-        answer = reply_text(ctx.llm.invoke(prompt))
+        answer = reply_text(ctx.llm.invoke(prompt, config={"tags": [USER_TEXT_TAG]}))
     except Exception as exc:  # a provider outage must not lose the answer: fall back to the passages, and say so
         log.exception("answering from the knowledge base: the language model failed")
         note = reply("knowledge_model_failed", error=type(exc).__name__)

@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
     AsyncRateLimitErrorRetryHandler,
@@ -20,11 +21,12 @@ from bot.app import App
 from bot.slack.alerts import register_alerts
 from bot.slack.approvals import register_approvals
 from bot.slack.assistant import register_assistant
-from bot.slack.blocks import reply_messages, text_messages
+from bot.slack.blocks import Message, reply_messages, text_messages
 from bot.slack.commands import register_commands
 from bot.slack.events import turn_from_event
 from bot.slack.oauth import new_bolt
 from bot.slack.pacing import Pacer, pacing_middleware
+from bot.slack.streaming import TextStream
 from bot.turns import InputError, Turn
 from memory.coordination import ThreadBusyError
 
@@ -112,8 +114,17 @@ class SlackConversations:
             return  # a retry of an event already taken
         channel, thread_ts = event["channel"], event.get("thread_ts") or event["ts"]
         placeholder = await (progress or self.working_message)(client, turn, channel, thread_ts)
-        messages = await self._replies(turn)
-        if placeholder:
+        stream = None
+        if self.app.settings.model:  # only a model writes text worth streaming
+            stream = TextStream(client, channel=channel, thread_ts=thread_ts, team=turn.workspace, user=turn.user)
+        messages = await self._replies(turn, on_text=stream.feed if stream else None)
+        streamed = await stream.finish() if stream else None
+        if streamed:  # the streamed message becomes the first reply, rendered; the progress message goes
+            first, *messages = messages
+            await _replace(client, channel, thread_ts, streamed, first)
+            if placeholder:
+                await client.chat_delete(channel=channel, ts=placeholder)
+        elif placeholder:
             first, *messages = messages
             await client.chat_update(channel=channel, ts=placeholder, **first.payload())
         for message in messages:
@@ -130,10 +141,10 @@ class SlackConversations:
         posted = await client.chat_postMessage(channel=channel, thread_ts=thread_ts, text=WORKING)
         return str(posted["ts"])
 
-    async def _replies(self, turn: Turn) -> list[Any]:
+    async def _replies(self, turn: Turn, *, on_text: Callable[[str], None] | None = None) -> list[Any]:
         """The turn's replies as Slack messages, or a plain-words message saying what went wrong."""
         try:
-            result = await asyncio.to_thread(self.app.service.handle_turn, turn)
+            result = await asyncio.to_thread(self.app.service.handle_turn, turn, on_text=on_text)
         except ThreadBusyError:
             return text_messages(
                 "I'm still working on the previous message in this thread; send this again in a moment."
@@ -147,6 +158,15 @@ class SlackConversations:
                 "Try again in a minute; if it keeps happening, ask whoever runs BrandPilot to check its logs."
             )
         return reply_messages(result.replies, turn.thread_key) or text_messages("Done.")
+
+
+async def _replace(client: AsyncWebClient, channel: str, thread_ts: str, ts: str, message: Message) -> None:
+    """Show `message` in place of the streamed text; if Slack won't edit that message, post it anew."""
+    try:
+        await client.chat_update(channel=channel, ts=ts, **message.payload())
+    except SlackApiError as exc:
+        log.warning("could not replace streamed message in %s (%s)", channel, exc.response.get("error"))
+        await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
 
 
 async def serve_socket_mode(bolt: AsyncApp, app_token: str) -> None:
