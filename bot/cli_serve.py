@@ -26,17 +26,29 @@ def serve_slack(
     settings = settings_or_exit()
 
     def serve(running: Any) -> None:
+        from bot.runner import make_runner
+        from bot.slack.oauth import check_slack_settings
         from bot.slack.server import asgi_app, build_slack_app, serve_socket_mode
 
-        if socket:
-            import asyncio
+        mode = "socket" if socket else "http"
+        check_slack_settings(settings, mode)  # before any worker process starts
+        runner = make_runner(running)
+        try:
+            bolt = build_slack_app(running, mode=mode, runner=runner)
+            import gc
 
-            bolt = build_slack_app(running, mode="socket")
-            asyncio.run(serve_socket_mode(bolt, str(settings.secret("slack_app_token"))))
-            return
-        import uvicorn
+            gc.collect()
+            gc.freeze()  # the models and libraries loaded at start never need scanning again: no long GC pauses
+            if socket:
+                import asyncio
 
-        application = asgi_app(build_slack_app(running))
-        uvicorn.run(application, host=host, port=http, log_level=settings.log_level.lower(), lifespan="off")
+                asyncio.run(serve_socket_mode(bolt, str(settings.secret("slack_app_token"))))
+                return
+            import uvicorn
+
+            level = settings.log_level.lower()
+            uvicorn.run(asgi_app(bolt), host=host, port=http, log_level=level, lifespan="on")
+        finally:
+            runner.close()
 
     run_with_app(settings, serve)

@@ -272,6 +272,7 @@ class Settings(BaseSettings):
     home: Path = Field(default=Path(".brandpilot"), validation_alias="BRANDPILOT_HOME")
     config_path: Path = Field(default=DEFAULT_CONFIG_PATH, validation_alias="BRANDPILOT_CONFIG")
     model: str | None = Field(default=None, validation_alias="BRANDPILOT_MODEL")
+    turn_processes: int = Field(default=1, ge=0, le=32, validation_alias="BRANDPILOT_TURN_PROCESSES")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="BRANDPILOT_LOG_LEVEL"
     )

@@ -47,6 +47,11 @@ class ThreadBusyError(RuntimeError):
     def __init__(self, key: str, wait: float) -> None:
         super().__init__(f"thread {key!r} is busy with another request (waited {wait:g}s); try again shortly")
         self.key = key
+        self.wait = wait
+
+    def __reduce__(self) -> tuple[type[ThreadBusyError], tuple[str, float]]:
+        """Rebuilt from its key and wait when it crosses a process boundary (turn workers)."""
+        return (ThreadBusyError, (self.key, self.wait))
 
 
 class Coordinator(Protocol):

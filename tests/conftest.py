@@ -42,6 +42,7 @@ def brandpilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     monkeypatch.setenv("BRANDPILOT_HOME", str(home))
+    monkeypatch.setenv("BRANDPILOT_TURN_PROCESSES", "0")  # turns on threads; tests of worker processes opt in
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
     return home

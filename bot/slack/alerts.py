@@ -25,6 +25,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView
 from bot.app import App
+from bot.runner import TurnRunner
 from bot.slack.approvals import SlackApprovals
 from bot.slack.blocks import ACTION_PREFIX, Message
 from bot.slack.events import thread_key
@@ -156,10 +157,10 @@ def response_request(view: AlertView) -> str:
 Conversation = Callable[[dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[None]]
 
 
-def register_alerts(bolt: AsyncApp, app: App, converse: Conversation) -> None:
+def register_alerts(bolt: AsyncApp, app: App, runner: TurnRunner, converse: Conversation) -> None:
     """Alert-card buttons: approvers only, each action applied once, cards redrawn everywhere they were posted."""
     service = AlertService(app.sessions)
-    approvals = SlackApprovals(app)
+    approvals = SlackApprovals(app, runner)
     contacts = list(app.settings.alerts.escalate_to_slack)
 
     @bolt.action(re.compile(rf"^{re.escape(ALERT_PREFIX)}(acknowledge|draft_response|escalate|resolve)$"))

@@ -23,6 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.hitl import MAX_DRAFT_CHARS, ApprovalDecision, InvalidDecision, validate_decision
 from bot.app import App
+from bot.runner import TurnRunner
 from bot.slack.blocks import ACTION_PREFIX, parse_action_value, reply_messages
 from bot.slack.groups import ApproverGroups
 from bot.slack.mrkdwn import neutralise
@@ -76,9 +77,10 @@ def decision_from(action: str, approval_id: str, entered: Any) -> ApprovalDecisi
 class SlackApprovals:
     """Applies card decisions through the conversation service, once, for approvers only."""
 
-    def __init__(self, app: App) -> None:
-        """Use the running assistant's service and its approver groups."""
+    def __init__(self, app: App, runner: TurnRunner) -> None:
+        """Use the running assistant's service and its approver groups; decisions run on `runner`."""
         self.app = app
+        self.runner = runner
         self.groups = ApproverGroups(app.settings.approvers.slack_groups)
 
     async def may_decide(self, client: AsyncWebClient, user: str) -> tuple[bool, tuple[str, ...]]:
@@ -100,9 +102,7 @@ class SlackApprovals:
         """Apply a decision; returns a message for the person alone when it can't be applied, else None."""
         _, roles = await self.may_decide(client, user)
         try:
-            result = await asyncio.to_thread(
-                self.app.service.decide, thread, decision, user=user, surface="slack", roles=roles
-            )
+            result = await self.runner.decide(thread, decision, user=user, surface="slack", roles=roles)
         except InputError as exc:  # not an approver, already decided, out of date, bad input
             return str(exc)
         except Exception as exc:  # said to the person, details in the log; the card stays as it was
@@ -126,9 +126,9 @@ class SlackApprovals:
         )
 
 
-def register_approvals(bolt: AsyncApp, app: App) -> None:
-    """Card buttons and the modals behind Edit, Reject and Reschedule."""
-    approvals = SlackApprovals(app)
+def register_approvals(bolt: AsyncApp, app: App, runner: TurnRunner) -> None:
+    """Card buttons and the modals behind Edit, Reject and Reschedule; decisions run on `runner`."""
+    approvals = SlackApprovals(app, runner)
 
     @bolt.action(re.compile(rf"^{re.escape(ACTION_PREFIX)}(approve|edit|reject|reschedule)$"))
     async def on_card_button(ack: Any, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient) -> None:

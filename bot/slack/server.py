@@ -7,6 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+import aiohttp
 from slack_bolt.adapter.asgi.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -18,6 +19,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.app import App
+from bot.runner import TurnRunner, make_runner
 from bot.slack.alerts import register_alerts
 from bot.slack.approvals import register_approvals
 from bot.slack.assistant import register_assistant
@@ -43,12 +45,15 @@ Asgi = Callable[
 Progress = Callable[[AsyncWebClient, Turn, str, str], Awaitable[str | None]]
 
 
-def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> AsyncApp:
-    """Bolt listeners over the conversation service; credentials and the Web API URL come from the settings."""
+def build_slack_app(
+    app: App, *, mode: Literal["http", "socket"] = "http", runner: TurnRunner | None = None
+) -> AsyncApp:
+    """Bolt listeners over the conversation service; graph work goes to `runner` (by default as the settings say)."""
     settings = app.settings
     bolt = new_bolt(app, mode, retry_handlers=retry_handlers())  # SLACK_BOT_TOKEN, or OAuth installs (oauth.py)
     bolt.use(pacing_middleware(Pacer(app.coordinator)))
-    conversations = SlackConversations(app)
+    runner = runner or make_runner(app)  # after the settings checks: a bad setting starts no worker
+    conversations = SlackConversations(app, runner)
 
     @bolt.event("app_mention")
     async def on_mention(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient, context: Any) -> None:
@@ -67,14 +72,14 @@ def build_slack_app(app: App, *, mode: Literal["http", "socket"] = "http") -> As
             return  # this channel wants BrandPilot mentioned in every message
         await conversations.handle(body, event, client, bot_user_id=bot, known_threads_only=not direct)
 
-    register_approvals(bolt, app)
+    register_approvals(bolt, app, runner)
     register_assistant(bolt, conversations)  # the assistant pane (its thread messages never reach on_message)
 
     async def ask(body: dict[str, Any], event: dict[str, Any], client: AsyncWebClient) -> None:
         await conversations.handle(body, event, client, bot_user_id=None)
 
     register_commands(bolt, app, ask)
-    register_alerts(bolt, app, ask)
+    register_alerts(bolt, app, runner, ask)
     return bolt
 
 
@@ -90,9 +95,10 @@ def retry_handlers() -> list[Any]:
 class SlackConversations:
     """One Slack message in, the thread's replies out: deduplicated, off the request path, failures said aloud."""
 
-    def __init__(self, app: App) -> None:
-        """Use the running assistant's service and coordination."""
+    def __init__(self, app: App, runner: TurnRunner) -> None:
+        """Use the running assistant's service and coordination; turns run on `runner`."""
         self.app = app
+        self.runner = runner
 
     async def handle(
         self,
@@ -144,7 +150,7 @@ class SlackConversations:
     async def _replies(self, turn: Turn, *, on_text: Callable[[str], None] | None = None) -> list[Any]:
         """The turn's replies as Slack messages, or a plain-words message saying what went wrong."""
         try:
-            result = await asyncio.to_thread(self.app.service.handle_turn, turn, on_text=on_text)
+            result = await self.runner.handle_turn(turn, on_text=on_text)
         except ThreadBusyError:
             return text_messages(
                 "I'm still working on the previous message in this thread; send this again in a moment."
@@ -169,11 +175,19 @@ async def _replace(client: AsyncWebClient, channel: str, thread_ts: str, ts: str
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
 
 
+def share_connections(bolt: AsyncApp) -> aiohttp.ClientSession:
+    """One HTTP session (kept-alive connections) for every Web API call, instead of a new one per call."""
+    session = aiohttp.ClientSession()
+    bolt.client.session = session  # per-request clients are made with the app client's session
+    return session
+
+
 async def serve_socket_mode(bolt: AsyncApp, app_token: str) -> None:
     """Connect to Slack over Socket Mode (the Web API URL from the settings opens the connection) and serve."""
     from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
-    await AsyncSocketModeHandler(bolt, app_token).start_async()
+    async with share_connections(bolt):
+        await AsyncSocketModeHandler(bolt, app_token).start_async()
 
 
 def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asgi:
@@ -181,6 +195,9 @@ def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asg
     slack = AsyncSlackRequestHandler(bolt)
 
     async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await _lifespan(bolt, receive, send)
+            return
         path = scope.get("path", "")
         if scope["type"] == "http" and path in ("/healthz", "/readyz"):
             ok = path == "/healthz" or ready()
@@ -191,3 +208,18 @@ def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asg
         await slack(scope, receive, send)
 
     return application
+
+
+async def _lifespan(bolt: AsyncApp, receive: Any, send: Any) -> None:
+    """ASGI lifespan: the shared Web API session opens at startup and closes at shutdown."""
+    session: aiohttp.ClientSession | None = None
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            session = share_connections(bolt)
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            if session is not None:
+                await session.close()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -208,6 +208,8 @@ def fake_slack_server() -> Iterator[FakeSlack]:
     fake = FakeSlack(url="")
 
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as Slack's API: clients reuse connections
+
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             self.do_POST()
 

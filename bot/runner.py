@@ -1,0 +1,201 @@
+"""Where chat surfaces run graph work: worker processes, so the process answering Slack never waits for the GIL."""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import logging
+import multiprocessing
+import os
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import ExitStack
+from functools import partial
+from typing import TYPE_CHECKING, Any, Protocol
+
+from agents.hitl import ApprovalDecision
+from bot.turns import Turn, TurnResult
+from config.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+log = logging.getLogger(__name__)
+TextSink = Callable[[str], None]
+_DONE = None  # ends a streamed turn's text on the queue
+WORKER_NICENESS = 10
+
+
+class TurnRunner(Protocol):
+    """Runs turns and approval decisions for a surface's event loop."""
+
+    async def handle_turn(self, turn: Turn, *, on_text: TextSink | None = None) -> TurnResult:
+        """`ConversationService.handle_turn`, off the event loop."""
+        ...
+
+    async def decide(
+        self, thread_key: str, decision: ApprovalDecision, *, user: str, surface: str, roles: tuple[str, ...]
+    ) -> TurnResult:
+        """`ConversationService.decide`, off the event loop."""
+        ...
+
+    def close(self) -> None:
+        """Stop the workers."""
+        ...
+
+
+class ThreadRunner:
+    """Graph work on threads of this process (tests, or BRANDPILOT_TURN_PROCESSES=0)."""
+
+    def __init__(self, app: App, *, threads: int = 4) -> None:
+        """Run on `threads` threads with the running assistant's service."""
+        self.app = app
+        self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="turn")
+
+    async def handle_turn(self, turn: Turn, *, on_text: TextSink | None = None) -> TurnResult:
+        """Run the turn on a worker thread."""
+        return await _in(self.pool, partial(self.app.service.handle_turn, turn, on_text=on_text))
+
+    async def decide(
+        self, thread_key: str, decision: ApprovalDecision, *, user: str, surface: str, roles: tuple[str, ...]
+    ) -> TurnResult:
+        """Apply the decision on a worker thread."""
+        run = partial(self.app.service.decide, thread_key, decision, user=user, surface=surface, roles=roles)
+        return await _in(self.pool, run)
+
+    def close(self) -> None:
+        """Let running work finish; start no more."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class ProcessRunner:
+    """Graph work in worker processes, each with its own assistant opened from the same settings (environment).
+
+    Python runs one thread at a time per process: a graph turn on a thread of the serving process makes every
+    acknowledgement wait its turn. In worker processes it only competes for a CPU core. Thread locks, event
+    dedup and the database work across processes as they do across replicas; a worker that dies is replaced
+    and its turn reported as failed.
+    """
+
+    def __init__(self, processes: int = 1) -> None:
+        """Start `processes` workers now, so the first message doesn't wait for them to load."""
+        self.processes = processes
+        self._lock = threading.Lock()
+        self._context = multiprocessing.get_context("spawn")
+        self._manager: Any = None
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        pool = ProcessPoolExecutor(self.processes, mp_context=self._context, initializer=_open_worker_app)
+        for _ in range(self.processes):
+            pool.submit(_ready)
+        return pool
+
+    async def handle_turn(self, turn: Turn, *, on_text: TextSink | None = None) -> TurnResult:
+        """Run the turn in a worker; streamed text comes back through a queue shared with it."""
+        return await self.streaming(partial(_worker_turn, turn), on_text)
+
+    async def streaming(self, work: Callable[[Any], TurnResult], on_text: TextSink | None) -> TurnResult:
+        """Run `work(queue)` in a worker; what it puts on the queue reaches `on_text` in order, while it runs."""
+        if on_text is None:
+            return await self._run(partial(work, None))
+        pieces = self._streams().Queue()
+        relay = threading.Thread(target=_relay, args=(pieces, on_text), name="turn-text", daemon=True)
+        relay.start()
+        try:
+            return await self._run(partial(work, pieces))
+        finally:
+            pieces.put(_DONE)
+            await asyncio.to_thread(relay.join, 30)
+
+    async def decide(
+        self, thread_key: str, decision: ApprovalDecision, *, user: str, surface: str, roles: tuple[str, ...]
+    ) -> TurnResult:
+        """Apply the decision in a worker."""
+        return await self._run(partial(_worker_decide, thread_key, dict(decision), user, surface, roles))
+
+    async def _run(self, work: Callable[[], TurnResult]) -> TurnResult:
+        pool = self.pool
+        try:
+            return await _in(pool, work)
+        except BrokenProcessPool:
+            log.error("a turn worker process died; starting a new one")
+            with self._lock:
+                if self.pool is pool:
+                    self.pool = self._start()
+            raise
+
+    def _streams(self) -> Any:
+        with self._lock:
+            if self._manager is None:  # started on first use: only a configured model streams
+                self._manager = self._context.Manager()
+            return self._manager
+
+    def close(self) -> None:
+        """Stop the workers (running turns are cut short; their threads' locks are released by the OS)."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        if self._manager is not None:
+            self._manager.shutdown()
+
+
+def make_runner(app: App) -> TurnRunner:
+    """Worker processes as BRANDPILOT_TURN_PROCESSES says (default 1), or threads of this process when it is 0."""
+    settings = app.settings
+    if settings.turn_processes > 1 and not settings.secret("chroma_url"):
+        raise ConfigError(
+            "the environment",
+            "BRANDPILOT_TURN_PROCESSES",
+            f"{settings.turn_processes} worker processes can't share the embedded knowledge store; "
+            "set CHROMA_URL to a Chroma server, or use 1",
+        )
+    return ProcessRunner(settings.turn_processes) if settings.turn_processes else ThreadRunner(app)
+
+
+async def _in(pool: Executor, work: Callable[[], TurnResult]) -> TurnResult:
+    return await asyncio.get_running_loop().run_in_executor(pool, work)
+
+
+def _relay(pieces: Any, on_text: TextSink) -> None:
+    """Hand the worker's streamed text to the surface, in order, until the turn ends."""
+    while True:
+        try:
+            piece = pieces.get(timeout=600)
+        except queue.Empty:
+            return
+        if piece is _DONE:
+            return
+        on_text(piece)
+
+
+_APP: App | None = None
+
+
+def _open_worker_app() -> None:
+    """In a new worker process: open the assistant from the environment's settings, closed at exit."""
+    global _APP
+    os.nice(WORKER_NICENESS)  # the serving process answers Slack within its deadline; turns can yield the CPU
+    from bot.app import open_app
+    from config.settings import load_settings
+
+    settings = load_settings()
+    logging.basicConfig(level=settings.log_level, format="%(levelname)s %(name)s [worker]: %(message)s")
+    stack = ExitStack()
+    _APP = stack.enter_context(open_app(settings))
+    atexit.register(stack.close)
+
+
+def _ready() -> bool:
+    return _APP is not None
+
+
+def _worker_turn(turn: Turn, pieces: Any) -> TurnResult:
+    assert _APP is not None
+    return _APP.service.handle_turn(turn, on_text=pieces.put if pieces is not None else None)
+
+
+def _worker_decide(thread_key: str, decision: dict, user: str, surface: str, roles: tuple[str, ...]) -> TurnResult:
+    assert _APP is not None
+    return _APP.service.decide(thread_key, decision, user=user, surface=surface, roles=roles)  # type: ignore[arg-type]
