@@ -31,6 +31,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/turn_overhead.py
 	$(PY) bench/retrieval.py
+	$(PY) bench/slack_ack.py
 
 eval: $(STAMP)
 	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 # Slack's published limits (https://docs.slack.dev/apis/web-api/rate-limits), per workspace and method, kept a
 # little under so that several replicas sharing one budget never reach them: (calls, per seconds).
 METHOD_LIMITS: dict[str, tuple[int, float]] = {
-    "chat.postMessage": (50, 60.0),  # "special": about one a second per channel, bursts allowed
+    "chat.postMessage": (300, 60.0),  # "special": about one a second per channel (below), bursts allowed
     "chat.update": (45, 60.0),  # Tier 3
     "chat.postEphemeral": (90, 60.0),  # Tier 4
     "views.open": (90, 60.0),  # Tier 4
