@@ -109,6 +109,7 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
         port = probe.getsockname()[1]
     with fake_slack_server() as fake:
         env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url}
+        env["BRANDPILOT_TURN_PROCESSES"] = "1"  # as deployed: the turn runs in a worker process
         command = [sys.executable, "-m", "bot", "serve", "slack", "--http", str(port), "--host", "127.0.0.1"]
         server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
