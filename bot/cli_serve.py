@@ -47,7 +47,8 @@ def serve_slack(
             import uvicorn
 
             level = settings.log_level.lower()
-            uvicorn.run(asgi_app(bolt), host=host, port=http, log_level=level, lifespan="on")
+            application = asgi_app(bolt, on_shutdown=runner.close)  # uvicorn ends a SIGTERM by re-raising it
+            uvicorn.run(application, host=host, port=http, log_level=level, lifespan="on")
         finally:
             runner.close()
 

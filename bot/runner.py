@@ -9,6 +9,7 @@ import multiprocessing
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -136,7 +137,12 @@ class ProcessRunner:
 
     def close(self) -> None:
         """Stop the workers (running turns are cut short; their threads' locks are released by the OS)."""
+        processes = list(getattr(self.pool, "_processes", {}).values())  # the executor keeps no public list
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=10)
         if self._manager is not None:
             self._manager.shutdown()
 
@@ -176,6 +182,8 @@ _APP: App | None = None
 def _open_worker_app() -> None:
     """In a new worker process: open the assistant from the environment's settings, closed at exit."""
     global _APP
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), name="parent-watch", daemon=True).start()
     os.nice(WORKER_NICENESS)  # the serving process answers Slack within its deadline; turns can yield the CPU
     from bot.app import open_app
     from config.settings import load_settings
@@ -185,6 +193,13 @@ def _open_worker_app() -> None:
     stack = ExitStack()
     _APP = stack.enter_context(open_app(settings))
     atexit.register(stack.close)
+
+
+def _exit_with(parent: int) -> None:
+    """A worker whose serving process is gone (killed, crashed) exits too instead of lingering."""
+    while os.getppid() == parent:
+        time.sleep(1)
+    os._exit(0)
 
 
 def _ready() -> bool:

@@ -190,13 +190,15 @@ async def serve_socket_mode(bolt: AsyncApp, app_token: str) -> None:
         await AsyncSocketModeHandler(bolt, app_token).start_async()
 
 
-def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asgi:
+def asgi_app(
+    bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True, on_shutdown: Callable[[], None] = lambda: None
+) -> Asgi:
     """`/slack/events` for events, commands and interactivity; `/healthz` (alive) and `/readyz` (ready to serve)."""
     slack = AsyncSlackRequestHandler(bolt)
 
     async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] == "lifespan":
-            await _lifespan(bolt, receive, send)
+            await _lifespan(bolt, receive, send, on_shutdown)
             return
         path = scope.get("path", "")
         if scope["type"] == "http" and path in ("/healthz", "/readyz"):
@@ -210,8 +212,8 @@ def asgi_app(bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True) -> Asg
     return application
 
 
-async def _lifespan(bolt: AsyncApp, receive: Any, send: Any) -> None:
-    """ASGI lifespan: the shared Web API session opens at startup and closes at shutdown."""
+async def _lifespan(bolt: AsyncApp, receive: Any, send: Any, on_shutdown: Callable[[], None]) -> None:
+    """ASGI lifespan: the shared Web API session opens at startup; at shutdown it closes and `on_shutdown` runs."""
     session: aiohttp.ClientSession | None = None
     while True:
         message = await receive()
@@ -221,5 +223,6 @@ async def _lifespan(bolt: AsyncApp, receive: Any, send: Any) -> None:
         elif message["type"] == "lifespan.shutdown":
             if session is not None:
                 await session.close()
+            await asyncio.to_thread(on_shutdown)
             await send({"type": "lifespan.shutdown.complete"})
             return

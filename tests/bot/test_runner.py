@@ -71,3 +71,29 @@ def test_the_setting_picks_threads_or_processes_and_refuses_a_shared_embedded_st
     monkeypatch.setenv("BRANDPILOT_TURN_PROCESSES", "2")
     with open_app(load_settings()) as app, pytest.raises(ConfigError, match="CHROMA_URL"):
         make_runner(app)
+
+
+def test_a_worker_whose_serving_process_is_killed_exits_too(brandpilot_home):
+    import subprocess
+    import sys
+
+    script = (
+        "import time\n"
+        "from bot.runner import ProcessRunner\n"
+        "runner = ProcessRunner(1)\n"
+        "runner.pool.submit(int).result()\n"
+        "print('ready', flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        workers = [
+            p for p in psutil.Process(server.pid).children(recursive=True) if "spawn_main" in " ".join(p.cmdline())
+        ]
+        assert workers
+    finally:
+        server.kill()
+        server.wait(timeout=30)
+    gone, alive = psutil.wait_procs(workers, timeout=15)
+    assert not alive, "no worker lingers after its serving process died"

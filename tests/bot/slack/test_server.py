@@ -7,6 +7,7 @@ import json
 import time
 
 import httpx
+import psutil
 import pytest
 from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
 from slack_requests import SECRET, event, post, settle, signed
@@ -132,9 +133,13 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
             [update] = fake.wait_for("chat.update", timeout=60)
             assert any(b["type"] == "actions" for b in fake.wait_for("chat.postMessage", 2)[1].args["blocks"])
             assert update.args["channel"] == "C42"
+            workers = psutil.Process(server.pid).children(recursive=True)
+            assert workers, "the turn ran in a worker process"
         finally:
             server.terminate()
             server.wait(timeout=30)
+        gone, alive = psutil.wait_procs(workers, timeout=15)
+        assert not alive, "stopping the server stops its workers"
 
 
 async def test_a_rate_limited_call_is_retried_after_retry_after_and_nothing_is_lost(slack):
