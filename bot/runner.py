@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import gc
 import logging
 import multiprocessing
 import os
@@ -193,6 +194,8 @@ def _open_worker_app() -> None:
     stack = ExitStack()
     _APP = stack.enter_context(open_app(settings))
     atexit.register(stack.close)
+    gc.collect()
+    gc.freeze()  # models and libraries loaded once: keep full collections from scanning them during turns
 
 
 def _exit_with(parent: int) -> None:
