@@ -221,6 +221,12 @@ class AlertService:
             except AlertDeliveryError as exc:
                 ref, error = None, str(exc)
                 log.warning("alert %s not posted to %s: %s", alert.id, channel, error)
+            except Exception as exc:  # recorded as failed (and retried on the next raise), never left half-posted
+                log.exception("alert %s not posted to %s", alert.id, channel)
+                ref, error = (
+                    None,
+                    f"posting failed ({type(exc).__name__}); it is retried when the alert is raised again",
+                )
             await asyncio.to_thread(self._finish, post.id, ref, error)
             deliveries.append(Delivery(channel, ref, error))
         return deliveries
@@ -229,7 +235,8 @@ class AlertService:
         """Redraw every posted card of the alert on this surface (a failure to redraw one doesn't stop the rest)."""
         posts = await asyncio.to_thread(self._posts, alert.id)
         for post in posts:
-            if post.surface == sink.surface and post.status == "posted" and post.message_ref:
+            mine = post.surface == sink.surface and post.workspace in (None, sink.workspace)  # one workspace's token
+            if mine and post.status == "posted" and post.message_ref:
                 try:
                     await sink.refresh(alert, post.channel, post.message_ref)
                 except AlertDeliveryError as exc:

@@ -26,13 +26,15 @@ def serve_slack(
     settings = settings_or_exit()
 
     def serve(running: Any) -> None:
-        from bot.runner import make_runner
+        from bot.runner import ProcessRunner, make_runner
         from bot.slack.oauth import check_slack_settings
         from bot.slack.server import asgi_app, build_slack_app, serve_socket_mode
 
         mode = "socket" if socket else "http"
         check_slack_settings(settings, mode)  # before any worker process starts
         runner = make_runner(running)
+        if isinstance(runner, ProcessRunner):
+            runner.wait_ready()  # a worker that can't open the assistant stops start-up, not every message later
         try:
             bolt = build_slack_app(running, mode=mode, runner=runner)
             import gc

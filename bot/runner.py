@@ -19,8 +19,9 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Protocol
 
 from agents.hitl import ApprovalDecision
-from bot.turns import Turn, TurnResult
+from bot.turns import InputError, Turn, TurnResult
 from config.errors import ConfigError
+from memory.coordination import ThreadBusyError
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -29,6 +30,19 @@ log = logging.getLogger(__name__)
 TextSink = Callable[[str], None]
 _DONE = None  # ends a streamed turn's text on the queue
 WORKER_NICENESS = 10
+
+
+class TurnFailed(RuntimeError):
+    """A turn failed in a worker with an error that can't cross back as itself; says which, in plain words."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        """`kind` names the original error's class."""
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail = kind, detail
+
+    def __reduce__(self) -> tuple[type[TurnFailed], tuple[str, str]]:
+        """Rebuilt from its parts in the serving process."""
+        return (TurnFailed, (self.kind, self.detail))
 
 
 class TurnRunner(Protocol):
@@ -88,13 +102,24 @@ class ProcessRunner:
         self._lock = threading.Lock()
         self._context = multiprocessing.get_context("spawn")
         self._manager: Any = None
+        self._ready: list[Any] = []
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
         pool = ProcessPoolExecutor(self.processes, mp_context=self._context, initializer=_open_worker_app)
-        for _ in range(self.processes):
-            pool.submit(_ready)
+        self._ready = [pool.submit(_ready) for _ in range(self.processes)]
         return pool
+
+    def wait_ready(self, timeout: float = 300) -> None:
+        """Block until the workers have opened the assistant; raise what stopped one (bad settings, no database)."""
+        for future in self._ready:
+            try:
+                future.result(timeout=timeout)
+            except BrokenProcessPool:
+                raise RuntimeError(
+                    "the turn worker process could not start; its error is in the log above "
+                    "(run with BRANDPILOT_LOG_LEVEL=INFO for more)"
+                ) from None
 
     async def handle_turn(self, turn: Turn, *, on_text: TextSink | None = None) -> TurnResult:
         """Run the turn in a worker; streamed text comes back through a queue shared with it."""
@@ -104,7 +129,7 @@ class ProcessRunner:
         """Run `work(queue)` in a worker; what it puts on the queue reaches `on_text` in order, while it runs."""
         if on_text is None:
             return await self._run(partial(work, None))
-        pieces = self._streams().Queue()
+        pieces = (await asyncio.to_thread(self._streams)).Queue()  # the manager's first start takes a moment
         relay = threading.Thread(target=_relay, args=(pieces, on_text), name="turn-text", daemon=True)
         relay.start()
         try:
@@ -122,7 +147,7 @@ class ProcessRunner:
     async def _run(self, work: Callable[[], TurnResult]) -> TurnResult:
         pool = self.pool
         try:
-            return await _in(pool, work)
+            return await _in(pool, partial(_crossing, work))
         except BrokenProcessPool:
             log.error("a turn worker process died; starting a new one")
             with self._lock:
@@ -217,3 +242,18 @@ def _worker_turn(turn: Turn, pieces: Any) -> TurnResult:
 def _worker_decide(thread_key: str, decision: dict, user: str, surface: str, roles: tuple[str, ...]) -> TurnResult:
     assert _APP is not None
     return _APP.service.decide(thread_key, decision, user=user, surface=surface, roles=roles)  # type: ignore[arg-type]
+
+
+def _crossing(work: Callable[[], TurnResult]) -> TurnResult:
+    """Errors people can act on cross back as themselves; any other becomes a TurnFailed naming it.
+
+    An exception the serving process can't rebuild (many client libraries' errors need more than their
+    message) would otherwise break the whole pool and hide the cause.
+    """
+    try:
+        return work()
+    except (InputError, ThreadBusyError, ConfigError):
+        raise
+    except Exception as exc:
+        log.exception("turn failed in the worker")
+        raise TurnFailed(type(exc).__name__, str(exc)[:500]) from None

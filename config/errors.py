@@ -9,3 +9,7 @@ class ConfigError(Exception):
         self.source = source
         self.field = field
         self.problem = problem
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, str]]:
+        """Rebuilt from its parts when it crosses a process boundary (turn workers)."""
+        return (type(self), (self.source, self.field, self.problem))

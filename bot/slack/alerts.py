@@ -180,6 +180,10 @@ def register_alerts(bolt: AsyncApp, app: App, runner: TurnRunner, converse: Conv
             await tell("Only the configured approvers can act on alerts; ask one of them.")
             return
         thread = thread_key(team, channel, card_ts)
+        card_of = await asyncio.to_thread(service.message_of, "slack", channel, card_ts)
+        if card_of != alert_id:  # the button must belong to the card it sits on
+            await tell("This button doesn't belong to a BrandPilot alert card here; nothing changed.")
+            return
         try:
             result = await asyncio.to_thread(service.act, alert_id, kind, actor=user, response_thread=thread)
         except InputError as exc:
@@ -194,7 +198,11 @@ def register_alerts(bolt: AsyncApp, app: App, runner: TurnRunner, converse: Conv
             return
         await service.refresh_cards(result.alert, SlackAlertSink(client, team))
         if kind == "escalate":
-            await client.chat_postMessage(channel=channel, thread_ts=card_ts, text=escalation_note(user, contacts))
+            try:
+                await client.chat_postMessage(channel=channel, thread_ts=card_ts, text=escalation_note(user, contacts))
+            except SlackApiError as exc:
+                log.warning("escalation note for alert %s not posted: %s", alert_id, exc.response.get("error"))
+                await tell("The alert is marked escalated, but I couldn't post the call-in: please bring people in.")
         if kind == "draft_response":
             event = {"channel": channel, "user": user, "ts": card_ts, "text": response_request(result.alert)}
             await converse({"team_id": team, "event_id": f"alert:{result.alert.id}:draft"}, event, client)

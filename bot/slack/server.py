@@ -129,10 +129,13 @@ class SlackConversations:
             first, *messages = messages
             await _replace(client, channel, thread_ts, streamed, first)
             if placeholder:
-                await client.chat_delete(channel=channel, ts=placeholder)
+                try:
+                    await client.chat_delete(channel=channel, ts=placeholder)
+                except SlackApiError as exc:  # a leftover "Working on it…" is untidy, not a reason to stop
+                    log.warning("could not remove the progress message in %s (%s)", channel, exc.response.get("error"))
         elif placeholder:
             first, *messages = messages
-            await client.chat_update(channel=channel, ts=placeholder, **first.payload())
+            await _replace(client, channel, thread_ts, placeholder, first)
         for message in messages:
             await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
 
@@ -159,19 +162,20 @@ class SlackConversations:
             return text_messages(str(exc))
         except Exception as exc:  # reported in the thread, never silence; the details go to the log
             log.exception("Slack turn failed in %s", turn.thread_key)
+            kind = getattr(exc, "kind", type(exc).__name__)  # a worker's error keeps its own name
             return text_messages(
-                f"Something went wrong on my side ({type(exc).__name__}), so nothing was drafted or changed. "
+                f"Something went wrong on my side ({kind}), so nothing was drafted or changed. "
                 "Try again in a minute; if it keeps happening, ask whoever runs BrandPilot to check its logs."
             )
         return reply_messages(result.replies, turn.thread_key) or text_messages("Done.")
 
 
 async def _replace(client: AsyncWebClient, channel: str, thread_ts: str, ts: str, message: Message) -> None:
-    """Show `message` in place of the streamed text; if Slack won't edit that message, post it anew."""
+    """Show `message` in place of a progress or streamed message; if Slack won't edit that one, post it anew."""
     try:
         await client.chat_update(channel=channel, ts=ts, **message.payload())
     except SlackApiError as exc:
-        log.warning("could not replace streamed message in %s (%s)", channel, exc.response.get("error"))
+        log.warning("could not replace message %s in %s (%s)", ts, channel, exc.response.get("error"))
         await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
 
 

@@ -52,13 +52,20 @@ class TextStream:
 
     async def finish(self) -> str | None:
         """Send what is left and stop the stream; the streamed message's ts, or None if nothing was streamed."""
-        self._queue.put_nowait(_DONE)
+        self._loop.call_soon(self._queue.put_nowait, _DONE)  # after any piece still being handed over
         await self._task
         if self.ts:  # even after a failed append: a stream left open would show as still being written
             await self._call(self.client.chat_stopStream, channel=self.channel, ts=self.ts)
         return self.ts
 
     async def _pump(self) -> None:
+        try:
+            await self._forward()
+        except Exception:  # streaming is a nicety: whatever goes wrong, the finished reply is still posted
+            log.exception("streaming into %s stopped", self.channel)
+            self.failed = True
+
+    async def _forward(self) -> None:
         pending, last_sent, done = "", time.monotonic(), False
         while not done:
             timeout = max(FLUSH_SECONDS - (time.monotonic() - last_sent), 0.01) if pending else None
@@ -97,7 +104,7 @@ class TextStream:
     async def _call(self, method: Any, **kwargs: Any) -> Any:
         try:
             return await method(**kwargs)
-        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        except (SlackApiError, aiohttp.ClientError, TimeoutError, OSError) as exc:
             error = exc.response.get("error") if isinstance(exc, SlackApiError) else type(exc).__name__
             log.warning("streaming into %s stopped (%s); the reply is posted whole instead", self.channel, error)
             self.failed = True

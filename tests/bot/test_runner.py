@@ -9,10 +9,10 @@ from functools import partial
 
 import psutil
 import pytest
-from runner_work import echo_pieces
+from runner_work import echo_pieces, fail_like_a_provider
 
 from bot.app import open_app
-from bot.runner import ProcessRunner, ThreadRunner, make_runner
+from bot.runner import ProcessRunner, ThreadRunner, TurnFailed, make_runner
 from bot.turns import DraftCard, InputError, Turn
 from config.errors import ConfigError
 from config.settings import load_settings
@@ -97,3 +97,16 @@ def test_a_worker_whose_serving_process_is_killed_exits_too(brandpilot_home):
         server.wait(timeout=30)
     gone, alive = psutil.wait_procs(workers, timeout=15)
     assert not alive, "no worker lingers after its serving process died"
+
+
+async def test_an_error_that_cannot_cross_processes_is_named_and_the_worker_keeps_serving(runner):
+    with pytest.raises(TurnFailed) as failed:
+        await runner.streaming(partial(fail_like_a_provider), None)
+    assert failed.value.kind == "ProviderError" and "rate limited" in str(failed.value)
+    result = await runner.handle_turn(Turn("cli:after", "ana", "hello"))
+    assert result.replies, "the pool is not broken"
+
+
+def test_config_errors_survive_the_trip_between_processes():
+    error = pickle.loads(pickle.dumps(ConfigError("the environment", "CHROMA_URL", "unreachable")))
+    assert isinstance(error, ConfigError) and error.field == "CHROMA_URL" and "unreachable" in str(error)

@@ -217,3 +217,13 @@ def test_alert_test_says_what_to_do_when_slack_refuses(fake_slack, brandpilot_ho
     fake_slack.refuse_next("chat.postMessage", "channel_not_found")
     result = CliRunner().invoke(cli, ["alert", "test", "--channel", "C0NOPE"])
     assert result.exit_code == 1 and "can't see channel C0NOPE" in " ".join(result.output.split())
+
+
+async def test_a_button_moved_onto_another_message_changes_nothing(slack):
+    fake, application, app = slack
+    card = await posted_card(fake, app)
+    forged = click(card, "resolve")
+    forged["message"]["ts"] = forged["container"]["message_ts"] = "1800000000.999999"
+    await interactive(application, forged)
+    [ephemeral] = await settle(fake, "chat.postEphemeral")
+    assert "doesn't belong" in ephemeral.args["text"] and AlertService(app.sessions).recent()[0].status == "open"

@@ -111,3 +111,12 @@ async def test_the_listeners_calls_go_through_the_pacer(slack, monkeypatch):
     await post(application, event(f"<@{BOT_USER}> write a tweet about our sale", event_id="EvPaced"))
     await settle(fake, "chat.update")
     assert ("T1", "chat.postMessage", "C42") in seen and ("T1", "chat.update", "C42") in seen
+
+
+async def test_without_its_budget_store_the_pacer_lets_calls_through():
+    class Down:
+        def allow(self, key, *, limit, per):
+            raise ConnectionError("redis is down")
+
+    clock = Clock()
+    assert await Pacer(Down(), sleep=clock).wait("T1", "chat.postMessage", "C1") < 1 and not clock.slept

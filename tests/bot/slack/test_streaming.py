@@ -59,3 +59,15 @@ def test_defuse_breaks_every_kind_of_mention():
     for text in ("<!here>", "<!channel|x>", "<@U123>", "<#C1>", "@channel now", "@everyone"):
         assert defuse(text) != text
     assert defuse("plain text, a@b.com and 5 < 6") == "plain text, a@b.com and 5 < 6"
+
+
+async def test_whatever_breaks_the_stream_the_turn_goes_on():
+    from bot.slack.streaming import TextStream
+
+    class Broken:
+        async def chat_startStream(self, **kwargs):
+            raise RuntimeError("not what anyone expected")
+
+    stream = TextStream(Broken(), channel="C1", thread_ts="1.1", team="T1", user="U1")
+    stream.feed("some words " * 30)
+    assert await stream.finish() is None and stream.failed
