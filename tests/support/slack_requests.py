@@ -25,6 +25,11 @@ def signed(raw: bytes, content_type: str, *, secret: str = SECRET, age: float = 
 def event(text: str, *, event_id: str = "Ev1", ts: str = "1700000000.000100", **extra: object) -> dict:
     """An Events API callback wrapping an app_mention (change its type for plain messages)."""
     inner = {"type": "app_mention", "user": "U123", "channel": "C42", "ts": ts, "text": text, "team": TEAM, **extra}
+    return callback(inner, event_id)
+
+
+def callback(inner: dict, event_id: str) -> dict:
+    """The Events API envelope Slack wraps every event in."""
     return {
         "type": "event_callback",
         "team_id": TEAM,
@@ -32,6 +37,25 @@ def event(text: str, *, event_id: str = "Ev1", ts: str = "1700000000.000100", **
         "event_id": event_id,
         "event_time": int(time.time()),
         "event": inner,
+    }
+
+
+def block_click(card: dict, action_id: str, user: str, *, channel: str = "C42") -> dict:
+    """A block_actions payload: `user` pressed the button `action_id` on the posted card {"ts", "blocks"}."""
+    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in actions["elements"] if e["action_id"] == action_id]
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-1",
+        "channel": {"id": channel},
+        "container": {"type": "message", "message_ts": card["ts"], "channel_id": channel},
+        "message": {"ts": card["ts"], "blocks": card["blocks"], "text": "card"},
+        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": "1"}],
+        "response_url": "http://127.0.0.1:9/unused",
     }
 
 

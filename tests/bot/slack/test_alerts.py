@@ -7,7 +7,7 @@ import json
 
 import pytest
 from fake_slack import TEAM
-from slack_requests import interactive, settle
+from slack_requests import block_click, interactive, settle
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -49,21 +49,7 @@ async def posted_card(fake, app, channels=("C77",)) -> dict:
 
 
 def click(card: dict, action: str, user: str = APPROVER) -> dict:
-    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
-    [button] = [e for e in actions["elements"] if e["action_id"] == f"brandpilot.alert.{action}"]
-    return {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": "trigger-1",
-        "channel": {"id": card["channel"]},
-        "container": {"type": "message", "message_ts": card["ts"], "channel_id": card["channel"]},
-        "message": {"ts": card["ts"], "blocks": card["blocks"], "text": "alert"},
-        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": "1"}],
-        "response_url": "http://127.0.0.1:9/unused",
-    }
+    return block_click(card, f"brandpilot.alert.{action}", user, channel=card["channel"])
 
 
 def audit(app) -> list[str]:

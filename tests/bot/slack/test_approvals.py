@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fake_slack import BOT_USER, TEAM
-from slack_requests import event, interactive, post, settle
+from slack_requests import block_click, event, interactive, post, settle
 from sqlalchemy import select
 
 from bot.app import open_app
@@ -46,21 +46,7 @@ async def card_in_thread(fake, application) -> dict:
 
 
 def click(card: dict, action: str, user: str = APPROVER) -> dict:
-    [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
-    [button] = [e for e in actions["elements"] if e["action_id"] == f"brandpilot.{action}"]
-    return {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": "trigger-1",
-        "channel": {"id": "C42"},
-        "container": {"type": "message", "message_ts": card["ts"], "channel_id": "C42"},
-        "message": {"ts": card["ts"], "blocks": card["blocks"], "text": "draft"},
-        "actions": [{**button, "block_id": actions["block_id"], "type": "button", "action_ts": "1"}],
-        "response_url": "http://127.0.0.1:9/unused",
-    }
+    return block_click(card, f"brandpilot.{action}", user)
 
 
 def submission(opened_view: dict, entered: dict, user: str = APPROVER) -> dict:

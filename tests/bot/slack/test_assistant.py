@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 from fake_slack import TEAM
-from slack_requests import event, post, settle
+from slack_requests import callback, event, post, settle
 
 from agents.specialists.registry import build_registry
 from bot.slack.assistant import PROMPTS_TITLE, STATUS, SUGGESTED_PROMPTS, greeting, thread_title
@@ -21,14 +20,7 @@ def thread_started(event_id: str = "EvStart") -> dict:
     """An `assistant_thread_started` callback: a person opened a new thread in the pane from channel C42."""
     thread = {"user_id": "U123", "context": {"channel_id": "C42", "team_id": TEAM}, "channel_id": PANE}
     inner = {"type": "assistant_thread_started", "assistant_thread": {**thread, "thread_ts": THREAD}}
-    return {
-        "type": "event_callback",
-        "team_id": TEAM,
-        "api_app_id": "A1",
-        "event_id": event_id,
-        "event_time": int(time.time()),
-        "event": {**inner, "event_ts": "1700000100.000200"},
-    }
+    return callback({**inner, "event_ts": "1700000100.000200"}, event_id)
 
 
 def in_pane(text: str, *, event_id: str, ts: str = "1700000101.000100", **extra: object) -> dict:
