@@ -175,18 +175,17 @@ class AlertService:
         """Apply an action once: of two simultaneous clicks, one applies and the other sees its result."""
         if action not in ACTIONS:
             raise InputError(f"Unknown alert action {action!r}; use one of {', '.join(ACTIONS)}.")
+        if action == "draft_response" and not response_thread:
+            raise ValueError("draft_response needs the thread the response is drafted in")
         with self.sessions.begin() as session:
+            if action == "draft_response":
+                applied = store.claim_response(session, alert_id, thread_key=str(response_thread), actor=actor)
+            else:
+                applied = store.move_alert(session, alert_id, action, actor=actor)  # an unknown id changes nothing
             try:
-                store.get_alert(session, alert_id)
+                return ActionResult(AlertView.of(store.get_alert(session, alert_id)), action, applied)
             except NotFoundError:
                 raise InputError(f"There is no alert {alert_id!r}.") from None
-            if action == "draft_response":
-                if not response_thread:
-                    raise ValueError("draft_response needs the thread the response is drafted in")
-                applied = store.claim_response(session, alert_id, thread_key=response_thread, actor=actor)
-            else:
-                applied = store.move_alert(session, alert_id, action, actor=actor)
-            return ActionResult(AlertView.of(store.get_alert(session, alert_id)), action, applied)
 
     def refuse(self, alert_id: str, action: Action, *, actor: str) -> None:
         """Record that someone who may not act on alerts tried to."""

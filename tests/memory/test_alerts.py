@@ -70,3 +70,10 @@ def test_a_card_is_claimed_for_posting_by_one_process_only(service):
             return store.claim_post(session, post_id)
 
     assert together(5, claim).count(True) == 1
+
+
+def test_acting_on_an_alert_that_does_not_exist_says_so(service):
+    from bot.turns import InputError
+
+    with pytest.raises(InputError, match="There is no alert"):
+        service.act("no-such-alert", "resolve", actor="U1")
