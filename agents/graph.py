@@ -7,6 +7,7 @@ from collections.abc import Callable
 from langchain_core.messages import AIMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
+from langgraph.types import Command
 
 from agents.context import AgentContext
 from agents.replies import capabilities, reply, small_talk
@@ -19,38 +20,39 @@ from agents.state import BrandPilotState
 GRAPH_NAME = "brandpilot"
 
 
-def route_request(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
-    """Pick the specialist for the newest message; follow-ups stay with the thread's specialist."""
-    decision = runtime.context.router.route(latest_request(state), current_agent=state.get("agent"))
-    update: dict = {
-        "route": {
+def make_route_request(registry: dict[str, Specialist]) -> Callable[..., Command]:
+    """The routing node: pick the specialist for the newest message and go there in the same step.
+
+    Follow-ups stay with the thread's specialist. A message that no drafting specialist takes but that asks
+    about the brand goes to `answer_from_knowledge`, which hands it on when the brand's knowledge has no answer.
+    """
+
+    def route_request(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:
+        request = latest_request(state)
+        decision = runtime.context.router.route(request, current_agent=state.get("agent"))
+        route = {
             "agent": decision.agent,
             "confidence": decision.confidence,
             "method": decision.method,
             "reason": decision.reason,
             "candidates": [list(c) for c in decision.candidates],
-        },
-        "outcomes": [],
-    }
-    if decision.agent:
-        update["agent"] = decision.agent
-    return update
+        }
+        update: dict = {"route": route, "outcomes": []}
+        if decision.agent:
+            update["agent"] = decision.agent
+        return Command(goto=_next_after_routing(registry, route, request), update=update)
+
+    return route_request
 
 
-def make_route_to_specialist(registry: dict[str, Specialist]) -> Callable[[BrandPilotState], str]:
-    """The conditional edge after routing."""
-
-    def route_to_specialist(state: BrandPilotState) -> str:
-        route = state.get("route") or {}
-        agent = route.get("agent")
-        drafts_for_it = agent in registry and registry[agent].available and agent != "content_quality"
-        if not drafts_for_it and is_knowledge_question(latest_request(state)):
-            return "answer_from_knowledge"  # it hands the message on when the brand's knowledge has no answer
-        if agent in registry:
-            return agent
-        return "decline" if route.get("reason") == "out_of_scope" else "clarify"
-
-    return route_to_specialist
+def _next_after_routing(registry: dict[str, Specialist], route: dict, request: str) -> str:
+    agent = route.get("agent")
+    drafts_for_it = agent in registry and registry[agent].available and agent != "content_quality"
+    if not drafts_for_it and is_knowledge_question(request):
+        return "answer_from_knowledge"
+    if agent in registry:
+        return agent
+    return "decline" if route.get("reason") == "out_of_scope" else "clarify"
 
 
 def make_decline(registry: dict[str, Specialist]) -> Callable[..., dict]:
@@ -99,16 +101,15 @@ def make_not_available(specialist: Specialist, registry: dict[str, Specialist]) 
     return explain_not_available
 
 
-def route_after_specialist(state: BrandPilotState) -> str:
-    """A draft with its review ready waits for a decision; anything else ends the turn."""
-    return "await_decision" if state.get("drafts") and state.get("review") else END
+def reviewed(node: Callable[..., dict]) -> Callable[..., Command]:
+    """Wrap a specialist so its first draft is checked and recorded in the same step.
 
+    A draft with its review ready goes on to wait for a decision; anything else ends the turn.
+    """
 
-def reviewed(node: Callable[..., dict]) -> Callable[..., dict]:
-    """Wrap a specialist so its first draft is checked and recorded in the same step."""
-
-    def run_and_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
-        return with_review(node(state, runtime), runtime)
+    def run_and_review(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:
+        update = with_review(node(state, runtime), runtime)
+        return Command(goto="await_decision" if update.get("drafts") and update["review"] else END, update=update)
 
     run_and_review.__name__ = getattr(node, "__name__", "specialist")
     return run_and_review
@@ -118,7 +119,11 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
     """The uncompiled supervisor graph; compile it with a checkpointer at the edge."""
     registry = registry or build_registry()
     builder = StateGraph(BrandPilotState, context_schema=AgentContext)
-    builder.add_node("route_request", route_request)
+    builder.add_node(
+        "route_request",
+        make_route_request(registry),
+        destinations=(*registry, "decline", "clarify", "answer_from_knowledge"),
+    )
     builder.add_node("decline", make_decline(registry))
     builder.add_node("clarify", make_clarify(registry))
     builder.add_node(
@@ -130,14 +135,12 @@ def build_graph(*, registry: dict[str, Specialist] | None = None) -> StateGraph:
     builder.add_node("await_decision", await_decision)
     builder.add_edge("prepare_review", "await_decision")
     for name, specialist in registry.items():
-        builder.add_node(
-            name, reviewed(specialist.node) if specialist.node else make_not_available(specialist, registry)
-        )
-        builder.add_conditional_edges(name, route_after_specialist, ["await_decision", END])
+        if specialist.node:
+            builder.add_node(name, reviewed(specialist.node), destinations=("await_decision", END))
+        else:
+            builder.add_node(name, make_not_available(specialist, registry))
+            builder.add_edge(name, END)
     builder.add_edge(START, "route_request")
-    builder.add_conditional_edges(
-        "route_request", make_route_to_specialist(registry), [*registry, "decline", "clarify", "answer_from_knowledge"]
-    )
     builder.add_edge("decline", END)
     builder.add_edge("clarify", END)
     return builder

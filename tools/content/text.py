@@ -227,6 +227,17 @@ def find_term(text: str, term: str) -> str | None:
     return match.group(0) if match else None
 
 
+@lru_cache(maxsize=256)
+def _any_term_re(terms: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(term) for term in terms)
+    return re.compile(r"(?<![A-Za-z0-9])(?:" + alternatives + r")(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def has_any_term(text: str, terms: tuple[str, ...]) -> bool:
+    """Whether any of ``terms`` occurs as ``find_term`` would find it (one pass instead of one per term)."""
+    return bool(terms) and _any_term_re(terms).search(text) is not None
+
+
 # --- Readability -----------------------------------------------------------------------------
 
 _SENTENCE_BREAK_RE = re.compile(r"[.!?]+(?=[\s\"')\]”’]|$)|\n")
@@ -238,6 +249,7 @@ def readability_text(text: str) -> str:
     return remove_emoji(_MENTION_RE.sub(" ", _HASHTAG_RE.sub(" ", cleaned)))
 
 
+@lru_cache(maxsize=8192)
 def count_syllables(word: str) -> int:
     """Estimate the syllables in an English word with vowel-group rules (0 for no letters)."""
     w = re.sub(r"[^a-z]", "", word.lower())

@@ -16,6 +16,7 @@ from tools.content.text import (
     find_mentions,
     find_term,
     flesch_kincaid_grade,
+    has_any_term,
     hashtag_words,
     readability_text,
     strip_markers,
@@ -192,3 +193,30 @@ def test_camel_case_hashtag_capitalises_each_word() -> None:
     assert camel_case_hashtag("#coldbrew") == "#ColdBrew"
     assert camel_case_hashtag("#kettleandember") == "#KettleAndEmber"
     assert camel_case_hashtag("#coldbrew2025") == "#ColdBrew2025"
+
+
+TERMS = ("best", "best ever", "c++", "100%", "no. 1", "eco-friendly", "Café")
+TEXTS = [
+    "",
+    "The bestest candle",
+    "Our BEST EVER candle",
+    "Written in C++ today",
+    "100% soy, no. 1 in town",
+    "eco-friendlyish",
+    "an ECO-FRIENDLY wick",
+    "café au lait",
+    "best-selling",
+    "second best.",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_has_any_term_agrees_with_find_term_for_every_term(text: str) -> None:
+    expected = any(find_term(text, term) for term in TERMS)
+    assert has_any_term(text, TERMS) is expected
+    for term in TERMS:
+        assert has_any_term(text, (term,)) is (find_term(text, term) is not None)
+
+
+def test_has_any_term_without_terms_finds_nothing() -> None:
+    assert has_any_term("anything at all", ()) is False
