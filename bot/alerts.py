@@ -6,14 +6,14 @@ import asyncio
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.turns import InputError
 from memory import alerts as store
-from memory.models import ALERT_SEVERITIES, Alert, AlertPost
+from memory.models import ALERT_SEVERITIES, Alert, AlertPost, utcnow
 from memory.repository import NotFoundError, record_audit
 
 log = logging.getLogger(__name__)
@@ -199,6 +199,12 @@ class AlertService:
                 subject_id=alert_id[:255],
                 detail=detail,
             )
+
+    def unposted(self, surface: str, channel: str, *, within: timedelta = timedelta(days=2)) -> list[AlertView]:
+        """Recent unresolved alerts without a card in `channel`: what a dispatcher still has to post."""
+        with self.sessions() as session:
+            rows = store.unposted(session, surface=surface, channel=channel, since=utcnow() - within)
+            return [AlertView.of(row) for row in rows]
 
     def message_of(self, surface: str, channel: str, message_ref: str) -> str | None:
         """The alert whose card is this message, if any."""

@@ -25,6 +25,7 @@ from knowledge.store import KnowledgeStore
 from memory import repository as repo
 from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
+from memory.credentials import CredentialStore, platform_cipher
 from memory.db import (
     check_schema_current,
     create_db_engine,
@@ -52,6 +53,7 @@ class App:
     router: Router
     coordinator: Coordinator
     knowledge: KnowledgeLibrary
+    credentials: CredentialStore
 
 
 def _profile(rulebook: Rulebook, *, brand_id: str, name: str | None, pack: Path) -> BrandProfile:
@@ -156,6 +158,7 @@ def open_app(settings: Settings) -> Iterator[App]:
         enabled_platforms=tuple(settings.platforms),
     )
     workspace_brands = {(w.surface, w.id): w.brand for w in settings.workspaces}
+    credentials = CredentialStore(sessions, platform_cipher(settings.secret("platform_token_encryption_key")))
     knowledge = KnowledgeLibrary(
         lambda: KnowledgeStore.open(settings.home, settings.secret("chroma_url")),
         {brand.id: brand.pack for brand in brands.values()},
@@ -167,7 +170,9 @@ def open_app(settings: Settings) -> Iterator[App]:
 
     def context_for(thread_key: str, brand_id: str, actor: str) -> AgentContext:
         brand = brands.get(brand_id) or brands[settings.default_brand_id()]
-        ledger = SqlApprovalLedger(ledger_engine, thread_key=thread_key)
+        ledger = SqlApprovalLedger(
+            ledger_engine, thread_key=thread_key, has_credentials=lambda platform: credentials.has(brand.id, platform)
+        )
         return AgentContext(
             brand=brand,
             router=router,
@@ -188,7 +193,7 @@ def open_app(settings: Settings) -> Iterator[App]:
                 brand_for=brand_for,
                 can_approve=can_approve(settings),
             )
-            yield App(settings, service, sessions, brands, router, coordinator, knowledge)
+            yield App(settings, service, sessions, brands, router, coordinator, knowledge, credentials)
     finally:
         coordinator.close()
         ledger_engine.dispose()

@@ -21,6 +21,8 @@ from config.errors import ConfigError
 from config.settings import Settings, load_settings, local_user
 from knowledge.errors import PackError, StoreBusyError
 from memory.coordination import ThreadBusyError
+from memory.credentials import MissingKeyError
+from memory.crypto import StoredTokenError
 from memory.db import SchemaNotCurrentError
 from tools.content.rulebook import RulebookError
 
@@ -35,6 +37,8 @@ out = Console()
 err = Console(stderr=True)
 USER_ERRORS = (
     InputError,
+    MissingKeyError,
+    StoredTokenError,
     ConfigError,
     SchemaNotCurrentError,
     ModelConfigError,
@@ -141,7 +145,14 @@ def chat(thread: ThreadOpt = None) -> None:
     name = thread or f"chat-{time.strftime('%Y%m%d-%H%M%S')}"
     with user_errors():
         key = thread_key(name)
-    run_with_app(settings, lambda running: run_chat(running, key, local_user(), out))
+
+    def body(running: Any) -> None:
+        from bot.jobs.worker import background_jobs
+
+        with background_jobs(running):
+            run_chat(running, key, local_user(), out)
+
+    run_with_app(settings, body)
 
 
 @app.command()
@@ -270,27 +281,6 @@ def queue_list(
     run_with_app(settings, body)
 
 
-@app.command()
-def worker(
-    once: Annotated[bool, typer.Option("--once", help="Publish what is due, then exit.")] = False,
-    interval: Annotated[float, typer.Option(help="Seconds between runs.", min=1.0)] = 30.0,
-) -> None:
-    """Publish due posts (dry runs without platform credentials), once or in a loop."""
-    from bot.jobs.publisher import publish_due
-
-    settings = settings_or_exit()
-
-    def body(running: Any) -> None:
-        while True:
-            for result in publish_due(running.sessions):
-                out.print(f"{result['platform']} post {result['id']}: {result['status']}")
-            if once:
-                return
-            time.sleep(interval)
-
-    run_with_app(settings, body)
-
-
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the database tables to this version."""
@@ -323,4 +313,4 @@ def main() -> None:
     app()
 
 
-from bot import cli_alert, cli_analysis, cli_knowledge, cli_serve  # noqa: E402,F401  (register the subcommands)
+from bot import cli_alert, cli_analysis, cli_knowledge, cli_platforms, cli_queue, cli_serve  # noqa: E402,F401

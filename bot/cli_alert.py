@@ -5,44 +5,18 @@ from __future__ import annotations
 import asyncio
 import getpass
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
-from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService, Delivery, NewAlert
 from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
-from config.settings import Settings
+from bot.deployment import Deployment, deployment
 from memory.models import ALERT_SEVERITIES, ALERT_STATUSES
 
 alert_app = typer.Typer(help="Alert cards in chat channels.", no_args_is_help=True)
 app.add_typer(alert_app, name="alert")
-
-
-@dataclass(frozen=True)
-class Deployment:
-    """The settings and the database: all alert commands need (no graph or models)."""
-
-    settings: Settings
-    sessions: sessionmaker[Session]
-
-
-@contextmanager
-def deployment(settings: Settings) -> Iterator[Deployment]:
-    """Open the configured database (migrating a brand-new embedded one) for the alert commands."""
-    from bot.app import prepare_database
-    from memory.db import check_schema_current, create_db_engine, session_factory
-
-    engine = create_db_engine(prepare_database(settings))
-    try:
-        check_schema_current(engine)
-        yield Deployment(settings, session_factory(engine))
-    finally:
-        engine.dispose()
 
 
 async def post_test_alert(where: Deployment, channel: str, severity: str, team: str | None) -> list[Delivery]:

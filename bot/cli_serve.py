@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Annotated, Any
 
 import typer
@@ -26,7 +27,9 @@ def serve_slack(
     settings = settings_or_exit()
 
     def serve(running: Any) -> None:
+        from bot.jobs.worker import background_jobs
         from bot.runner import ProcessRunner, make_runner
+        from bot.slack.dispatch import dispatching
         from bot.slack.oauth import check_slack_settings
         from bot.slack.server import asgi_app, build_slack_app, serve_socket_mode
 
@@ -35,7 +38,10 @@ def serve_slack(
         runner = make_runner(running)
         if isinstance(runner, ProcessRunner):
             runner.wait_ready()  # a worker that can't open the assistant stops start-up, not every message later
+        jobs = ExitStack()
         try:
+            jobs.enter_context(background_jobs(running))  # publishing, unless a separate `brandpilot worker` runs
+            jobs.enter_context(dispatching(running, every=settings.publishing.poll_seconds))
             bolt = build_slack_app(running, mode=mode, runner=runner)
             import gc
 
@@ -52,6 +58,7 @@ def serve_slack(
             application = asgi_app(bolt, on_shutdown=runner.close)  # uvicorn ends a SIGTERM by re-raising it
             uvicorn.run(application, host=host, port=http, log_level=level, lifespan="on")
         finally:
+            jobs.close()
             runner.close()
 
     run_with_app(settings, serve)

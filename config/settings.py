@@ -60,6 +60,11 @@ SECRET_FIELDS = (
     "slack_token_encryption_key",
     "openai_api_key",
     "anthropic_api_key",
+    "platform_token_encryption_key",
+    "x_client_secret",
+    "linkedin_client_secret",
+    "tiktok_client_secret",
+    "google_client_secret",
 )
 
 
@@ -190,6 +195,70 @@ class KnowledgeOptions(BaseModel):
     auto_ingest: bool = True  # ingest (or refresh) each brand's pack the first time a process needs it
 
 
+class RateLimit(BaseModel):
+    """At most `limit` publishes per `per_seconds` for one brand's account on one platform."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    limit: int = Field(ge=1)
+    per_seconds: float = Field(gt=0)
+
+
+def _default_rate_limits() -> dict[str, RateLimit]:
+    """Below each platform's documented posting limits, per account."""
+    return {
+        "x": RateLimit(limit=100, per_seconds=900),  # POST /2/tweets: 100 per 15 minutes per user
+        "linkedin": RateLimit(limit=100, per_seconds=86400),
+        "facebook": RateLimit(limit=200, per_seconds=3600),
+        "instagram": RateLimit(limit=50, per_seconds=86400),  # content publishing: 50 posts per 24 hours
+        "tiktok": RateLimit(limit=15, per_seconds=86400),
+        "youtube": RateLimit(limit=6, per_seconds=86400),  # an upload costs 1,600 of the 10,000 daily quota units
+    }
+
+
+class PublishingOptions(BaseModel):
+    """How the publishing worker retries, when it calls a post late, and when it warns about tokens."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    in_process: bool = True  # `serve` and `chat` publish too; set false when `brandpilot worker` runs on its own
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    retry_base_seconds: float = Field(default=30.0, gt=0)  # doubles per attempt, up to `retry_max_seconds`
+    retry_max_seconds: float = Field(default=3600.0, gt=0)
+    late_after_minutes: int = Field(default=15, ge=1)
+    token_warning_days: int = Field(default=7, ge=1)
+    poll_seconds: float = Field(default=15.0, gt=0)
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    concurrency: int = Field(default=4, ge=1, le=64)
+    rate_limits: dict[str, RateLimit] = Field(default_factory=_default_rate_limits)
+
+    @field_validator("rate_limits")
+    @classmethod
+    def _known_platforms(cls, value: dict[str, RateLimit]) -> dict[str, RateLimit]:
+        unknown = sorted(set(value) - set(PLATFORM_NAMES))
+        if unknown:
+            raise ValueError(f"unknown platform(s) {', '.join(unknown)}; use {', '.join(PLATFORM_NAMES)}")
+        return {**_default_rate_limits(), **value}
+
+
+def _fernet_keys(value: SecretStr | None, variable: str) -> SecretStr | None:
+    """Comma-separated Fernet keys, newest first, or a message saying how to make one."""
+    if value is None:
+        return None
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in value.get_secret_value().split(",")]
+    try:
+        for key in keys:
+            Fernet(key.encode())
+    except ValueError as exc:
+        raise ValueError(
+            f"{variable} must be one or more Fernet keys, comma-separated with the newest first; "
+            + SLACK_WHERE["SLACK_TOKEN_ENCRYPTION_KEY"]
+        ) from exc
+    return SecretStr(",".join(keys))
+
+
 class _YamlSource(PydanticBaseSettingsSource):
     """Reads the YAML config file named by BRANDPILOT_CONFIG, refusing secrets in it."""
 
@@ -289,6 +358,26 @@ class Settings(BaseSettings):
     slack_redirect_uri: str | None = Field(default=None, validation_alias="SLACK_REDIRECT_URI")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
+    platform_token_encryption_key: SecretStr | None = Field(
+        default=None, validation_alias="PLATFORM_TOKEN_ENCRYPTION_KEY"
+    )
+    x_api_url: str = Field(default="https://api.x.com", validation_alias="X_API_URL")
+    x_client_id: str | None = Field(default=None, validation_alias="X_CLIENT_ID")
+    x_client_secret: SecretStr | None = Field(default=None, validation_alias="X_CLIENT_SECRET")
+    linkedin_api_url: str = Field(default="https://api.linkedin.com", validation_alias="LINKEDIN_API_URL")
+    linkedin_oauth_url: str = Field(default="https://www.linkedin.com", validation_alias="LINKEDIN_OAUTH_URL")
+    linkedin_api_version: str = Field(default="202511", validation_alias="LINKEDIN_API_VERSION", pattern=r"^\d{6}$")
+    linkedin_client_id: str | None = Field(default=None, validation_alias="LINKEDIN_CLIENT_ID")
+    linkedin_client_secret: SecretStr | None = Field(default=None, validation_alias="LINKEDIN_CLIENT_SECRET")
+    meta_api_url: str = Field(default="https://graph.facebook.com", validation_alias="META_API_URL")
+    meta_api_version: str = Field(default="v23.0", validation_alias="META_API_VERSION", pattern=r"^v\d+\.\d+$")
+    tiktok_api_url: str = Field(default="https://open.tiktokapis.com", validation_alias="TIKTOK_API_URL")
+    tiktok_client_key: str | None = Field(default=None, validation_alias="TIKTOK_CLIENT_KEY")
+    tiktok_client_secret: SecretStr | None = Field(default=None, validation_alias="TIKTOK_CLIENT_SECRET")
+    youtube_api_url: str = Field(default="https://www.googleapis.com", validation_alias="YOUTUBE_API_URL")
+    google_oauth_url: str = Field(default="https://oauth2.googleapis.com", validation_alias="GOOGLE_OAUTH_URL")
+    google_client_id: str | None = Field(default=None, validation_alias="GOOGLE_CLIENT_ID")
+    google_client_secret: SecretStr | None = Field(default=None, validation_alias="GOOGLE_CLIENT_SECRET")
 
     brands: list[BrandEntry] = Field(default_factory=list)
     default_brand: str | None = None
@@ -302,6 +391,7 @@ class Settings(BaseSettings):
     knowledge: KnowledgeOptions = Field(default_factory=KnowledgeOptions)
     slack: SlackOptions = Field(default_factory=SlackOptions)
     alerts: AlertOptions = Field(default_factory=AlertOptions)
+    publishing: PublishingOptions = Field(default_factory=PublishingOptions)
 
     @classmethod
     def settings_customise_sources(
@@ -329,6 +419,26 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with {prefix!r}; copy it from {where}")
         return value
 
+    @field_validator(
+        "x_api_url",
+        "linkedin_api_url",
+        "linkedin_oauth_url",
+        "meta_api_url",
+        "tiktok_api_url",
+        "youtube_api_url",
+        "google_oauth_url",
+    )
+    @classmethod
+    def _platform_url_shape(cls, value: str) -> str:
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()):
+            raise ValueError("use the API's base URL, like https://api.x.com (or a local test server's)")
+        return value.strip().rstrip("/")
+
+    @field_validator("platform_token_encryption_key")
+    @classmethod
+    def _platform_fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        return _fernet_keys(value, "PLATFORM_TOKEN_ENCRYPTION_KEY")
+
     @field_validator("slack_api_url")
     @classmethod
     def _slack_api_url_shape(cls, value: str) -> str:
@@ -346,21 +456,8 @@ class Settings(BaseSettings):
 
     @field_validator("slack_token_encryption_key")
     @classmethod
-    def _fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is None:
-            return None
-        from cryptography.fernet import Fernet
-
-        keys = [key.strip() for key in value.get_secret_value().split(",")]
-        try:
-            for key in keys:
-                Fernet(key.encode())
-        except ValueError as exc:
-            raise ValueError(
-                "must be one or more Fernet keys, comma-separated with the newest first; "
-                + SLACK_WHERE["SLACK_TOKEN_ENCRYPTION_KEY"]
-            ) from exc
-        return SecretStr(",".join(keys))
+    def _slack_fernet_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        return _fernet_keys(value, "SLACK_TOKEN_ENCRYPTION_KEY")
 
     @field_validator("slack_redirect_uri")
     @classmethod

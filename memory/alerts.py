@@ -152,3 +152,15 @@ def claim_response(session: Session, alert_id: str, *, thread_key: str, actor: s
             subject_id=alert_id,
         )
     return changed is not None
+
+
+def unposted(session: Session, *, surface: str, channel: str, since: datetime, limit: int = 20) -> list[Alert]:
+    """Unresolved alerts since `since` that have no card in `channel` yet (raised by a worker, say)."""
+    has_card = select(AlertPost.alert_id).where(AlertPost.surface == surface, AlertPost.channel == channel)
+    query = (
+        select(Alert)
+        .where(Alert.status != "resolved", Alert.created_at >= since, Alert.id.not_in(has_card))
+        .order_by(Alert.created_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))

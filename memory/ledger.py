@@ -288,4 +288,7 @@ def post_summary(post: Any) -> dict[str, object]:
         "dry_run": post.dry_run,
         "text": post.text,
         "external_id": post.external_id,
+        "url": getattr(post, "url", None),
+        "attempts": getattr(post, "attempts", 0) or 0,
+        "last_error": getattr(post, "last_error", None),
     }

@@ -33,8 +33,9 @@ POST_STATUSES = (
     "dry_run_published",
     "failed",
     "cancelled",
+    "uncertain",  # a worker stopped after sending: it may be live; a person checks before anything is resent
 )
-ATTEMPT_OUTCOMES = ("published", "dry_run_published", "failed")
+ATTEMPT_OUTCOMES = ("published", "dry_run_published", "failed", "retry", "uncertain")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -180,6 +181,14 @@ class ScheduledPost(Base):
     external_id: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    url: Mapped[str | None] = mapped_column(String(1024))  # the live post, from the platform's answer
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column()  # a retry waits until then
+    sending_at: Mapped[datetime | None] = mapped_column()  # set just before the request leaves: see `uncertain`
+    published_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+    resume: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what a retry reuses (thread ids, uploads)
+    options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # media, title and per-platform options
 
 
 class PublishAttempt(Base):
@@ -316,3 +325,50 @@ class SlackInstallation(Base):
     is_enterprise_install: Mapped[bool] = mapped_column(Boolean, default=False)
     token_type: Mapped[str | None] = mapped_column(String(32))
     installed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PlatformCredential(Base):
+    """A brand's account on one platform: tokens encrypted at rest, their expiry, and the last check."""
+
+    __tablename__ = "platform_credentials"
+    __table_args__ = (UniqueConstraint("brand_id", "platform"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(32))
+    account_id: Mapped[str] = mapped_column(String(255))
+    account_name: Mapped[str] = mapped_column(String(255), default="")
+    secret: Mapped[str] = mapped_column(Text)  # encrypted JSON: access and refresh tokens
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    connected_by: Mapped[str] = mapped_column(String(255))
+    connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+    refreshed_at: Mapped[datetime | None] = mapped_column()
+    checked_at: Mapped[datetime | None] = mapped_column()
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class QueuePause(Base):
+    """A brand whose scheduled posts wait (a crisis, a launch hold) until someone resumes the queue."""
+
+    __tablename__ = "queue_pauses"
+
+    brand_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    paused_by: Mapped[str] = mapped_column(String(255))
+    paused_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ThreadNotice(Base):
+    """A message for a conversation thread (a publish failed, a post went live), delivered by its surface."""
+
+    __tablename__ = "thread_notices"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    thread_key: Mapped[str] = mapped_column(String(255), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    delivered_at: Mapped[datetime | None] = mapped_column()
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)

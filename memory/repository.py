@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 from typing import Any, Literal, NamedTuple, TypeVar
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from memory.models import (
     Brand,
     ContentItem,
     PublishAttempt,
+    QueuePause,
     ScheduledPost,
     Workspace,
     utcnow,
@@ -25,9 +26,9 @@ from memory.models import (
 
 Surface = Literal["slack", "discord", "cli"]
 Decision = Literal["approved", "edited", "rejected", "rescheduled"]
-PostStatus = Literal["scheduled", "publishing", "published", "dry_run_published", "failed", "cancelled"]
+PostStatus = Literal["scheduled", "publishing", "published", "dry_run_published", "failed", "cancelled", "uncertain"]
 APPROVING_DECISIONS = ("approved", "rescheduled")
-_CHANGEABLE = ("scheduled", "failed")
+_CHANGEABLE = ("scheduled", "failed", "uncertain")
 
 T = TypeVar("T")
 M = TypeVar("M", bound=Base)
@@ -274,9 +275,15 @@ def claim_due_posts(session: Session, now: datetime, limit: int = 10) -> list[Sc
     `status = 'scheduled'` guard makes a concurrent claimer skip rows already taken.
     Commit promptly so other workers can move on.
     """
+    paused = select(QueuePause.brand_id)
     due = (
         select(ScheduledPost.id)
-        .where(ScheduledPost.status == "scheduled", ScheduledPost.scheduled_for <= now)
+        .where(
+            ScheduledPost.status == "scheduled",
+            ScheduledPost.scheduled_for <= now,
+            or_(ScheduledPost.next_attempt_at.is_(None), ScheduledPost.next_attempt_at <= now),
+            ScheduledPost.brand_id.not_in(paused),
+        )
         .order_by(ScheduledPost.scheduled_for)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -315,18 +322,21 @@ def finish_publish(
     dry_run: bool,
     external_id: str | None = None,
     detail: str | None = None,
+    url: str | None = None,
 ) -> ScheduledPost:
     """Close the open publish attempt of a claimed post and set the post's final status."""
     status: str = outcome
     if outcome == "published" and dry_run:
         status = "dry_run_published"
-    post = _transition(
+    done = {"published_at": utcnow(), "url": url} if outcome == "published" else {"last_error": detail}
+    post = transition_post(
         session,
         post_id,
         ("publishing",),
         status=status,
         external_id=external_id,
         action="finish",
+        **done,
     )
     attempt = session.scalars(
         select(PublishAttempt)
@@ -355,7 +365,7 @@ def finish_publish(
 
 def reschedule_post(session: Session, post_id: str, *, scheduled_for: datetime) -> ScheduledPost:
     """Move a scheduled or failed post to a new time (same approved text)."""
-    return _transition(
+    return transition_post(
         session,
         post_id,
         _CHANGEABLE,
@@ -367,7 +377,7 @@ def reschedule_post(session: Session, post_id: str, *, scheduled_for: datetime) 
 
 def cancel_post(session: Session, post_id: str) -> ScheduledPost:
     """Cancel a post that has not been published."""
-    return _transition(session, post_id, _CHANGEABLE, status="cancelled", action="cancel")
+    return transition_post(session, post_id, _CHANGEABLE, status="cancelled", action="cancel")
 
 
 def list_posts(
@@ -385,7 +395,7 @@ def list_posts(
     return list(session.scalars(query).all())
 
 
-def _transition(
+def transition_post(
     session: Session,
     post_id: str,
     allowed_from: tuple[str, ...],
@@ -393,6 +403,7 @@ def _transition(
     action: str,
     **values: Any,
 ) -> ScheduledPost:
+    """Move a post to new values if it is in one of `allowed_from`; PostStateError says why not otherwise."""
     changed = session.execute(
         update(ScheduledPost)
         .where(ScheduledPost.id == post_id, ScheduledPost.status.in_(allowed_from))

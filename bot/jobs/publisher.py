@@ -1,79 +1,284 @@
-"""Publishes due scheduled posts exactly once; without platform credentials it records a dry run."""
+"""Publishes due posts exactly once, retries what is worth retrying, and reports every failure to people."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import UTC, datetime
+import random
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.jobs.publish_reports import Reporter
+from config.settings import PublishingOptions
+from memory import queue
 from memory import repository as repo
+from memory.coordination import Coordinator
+from memory.credentials import CredentialStore, MissingKeyError
+from memory.crypto import StoredTokenError
 from memory.ledger import post_summary
 from memory.models import Approval, ScheduledPost
+from tools.content.threads import thread_parts
+from tools.platforms.base import (
+    AppCredentials,
+    AuthError,
+    Credentials,
+    DeprecatedVersionError,
+    Media,
+    OutgoingPost,
+    PlatformClient,
+    PlatformError,
+    Published,
+    TransientError,
+)
+from tools.platforms.specs import get_platform
 
 log = logging.getLogger(__name__)
-Publish = Callable[[str, str], str]  # (platform, text) -> external id
+STALE_CLAIM = timedelta(minutes=10)  # a claim older than this has lost its worker
 
 
-def publish_due(
-    sessions: sessionmaker[Session],
-    *,
-    now: datetime | None = None,
-    clients: dict[str, Publish] | None = None,
-    limit: int = 20,
-) -> list[dict[str, object]]:
-    """Claim due posts and publish each one once; returns what happened to each."""
-    now = now or datetime.now(UTC)
-    clients = clients or {}
-    with sessions.begin() as session:
-        claimed = [
-            (p.id, p.platform, p.text, p.dry_run, _approved_unchanged(session, p))
-            for p in repo.claim_due_posts(session, now, limit)
-        ]
-    results = []
-    for post_id, platform, text, dry_run, unchanged in claimed:
-        client = clients.get(platform)
-        results.append(_publish_one(sessions, post_id, platform, text, dry_run, client, unchanged))
-    return results
+@dataclass(frozen=True)
+class _Claimed:
+    id: str
+    brand_id: str
+    platform: str
+    text: str
+    dry_run: bool
+    unchanged: bool
+    attempts: int
+    resume: dict[str, Any]
+    options: dict[str, Any]
+    scheduled_for: datetime
 
 
-def _approved_unchanged(session: Session, post: ScheduledPost) -> bool:
+class Publisher:
+    """One pass publishes what is due; run it in a loop (`brandpilot worker`, or inside `serve` and `chat`)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        clients: Mapping[str, PlatformClient],
+        credentials: CredentialStore | None,
+        coordinator: Coordinator,
+        reporter: Reporter,
+        options: PublishingOptions,
+        app_credentials: Mapping[str, AppCredentials | None] | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        """Publish through `clients` with the brands' `credentials`, reporting through `reporter`."""
+        self.sessions = sessions
+        self.clients = clients
+        self.credentials = credentials
+        self.coordinator = coordinator
+        self.reporter = reporter
+        self.options = options
+        self.app_credentials = app_credentials or {}
+        self.clock = clock
+
+    def run_once(self) -> list[dict[str, object]]:
+        """Recover abandoned claims, publish every due post (in parallel), then flag late posts."""
+        now = self.clock()
+        self._recover()
+        results: list[dict[str, object]] = []
+        while True:
+            claimed = self._claim(now)
+            if not claimed:
+                break
+            workers = min(self.options.concurrency, len(claimed))
+            with ThreadPoolExecutor(workers, thread_name_prefix="publish") as pool:
+                results.extend(r for r in pool.map(self._publish_safely, claimed) if r is not None)
+            if len(claimed) < self.options.batch_size:
+                break
+        self._flag_late(self.clock())
+        return results
+
+    def _claim(self, now: datetime) -> list[_Claimed]:
+        with self.sessions.begin() as session:
+            return [_snapshot(session, post) for post in repo.claim_due_posts(session, now, self.options.batch_size)]
+
+    def _recover(self) -> None:
+        """Claims are stamped with the database's wall clock, so staleness is judged on it too."""
+        with self.sessions.begin() as session:
+            _, uncertain = queue.recover_stale(session, datetime.now(UTC), STALE_CLAIM)
+            found = [(post_summary(p), queue.thread_of(session, p)) for p in uncertain]
+        for post, thread in found:
+            self.reporter.uncertain(post, thread)
+
+    def _publish_safely(self, claimed: _Claimed) -> dict[str, object] | None:
+        try:
+            return self._publish(claimed)
+        except Exception:  # a bug must not stop the other posts; the claim is recovered after STALE_CLAIM
+            log.exception("publishing post %s to %s crashed", claimed.id, claimed.platform)
+            return None
+
+    def _publish(self, claimed: _Claimed) -> dict[str, object]:
+        if not claimed.unchanged:
+            return self._fail(claimed, "the text changed after it was approved; it needs approval again", {})
+        if claimed.dry_run:
+            detail = f"dry run: no {claimed.platform} account was connected when this was approved; nothing was sent"
+            return self._finish(claimed, None, dry_run=True, detail=detail)
+        client = self.clients.get(claimed.platform)
+        try:
+            credentials = self.credentials.get(claimed.brand_id, claimed.platform) if self.credentials else None
+        except (MissingKeyError, StoredTokenError) as exc:  # the deployment's key is missing or was changed
+            return self._fail(claimed, str(exc), {})
+        if client is None or credentials is None:
+            how = f"connect it with `brandpilot platforms connect {claimed.platform} --brand {claimed.brand_id}`"
+            return self._fail(claimed, f"the brand's {claimed.platform} account is not connected; {how}", {})
+        limit = self.options.rate_limits[claimed.platform]
+        if not self.coordinator.allow(
+            f"publish:{claimed.platform}:{claimed.brand_id}", limit=limit.limit, per=limit.per_seconds
+        ):
+            wait = self.clock() + timedelta(seconds=limit.per_seconds / limit.limit)
+            with self.sessions.begin() as session:
+                queue.retry_later(session, claimed.id, at=wait, error="", resume={}, count=False)
+            return {"id": claimed.id, "platform": claimed.platform, "status": "scheduled", "detail": "rate limited"}
+        with self.sessions.begin() as session:
+            queue.mark_sending(session, claimed.id)
+        try:
+            published = self._send(client, claimed, credentials)
+        except TransientError as exc:
+            return self._retry_or_fail(claimed, exc)
+        except DeprecatedVersionError as exc:
+            self.reporter.api_version(claimed.brand_id, claimed.platform, exc.message)
+            return self._fail(claimed, exc.message, exc.resume)
+        except PlatformError as exc:
+            return self._fail(claimed, exc.message, exc.resume)
+        return self._finish(claimed, published, dry_run=False, detail=None)
+
+    def _send(self, client: PlatformClient, claimed: _Claimed, credentials: Credentials) -> Published:
+        """Publish; a refused token is refreshed once (where the platform allows) and the call repeated."""
+        post = _outgoing(claimed)
+        try:
+            return client.publish(post, credentials)
+        except AuthError as exc:
+            fresh = self._refreshed(client, claimed, credentials)
+            if fresh is None:
+                raise AuthError(
+                    claimed.platform,
+                    f"{exc.message} The token can't be refreshed: reconnect the account with "
+                    f"`brandpilot platforms connect {claimed.platform} --brand {claimed.brand_id}`.",
+                    status=exc.status,
+                ) from exc
+            return client.publish(replace(post, options={**post.options, **exc.resume}), fresh)
+
+    def _refreshed(self, client: PlatformClient, claimed: _Claimed, credentials: Credentials) -> Credentials | None:
+        try:
+            fresh = client.refresh(credentials, self.app_credentials.get(claimed.platform))
+        except PlatformError as exc:
+            log.warning("refreshing the %s token of %s failed: %s", claimed.platform, claimed.brand_id, exc.message)
+            return None
+        if fresh is not None and self.credentials is not None:
+            self.credentials.update_tokens(claimed.brand_id, claimed.platform, fresh)
+        return fresh
+
+    def _retry_or_fail(self, claimed: _Claimed, exc: TransientError) -> dict[str, object]:
+        attempt = claimed.attempts + 1
+        if attempt >= self.options.max_attempts:
+            message = f"{exc.message} (gave up after {attempt} attempts)"
+            return self._fail(claimed, message, exc.resume)
+        backoff = min(self.options.retry_base_seconds * 2 ** (attempt - 1), self.options.retry_max_seconds)
+        delay = max(exc.retry_after or 0.0, backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not crypto
+        at = self.clock() + timedelta(seconds=delay)
+        with self.sessions.begin() as session:
+            post = queue.retry_later(session, claimed.id, at=at, error=exc.message, resume=exc.resume)
+            summary, thread = post_summary(post), queue.thread_of(session, post)
+        self.reporter.retrying(summary, thread, exc.message, at, attempt)
+        return summary
+
+    def _fail(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
+        with self.sessions.begin() as session:
+            post = queue.fail(session, claimed.id, error=error, resume=resume)
+            summary, thread = post_summary(post), queue.thread_of(session, post)
+            _audit(session, claimed, "post.failed", {"error": error})
+        self.reporter.failed(summary, thread, error)
+        return summary
+
+    def _finish(
+        self, claimed: _Claimed, published: Published | None, *, dry_run: bool, detail: str | None
+    ) -> dict[str, object]:
+        with self.sessions.begin() as session:
+            post = repo.finish_publish(
+                session,
+                claimed.id,
+                outcome="published",
+                dry_run=dry_run,
+                external_id=published.external_id if published else None,
+                url=published.url if published else None,
+                detail=detail,
+            )
+            summary, thread = post_summary(post), queue.thread_of(session, post)
+            _audit(session, claimed, f"post.{post.status}", {"detail": detail, "url": post.url})
+        if published is not None:
+            self.reporter.published(summary, thread)
+        else:
+            self.reporter.dry_run(summary, thread)
+        return summary
+
+    def _flag_late(self, now: datetime) -> None:
+        late_after = timedelta(minutes=self.options.late_after_minutes)
+        with self.sessions.begin() as session:
+            paused = queue.pauses(session)
+            late = [
+                (post_summary(p), queue.thread_of(session, p), paused.get(p.brand_id) is not None)
+                for p in queue.late_posts(session, now, late_after)
+            ]
+        for post, thread, is_paused in late:
+            self.reporter.late(post, thread, now, paused=is_paused)
+
+    def check_tokens(self) -> int:
+        """Warn about every connected account whose token expires within the warning window; returns how many."""
+        if self.credentials is None:
+            return 0
+        window = timedelta(days=self.options.token_warning_days)
+        expiring = self.credentials.expiring(window, self.clock())
+        for connection in expiring:
+            self.reporter.token_expiring(connection, self.clock())
+        return len(expiring)
+
+
+def _snapshot(session: Session, post: ScheduledPost) -> _Claimed:
     approval = session.get(Approval, post.approval_id)
     current = repo.hash_content(post.platform, post.text)
-    return approval is not None and current == post.content_hash == approval.content_hash
+    unchanged = approval is not None and current == post.content_hash == approval.content_hash
+    return _Claimed(
+        id=post.id,
+        brand_id=post.brand_id,
+        platform=post.platform,
+        text=post.text,
+        dry_run=post.dry_run,
+        unchanged=unchanged,
+        attempts=post.attempts,
+        resume=dict(post.resume or {}),
+        options=dict(post.options or {}),
+        scheduled_for=post.scheduled_for,
+    )
 
 
-def _publish_one(
-    sessions: sessionmaker[Session],
-    post_id: str,
-    platform: str,
-    text: str,
-    dry_run: bool,
-    client: Publish | None,
-    unchanged: bool,
-) -> dict[str, object]:
-    external_id, outcome, detail = None, "published", None
-    if not unchanged:
-        outcome, detail = "failed", "the text changed after it was approved; it needs approval again"
-    elif dry_run or client is None:
-        dry_run, detail = True, f"dry run: no {platform} credentials configured; nothing was sent"
-    else:
-        try:
-            external_id = client(platform, text)
-        except Exception as exc:  # a platform failure must be recorded, never lost
-            log.exception("publishing post %s to %s failed", post_id, platform)
-            outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
-    with sessions.begin() as session:
-        post = repo.finish_publish(
-            session, post_id, outcome=outcome, dry_run=dry_run, external_id=external_id, detail=detail
-        )
-        repo.record_audit(
-            session,
-            actor="publisher",
-            action=f"post.{post.status}",
-            subject_type="scheduled_post",
-            subject_id=post_id,
-            detail={"platform": platform, "detail": detail},
-        )
-        return post_summary(post)
+def _outgoing(claimed: _Claimed) -> OutgoingPost:
+    """The post as a client sends it: an X thread in its parts, with what a retry must reuse in `options`."""
+    spec = get_platform(claimed.platform)
+    parts = thread_parts(claimed.text) if spec.supports_threads else [claimed.text]
+    return OutgoingPost(
+        post_id=claimed.id,
+        platform=claimed.platform,
+        parts=tuple(parts),
+        media=tuple(Media(**item) for item in claimed.options.get("media", ())),
+        title=claimed.options.get("title"),
+        options={**claimed.options, **claimed.resume},
+    )
+
+
+def _audit(session: Session, claimed: _Claimed, action: str, detail: dict[str, Any]) -> None:
+    repo.record_audit(
+        session,
+        actor="publisher",
+        action=action,
+        subject_type="scheduled_post",
+        subject_id=claimed.id,
+        detail={"platform": claimed.platform, **detail},
+    )

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.specialists.registry import PLANNED
 from bot.app import App
 from bot.slack.mrkdwn import neutralise
+from bot.status import brand_status, render_status
 from memory import repository as repo
 
 COMMAND = "/brandpilot"
@@ -45,13 +46,15 @@ def not_available(name: str) -> str:
 
 
 def status_text(app: App) -> str:
-    """Scheduled, published and failed posts per status, and the brands served."""
+    """The brands served, then per brand: connected accounts and tokens, the queue, pauses, last results."""
     with app.sessions() as session:
         counts = Counter(post.status for post in repo.list_posts(session, None))
     shown = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
     brands = ", ".join(brand.name for brand in app.brands.values())
     model = app.settings.model or "none (offline template drafts)"
-    return f"*BrandPilot is up.* Brands: {neutralise(brands)}. Posts: {shown}. Model: {neutralise(model)}."
+    per_brand = render_status([brand_status(app, brand_id) for brand_id in app.brands])
+    head = f"*BrandPilot is up.* Brands: {neutralise(brands)}. Posts: {shown}. Model: {neutralise(model)}."
+    return f"{head}\n{neutralise(per_brand)}"
 
 
 def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:

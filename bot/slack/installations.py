@@ -14,42 +14,22 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory.crypto import TokenCipher
 from memory.models import SlackBot, SlackInstallation
 
 log = logging.getLogger(__name__)
 NONE = ""  # a key column's "no enterprise" / "org-wide install" (primary keys can't hold NULL)
 
 
-class StoredTokenError(RuntimeError):
-    """A stored token can't be decrypted with the configured keys."""
+SLACK_KEY_ADVICE = (
+    "A stored Slack token can't be decrypted with SLACK_TOKEN_ENCRYPTION_KEY: it was stored under another "
+    "key. Put the old key after the new one (comma-separated), or install the app in that workspace again."
+)
 
 
-class TokenCipher:
-    """Fernet encryption for tokens at rest: the first key encrypts, every key decrypts (so keys can rotate)."""
-
-    def __init__(self, keys: str) -> None:
-        """Use SLACK_TOKEN_ENCRYPTION_KEY's comma-separated Fernet keys, newest first."""
-        from cryptography.fernet import Fernet, MultiFernet
-
-        self._fernet = MultiFernet([Fernet(key.strip().encode()) for key in keys.split(",") if key.strip()])
-
-    def encrypt(self, value: str | None) -> str | None:
-        """The token as stored; None stays None."""
-        return None if value is None else self._fernet.encrypt(value.encode()).decode()
-
-    def decrypt(self, value: str | None) -> str | None:
-        """The token as stored, in plain text again; None stays None."""
-        from cryptography.fernet import InvalidToken
-
-        if value is None:
-            return None
-        try:
-            return self._fernet.decrypt(value.encode()).decode()
-        except InvalidToken as exc:
-            raise StoredTokenError(
-                "A stored Slack token can't be decrypted with SLACK_TOKEN_ENCRYPTION_KEY: it was stored under another "
-                "key. Put the old key after the new one (comma-separated), or install the app in that workspace again."
-            ) from exc
+def slack_cipher(keys: str) -> TokenCipher:
+    """The cipher of Slack tokens at rest, keyed by SLACK_TOKEN_ENCRYPTION_KEY."""
+    return TokenCipher(keys, advice=SLACK_KEY_ADVICE)
 
 
 class SqlInstallationStore(InstallationStore, AsyncInstallationStore):

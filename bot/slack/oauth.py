@@ -22,7 +22,7 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.installations import SqlInstallationStore, TokenCipher
+from bot.slack.installations import SqlInstallationStore, slack_cipher
 from config.errors import ConfigError
 from config.settings import SLACK_INSTALL_PATH, SLACK_OAUTH_REDIRECT_PATH, SLACK_WHERE, Settings
 from memory.coordination import Coordinator
@@ -148,7 +148,7 @@ def check_slack_settings(settings: Settings, mode: Literal["http", "socket"]) ->
 def installation_store(app: Deployment) -> SqlInstallationStore:
     """The Slack app's installations in the project's database (multi-workspace mode)."""
     settings = app.settings
-    cipher = TokenCipher(str(settings.secret("slack_token_encryption_key")))
+    cipher = slack_cipher(str(settings.secret("slack_token_encryption_key")))
     return SqlInstallationStore(app.sessions, client_id=str(settings.slack_client_id), cipher=cipher)
 
 

@@ -28,6 +28,7 @@ def run_chat(app: Any, thread_key: str, user: str, console: Console) -> None:
     console.print(Text.assemble(("BrandPilot", "bold cyan"), f" for {brand.name} · {mode} · thread {thread_key}"))
     console.print(HELP)
     while True:
+        _show_notices(app, console)
         try:
             text = console.input("\n[bold green]you>[/] ").strip()
         except (EOFError, KeyboardInterrupt):
@@ -101,3 +102,16 @@ def _decide_pending(app: Any, console: Console, thread_key: str, user: str, resu
             console.print(Text(str(exc), style="red"))
             continue
         _show(console, result)
+
+
+def _show_notices(app: Any, console: Console) -> None:
+    """Print what the publishing worker reported for terminal threads since the last prompt."""
+    from memory.notices import claim_notices, finish_notice
+
+    try:
+        with app.sessions.begin() as session:
+            for notice in claim_notices(session, "cli:"):
+                console.print(Text.assemble((f"[{notice.thread_key.removeprefix('cli:')}] ", "bold"), notice.text))
+                finish_notice(session, notice.id)
+    except Exception:  # notices wait for the next prompt; the chat goes on
+        log.exception("could not read notices for terminal threads")

@@ -10,7 +10,11 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot.jobs.publisher import publish_due
+from bot.alerts import AlertService
+from bot.jobs.publish_reports import Reporter
+from bot.jobs.publisher import Publisher
+from config.settings import load_settings
+from memory.coordination import InProcessCoordinator
 from memory.db import create_db_engine, session_factory
 from memory.models import PublishAttempt, ScheduledPost
 
@@ -28,6 +32,20 @@ def cli_env(postgres_db_url, brandpilot_home):
     env = {k: v for k, v in os.environ.items()}
     env.update(DATABASE_URL=postgres_db_url, BRANDPILOT_HOME=str(brandpilot_home), HF_HUB_OFFLINE="1")
     return env
+
+
+def publish_due(sessions, *, now):
+    """One worker pass of a process of its own (no platform connected: dry runs)."""
+    publisher = Publisher(
+        sessions,
+        clients={},
+        credentials=None,
+        coordinator=InProcessCoordinator(),
+        reporter=Reporter(sessions, AlertService(sessions)),
+        options=load_settings().publishing,
+        clock=lambda: now,
+    )
+    return publisher.run_once()
 
 
 def test_unmigrated_postgres_is_refused_with_the_command_to_run(cli_env):

@@ -35,6 +35,9 @@ TABLES = {
     "slack_bots",
     "slack_installations",
     "workspaces",
+    "platform_credentials",
+    "queue_pauses",
+    "thread_notices",
 }
 
 

@@ -86,3 +86,21 @@ def shorten(text: str, limit: int) -> str:
         return kept
     cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
     return cut + "…"
+
+
+_PART_END = re.compile(r"[ \t]+(\d{1,2})/(\d{1,2})[ \t]*$", re.MULTILINE)
+
+
+def thread_parts(text: str) -> list[str]:
+    """The posts of a numbered thread as a draft joins them (each ends "k/N", blank lines between); else the text."""
+    ends = list(_PART_END.finditer(text))
+    numbers = [(int(m.group(1)), int(m.group(2))) for m in ends]
+    total = len(ends)
+    if total < 2 or numbers != [(i, total) for i in range(1, total + 1)]:
+        return [text]
+    parts, start = [], 0
+    for match in ends:
+        parts.append(text[start : match.end()].strip())
+        start = match.end()
+    tail = text[start:].strip()
+    return [*parts, tail] if tail else parts

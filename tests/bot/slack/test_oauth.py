@@ -17,12 +17,13 @@ from slack_sdk.oauth.installation_store import Installation
 from sqlalchemy import text
 
 from bot.app import App, open_app
-from bot.slack.installations import SqlInstallationStore, StoredTokenError, TokenCipher
+from bot.slack.installations import SqlInstallationStore, slack_cipher
 from bot.slack.oauth import BOT_SCOPES, NotInstalledError, SignedStateStore, bot_token_for, installation_store
 from bot.slack.server import asgi_app, build_slack_app
 from config.errors import ConfigError
 from config.settings import load_settings
 from memory.coordination import InProcessCoordinator
+from memory.crypto import StoredTokenError
 
 KEY = Fernet.generate_key().decode()
 REDIRECT = "https://bp.example/slack/oauth_redirect"
@@ -351,9 +352,9 @@ async def test_tokens_stored_under_an_old_key_are_read_after_rotation_and_a_lost
     old = installation_store(app)
     await old.async_save(installation("T6", "U1", "xoxb-t6"))
     new_key = Fernet.generate_key().decode()
-    rotated = SqlInstallationStore(app.sessions, client_id=CLIENT_ID, cipher=TokenCipher(f"{new_key},{KEY}"))
+    rotated = SqlInstallationStore(app.sessions, client_id=CLIENT_ID, cipher=slack_cipher(f"{new_key},{KEY}"))
     assert (await rotated.async_find_bot(enterprise_id=None, team_id="T6")).bot_token == "xoxb-t6"
-    lost = SqlInstallationStore(app.sessions, client_id=CLIENT_ID, cipher=TokenCipher(new_key))
+    lost = SqlInstallationStore(app.sessions, client_id=CLIENT_ID, cipher=slack_cipher(new_key))
     with pytest.raises(StoredTokenError, match="SLACK_TOKEN_ENCRYPTION_KEY"):
         await lost.async_find_bot(enterprise_id=None, team_id="T6")
 

@@ -1,0 +1,116 @@
+"""Delivers what background jobs raised: alert cards to the alerts channel and notices into approval threads."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.alerts import AlertService
+from bot.jobs.worker import in_background
+from bot.slack.alerts import SlackAlertSink
+from bot.slack.mrkdwn import neutralise
+from bot.slack.oauth import Deployment, bot_token_for
+from memory.notices import claim_notices, finish_notice
+
+log = logging.getLogger(__name__)
+ClientFor = Callable[[str | None], Awaitable[AsyncWebClient]]
+
+
+class SlackDispatcher:
+    """One pass posts every alert card the alerts channel lacks and every notice waiting for a Slack thread."""
+
+    def __init__(self, where: Deployment, client_for: ClientFor) -> None:
+        """Read alerts and notices from `where`'s database; call Slack with `client_for(team)`."""
+        self.where = where
+        self.client_for = client_for
+        self.alerts = AlertService(where.sessions)
+
+    async def run_once(self) -> int:
+        """Deliver what is waiting; returns how many cards and notices were posted."""
+        return await self._alerts() + await self._notices()
+
+    async def _alerts(self) -> int:
+        channel = self.where.settings.channels.alerts
+        if not channel:
+            return 0
+        posted = 0
+        for alert in await asyncio.to_thread(self.alerts.unposted, "slack", channel):
+            team = _team_of(self.where, alert.brand_id)
+            sink = SlackAlertSink(await self.client_for(team), team)
+            deliveries = await self.alerts.deliver(alert, sink, [channel])
+            posted += sum(1 for d in deliveries if d.message_ref)
+        return posted
+
+    async def _notices(self) -> int:
+        with self.where.sessions.begin() as session:
+            notices = claim_notices(session, "slack:")
+        posted = 0
+        for notice in notices:
+            _, team, channel, thread_ts = (notice.thread_key.split(":", 3) + ["", "", ""])[:4]
+            try:
+                client = await self.client_for(team or None)
+                await client.chat_postMessage(
+                    channel=channel, thread_ts=thread_ts, text=neutralise(notice.text), unfurl_links=False
+                )
+            except SlackApiError as exc:  # the thread or channel is gone, or the bot left it: not retried
+                error = str(exc.response.get("error") or exc.response.status_code)
+                await asyncio.to_thread(self._finish, notice.id, f"Slack refused the notice ({error})")
+                continue
+            except (aiohttp.ClientError, TimeoutError):  # retried when the claim lapses
+                log.warning("Slack could not be reached for a notice in %s; will retry", notice.thread_key)
+                continue
+            await asyncio.to_thread(self._finish, notice.id, None)
+            posted += 1
+        return posted
+
+    def _finish(self, notice_id: str, error: str | None) -> None:
+        with self.where.sessions.begin() as session:
+            finish_notice(session, notice_id, error=error)
+
+
+def _team_of(where: Deployment, brand_id: str) -> str | None:
+    """The Slack workspace a brand is served in (multi-workspace installs need it to find the token)."""
+    teams = [w.id for w in where.settings.workspaces if w.surface == "slack" and w.brand == brand_id]
+    return teams[0] if teams else None
+
+
+def client_factory(where: Deployment) -> ClientFor:
+    """A Web API client per workspace, with the token from SLACK_BOT_TOKEN or the workspace's install."""
+    from bot.slack.server import retry_handlers
+
+    clients: dict[str | None, AsyncWebClient] = {}
+
+    async def client_for(team: str | None) -> AsyncWebClient:
+        if team not in clients:
+            token = await bot_token_for(where, team)
+            clients[team] = AsyncWebClient(
+                token=token, base_url=where.settings.slack_api_url, retry_handlers=retry_handlers()
+            )
+        return clients[team]
+
+    return client_for
+
+
+async def dispatch_forever(dispatcher: SlackDispatcher, stop: threading.Event, every: float) -> None:
+    """Run passes until `stop` is set; a failed pass is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            await dispatcher.run_once()
+        except Exception:
+            log.exception("delivering alerts and notices to Slack failed; trying again in %.0f s", every)
+        await asyncio.to_thread(stop.wait, every)
+
+
+@contextmanager
+def dispatching(where: Deployment, every: float, client_for: ClientFor | None = None) -> Iterator[SlackDispatcher]:
+    """Deliver alerts and notices on a thread of its own (with its own event loop) for the block."""
+    dispatcher = SlackDispatcher(where, client_for or client_factory(where))
+    with in_background(lambda stop: asyncio.run(dispatch_forever(dispatcher, stop, every)), "slack-dispatch"):
+        yield dispatcher

@@ -1,0 +1,192 @@
+"""The publishing queue's state changes: sending marks, retries, stale claims, pauses, lateness and stats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from memory.models import ContentItem, PublishAttempt, QueuePause, ScheduledPost, utcnow
+from memory.repository import get_row, insert_ignore, transition_post
+
+
+def mark_sending(session: Session, post_id: str) -> None:
+    """Record that the request is about to leave: from here on a crash leaves the post `uncertain`."""
+    session.execute(
+        update(ScheduledPost)
+        .where(ScheduledPost.id == post_id, ScheduledPost.status == "publishing")
+        .values(sending_at=utcnow(), updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def retry_later(
+    session: Session, post_id: str, *, at: datetime, error: str, resume: dict[str, Any], count: bool = True
+) -> ScheduledPost:
+    """Put a claimed post back in the queue until `at`, keeping what the next attempt must reuse.
+
+    `count=False` for waits that are not failures (a rate-limit budget used up on our side).
+    """
+    post = get_row(session, ScheduledPost, post_id, refresh=True)
+    values: dict[str, Any] = {
+        "next_attempt_at": at,
+        "sending_at": None,
+        "last_error": error if count else post.last_error,
+        "resume": {**(post.resume or {}), **resume},
+        "attempts": post.attempts + (1 if count else 0),
+    }
+    post = transition_post(session, post_id, ("publishing",), status="scheduled", action="retry", **values)
+    _close_attempt(session, post_id, "retry", error, post.dry_run)
+    return post
+
+
+def fail(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) -> ScheduledPost:
+    """A claimed post that can't be published as it stands; a person decides what happens next."""
+    post = get_row(session, ScheduledPost, post_id, refresh=True)
+    post = transition_post(
+        session,
+        post_id,
+        ("publishing",),
+        status="failed",
+        action="fail",
+        sending_at=None,
+        last_error=error,
+        resume={**(post.resume or {}), **resume},
+        attempts=post.attempts + 1,
+    )
+    _close_attempt(session, post_id, "failed", error, post.dry_run)
+    _item_status(session, post.content_item_id, "failed")
+    return post
+
+
+def recover_stale(session: Session, now: datetime, lease: timedelta) -> tuple[list[ScheduledPost], list[ScheduledPost]]:
+    """Claims older than `lease` whose worker is gone: (back in the queue, now `uncertain`).
+
+    A claim that never started sending is safe to retry; one that did may be live on the platform, so it is
+    never resent automatically.
+    """
+    stale = select(ScheduledPost).where(ScheduledPost.status == "publishing", ScheduledPost.updated_at < now - lease)
+    requeued, uncertain = [], []
+    for post in session.scalars(stale).all():
+        if post.sending_at is None:
+            requeued.append(
+                retry_later(session, post.id, at=now, error="the worker stopped before sending", resume={}, count=False)
+            )
+            continue
+        post = transition_post(session, post.id, ("publishing",), status="uncertain", action="recover")
+        message = "the worker stopped after sending and before the platform's answer was recorded"
+        _close_attempt(session, post.id, "uncertain", message, post.dry_run)
+        post.last_error = message
+        uncertain.append(post)
+    session.flush()
+    return requeued, uncertain
+
+
+def confirm_live(session: Session, post_id: str, *, external_id: str | None, url: str | None) -> ScheduledPost:
+    """A person checked an `uncertain` post and found it live."""
+    post = transition_post(
+        session,
+        post_id,
+        ("uncertain",),
+        status="published",
+        action="confirm",
+        external_id=external_id,
+        url=url,
+        published_at=utcnow(),
+    )
+    _item_status(session, post.content_item_id, "published")
+    return post
+
+
+def pause(session: Session, brand_id: str, *, actor: str, reason: str) -> bool:
+    """Hold the brand's queue; returns False when it was already paused."""
+    return insert_ignore(
+        session,
+        QueuePause,
+        {"brand_id": brand_id, "paused_by": actor, "paused_at": utcnow(), "reason": reason},
+        ["brand_id"],
+    )
+
+
+def resume(session: Session, brand_id: str) -> bool:
+    """Let the brand's queue run again; returns False when it was not paused."""
+    return bool(session.execute(delete(QueuePause).where(QueuePause.brand_id == brand_id)).rowcount)
+
+
+def pauses(session: Session) -> dict[str, QueuePause]:
+    """Paused brands and who paused them."""
+    return {row.brand_id: row for row in session.scalars(select(QueuePause))}
+
+
+def late_posts(session: Session, now: datetime, late_after: timedelta) -> list[ScheduledPost]:
+    """Posts still waiting (or stuck) more than `late_after` after their time."""
+    waiting = ("scheduled", "publishing")
+    query = select(ScheduledPost).where(
+        ScheduledPost.status.in_(waiting), ScheduledPost.scheduled_for < now - late_after
+    )
+    return list(session.scalars(query.order_by(ScheduledPost.scheduled_for)))
+
+
+def thread_of(session: Session, post: ScheduledPost) -> str | None:
+    """The conversation thread the post was approved in."""
+    return session.scalar(select(ContentItem.thread_key).where(ContentItem.id == post.content_item_id))
+
+
+@dataclass(frozen=True)
+class QueueStats:
+    """One brand's queue at a glance."""
+
+    waiting: int
+    next_at: datetime | None
+    failed: int
+    uncertain: int
+    last_published: ScheduledPost | None
+    last_failed: ScheduledPost | None
+
+
+def stats(session: Session, brand_id: str) -> QueueStats:
+    """Queue depth, the next post's time, failures and the latest success and failure of a brand."""
+    of_brand = ScheduledPost.brand_id == brand_id
+
+    def count(status: str) -> int:
+        return session.scalar(select(func.count()).where(of_brand, ScheduledPost.status == status)) or 0
+
+    def latest(status: str) -> ScheduledPost | None:
+        query = select(ScheduledPost).where(of_brand, ScheduledPost.status == status)
+        return session.scalars(query.order_by(ScheduledPost.updated_at.desc()).limit(1)).first()
+
+    next_at = session.scalar(
+        select(func.min(ScheduledPost.scheduled_for)).where(of_brand, ScheduledPost.status == "scheduled")
+    )
+    return QueueStats(
+        waiting=count("scheduled"),
+        next_at=next_at,
+        failed=count("failed"),
+        uncertain=count("uncertain"),
+        last_published=latest("published") or latest("dry_run_published"),
+        last_failed=latest("failed"),
+    )
+
+
+def _close_attempt(session: Session, post_id: str, outcome: str, detail: str, dry_run: bool) -> None:
+    attempt = session.scalars(
+        select(PublishAttempt)
+        .where(PublishAttempt.scheduled_post_id == post_id, PublishAttempt.outcome.is_(None))
+        .order_by(PublishAttempt.started_at.desc())
+    ).first()
+    if attempt is None:
+        attempt = PublishAttempt(scheduled_post_id=post_id, dry_run=dry_run)
+        session.add(attempt)
+    attempt.finished_at, attempt.outcome, attempt.detail = utcnow(), outcome, detail
+
+
+def _item_status(session: Session, item_id: str, status: str) -> None:
+    session.execute(
+        update(ContentItem)
+        .where(ContentItem.id == item_id)
+        .values(status=status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )

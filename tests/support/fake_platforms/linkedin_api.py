@@ -1,0 +1,182 @@
+"""A fake LinkedIn API: versioned Posts and Images APIs, organizations, OpenID userinfo and the token endpoint.
+
+State (`api.state`): `tokens` (valid access tokens), `active_versions` (LinkedIn-Version values served),
+`authors` (URNs the token may post as), `posts` (URN -> stored post, with `rendered`: the commentary as
+LinkedIn shows it), `images` (URN -> bytes or None until uploaded), `organizations` (id -> organization),
+`userinfo` (the member), `clients` (client id -> secret) and `refresh_tokens` (refresh token -> client id).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from fake_platforms.server import FakeApi, Request, Response, bearer_token
+
+RESERVED = set("\\|{}@[]()<>#*_~")
+HASHTAG_TEMPLATE = re.compile(r"\{hashtag\|\\?[#＃]\|([^{}|]+)\}")
+HASHTAG = re.compile(r"#(\w+)")
+MENTION = re.compile(r"@\[([^\]]*)\]\((urn:li:[a-zA-Z]+:[^)]+)\)")
+REQUIRED = ("author", "commentary", "visibility", "distribution", "lifecycleState")
+
+
+def render_little(commentary: str) -> str:
+    """The commentary as LinkedIn displays it: escapes resolved, hashtags and mentions shown as text.
+
+    Like LinkedIn, the text is cut at the first reserved character that is neither escaped nor part of an
+    element or template.
+    """
+    shown: list[str] = []
+    i = 0
+    while i < len(commentary):
+        char = commentary[i]
+        if char == "\\" and i + 1 < len(commentary):
+            shown.append(commentary[i + 1])
+            i += 2
+            continue
+        for pattern, show in ((HASHTAG_TEMPLATE, "#{}"), (MENTION, "{}"), (HASHTAG, "#{}")):
+            match = pattern.match(commentary, i)
+            if match:
+                shown.append(show.format(match.group(1)))
+                i = match.end()
+                break
+        else:
+            if char in RESERVED:
+                break
+            shown.append(char)
+            i += 1
+    return "".join(shown)
+
+
+def error(status: int, message: str, **extra: Any) -> Response:
+    """A LinkedIn API error answer."""
+    return Response(status, {"status": status, "message": message, **extra})
+
+
+def linkedin_api() -> FakeApi:
+    """A fake LinkedIn with one member who administers one organization, one valid token and one OAuth client."""
+    api = FakeApi()
+    ids = itertools.count(7_100_000_000_000_000_001)
+    api.state.update(
+        tokens={"li-token"},
+        active_versions={"202511", "202601"},
+        authors={"urn:li:person:782bbtaQ", "urn:li:organization:2414183"},
+        posts={},
+        images={},
+        organizations={"2414183": {"id": 2414183, "localizedName": "Acme Corp", "vanityName": "acme-corp"}},
+        userinfo={"sub": "782bbtaQ", "name": "Dana Reyes", "given_name": "Dana", "family_name": "Reyes"},
+        clients={"li-client": "li-secret"},
+        refresh_tokens={"li-refresh": "li-client"},
+    )
+
+    def authorized(request: Request) -> bool:
+        return bearer_token(request) in api.state["tokens"]
+
+    def unauthorized() -> Response:
+        return error(401, "Invalid access token", serviceErrorCode=65600, code="INVALID_ACCESS_TOKEN")
+
+    def versioned(handler: Callable[[Request], Response]) -> Callable[[Request, FakeApi], Response]:
+        def checked(request: Request, fake: FakeApi) -> Response:
+            version = request.headers.get("linkedin-version")
+            if not version:
+                return error(
+                    400,
+                    "A version must be present. Please specify a version by adding the LinkedIn-Version header.",
+                    code="VERSION_MISSING",
+                )
+            if version not in api.state["active_versions"]:
+                shown = f"{version}01" if re.fullmatch(r"\d{6}", version) else version
+                return error(426, f"Requested version {shown} is not active", code="NONEXISTENT_VERSION")
+            if not authorized(request):
+                return unauthorized()
+            return handler(request)
+
+        return checked
+
+    def create_post(request: Request) -> Response:
+        body: dict[str, Any] = request.json() or {}
+        for field in REQUIRED:
+            if field not in body:
+                return error(422, f"ERROR :: /{field} :: field is required but not found and has no default value")
+        author = body["author"]
+        if author not in api.state["authors"]:
+            return error(
+                403,
+                "Not enough permissions to access: partnerApiPostsExternal.CREATE.20251101",
+                serviceErrorCode=100,
+                code="ACCESS_DENIED",
+            )
+        content = body.get("content") or {}
+        images = [content["media"]] if "media" in content else (content.get("multiImage") or {}).get("images", [])
+        missing = [i.get("id") for i in images if api.state["images"].get(i.get("id")) is None]
+        if missing:
+            return error(422, f"ERROR :: /content :: images {missing} are not uploaded")
+        rendered = render_little(body["commentary"])
+        for urn, post in api.state["posts"].items():
+            if post["author"] == author and post["rendered"] == rendered:
+                return error(422, f"Content is a duplicate of {urn}")
+        urn = f"urn:li:share:{next(ids)}"
+        api.state["posts"][urn] = {**body, "rendered": rendered}
+        return Response(201, raw=b"", headers={"x-restli-id": urn, "x-linkedin-id": urn})
+
+    def initialize_image_upload(request: Request) -> Response:
+        if request.query.get("action") != ["initializeUpload"]:
+            return error(400, "Unsupported action")
+        owner = ((request.json() or {}).get("initializeUploadRequest") or {}).get("owner")
+        if owner not in api.state["authors"]:
+            return error(403, "Not enough permissions to access: images.ACTION.20251101", code="ACCESS_DENIED")
+        number = next(ids)
+        urn = f"urn:li:image:D4E10AQ{number}"
+        api.state["images"][urn] = None
+        value = {"uploadUrlExpiresAt": 1_900_000_000_000, "uploadUrl": f"{api.url}/dms-uploads/{number}", "image": urn}
+        return Response(200, {"value": value})
+
+    def upload_image(request: Request, fake: FakeApi) -> Response:
+        if not authorized(request):
+            return unauthorized()
+        urn = f"urn:li:image:D4E10AQ{request.path.rsplit('/', 1)[-1]}"
+        if urn not in api.state["images"]:
+            return error(404, "Upload URL not found")
+        api.state["images"][urn] = request.body
+        return Response(201, raw=b"")
+
+    def organization(request: Request) -> Response:
+        found = api.state["organizations"].get(request.path.rsplit("/", 1)[-1])
+        return Response(200, dict(found)) if found else error(404, "Not Found", serviceErrorCode=0)
+
+    def userinfo(request: Request, fake: FakeApi) -> Response:
+        if not authorized(request):
+            return unauthorized()
+        return Response(200, dict(api.state["userinfo"]))
+
+    def access_token(request: Request, fake: FakeApi) -> Response:
+        form = request.form()
+        if form.get("grant_type") != "refresh_token":
+            return Response(400, {"error": "unsupported_grant_type", "error_description": "Unsupported grant type"})
+        client_id = form.get("client_id", "")
+        if not form.get("client_secret") or api.state["clients"].get(client_id) != form.get("client_secret"):
+            return Response(401, {"error": "invalid_client", "error_description": "Client authentication failed"})
+        if api.state["refresh_tokens"].get(form.get("refresh_token")) != client_id:
+            description = "The provided authorization grant or refresh token is invalid, expired or revoked"
+            return Response(400, {"error": "invalid_request", "error_description": description})
+        access = f"li-access-{secrets.token_hex(4)}"
+        api.state["tokens"].add(access)
+        # LinkedIn keeps the refresh token (its lifetime is not renewed) and answers with the time it has left.
+        body = {
+            "access_token": access,
+            "expires_in": 5_183_999,
+            "refresh_token": form["refresh_token"],
+            "refresh_token_expires_in": 31_000_000,
+        }
+        return Response(200, body)
+
+    api.route("POST", "/rest/posts", versioned(create_post))
+    api.route("POST", "/rest/images", versioned(initialize_image_upload))
+    api.route("PUT", "/dms-uploads/", upload_image)
+    api.route("GET", "/rest/organizations/", versioned(organization))
+    api.route("GET", "/v2/userinfo", userinfo)
+    api.route("POST", "/oauth/v2/accessToken", access_token)
+    return api

@@ -1,0 +1,277 @@
+"""A fake Meta Graph API: Facebook Page posts and Instagram content publishing, with Graph's paths, answers and errors.
+
+State (all in `api.state`, change it in tests):
+  active_versions  versions served; any other `/{version}/...` gets the deprecated-version error (code 2635)
+  tokens           token -> ids it may act for (Page id, IG user id); others get code 190
+  pages / ig_users id -> name / username
+  video_polls      status reads a video container answers IN_PROGRESS before it is FINISHED
+  broken_urls      media URLs whose containers end in status ERROR
+  containers, posts, media   what the fake created, for assertions
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from fake_platforms.server import FakeApi, Request, Response
+
+VERSION = "v23.0"
+PAGE_ID = "104200000000001"
+PAGE_NAME = "Acme Coffee"
+IG_USER_ID = "17841400000000001"
+IG_USERNAME = "acmecoffee"
+TOKEN = "EAAGpagetoken"
+DOCS = "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+
+
+def meta_api(*, video_polls: int = 2) -> FakeApi:
+    """A fake Graph API with one Page and its linked Instagram account, both reachable with `TOKEN`."""
+    api = FakeApi()
+    api.state.update(
+        active_versions={VERSION, "v24.0"},
+        tokens={TOKEN: {PAGE_ID, IG_USER_ID}},
+        pages={PAGE_ID: PAGE_NAME},
+        ig_users={IG_USER_ID: IG_USERNAME},
+        video_polls=video_polls,
+        broken_urls=set(),
+        containers={},
+        posts={},
+        media={},
+        ids=itertools.count(1),
+    )
+    api.route("GET", "/", _get)
+    api.route("POST", "/", _post)
+    return api
+
+
+def graph_error(
+    code: int,
+    message: str,
+    *,
+    status: int = 400,
+    subcode: int | None = None,
+    kind: str = "OAuthException",
+    transient: bool | None = None,
+    user_title: str | None = None,
+    user_msg: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A Graph API error answer: {"error": {message, type, code, error_subcode, is_transient, ..., fbtrace_id}}."""
+    error: dict[str, Any] = {"message": message, "type": kind, "code": code}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if transient is not None:
+        error["is_transient"] = transient
+    if user_title is not None:
+        error["error_user_title"] = user_title
+    if user_msg is not None:
+        error["error_user_msg"] = user_msg
+    error["fbtrace_id"] = "AbCdEfGhIjKlMnOpQrStUvW"
+    return Response(status, {"error": error}, headers=dict(headers or {}))
+
+
+def _get(request: Request, api: FakeApi) -> Response:
+    checked = _check(request, api)
+    if isinstance(checked, Response):
+        return checked
+    node, edge, _ = checked
+    fields = [f for f in _params(request).get("fields", "").split(",") if f]
+    if edge:
+        return _unknown_path(f"/{node}/{edge}")
+    record = _node(api, node)
+    if record is None:
+        return _unsupported("get", node)
+    if node in api.state["containers"]:
+        _advance(record)
+    if not fields:
+        fields = ["id"]
+    return Response(200, {name: record[name] for name in [*fields, "id"] if name in record})
+
+
+def _post(request: Request, api: FakeApi) -> Response:
+    checked = _check(request, api)
+    if isinstance(checked, Response):
+        return checked
+    node, edge, params = checked
+    handler = {"feed": _feed, "photos": _photos, "media": _media, "media_publish": _media_publish}.get(edge)
+    if handler is None:
+        return _unknown_path(f"/{node}/{edge}")
+    if (edge in ("feed", "photos")) != (node in api.state["pages"]):
+        return _unsupported("post", node)
+    return handler(api, node, params)
+
+
+def _check(request: Request, api: FakeApi) -> Response | tuple[str, str, dict[str, str]]:
+    """Version, token and object access, in the order Graph applies them; an error Response or (node, edge, params)."""
+    parts = request.path.strip("/").split("/")
+    version, node, edge = (parts + ["", "", ""])[:3]
+    if version not in api.state["active_versions"]:
+        latest = max(api.state["active_versions"], key=lambda v: tuple(int(n) for n in v[1:].split(".")))
+        return graph_error(
+            2635,
+            f"(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: "
+            f"{latest}.",
+        )
+    params = _params(request)
+    auth = request.headers.get("authorization", "")
+    token = auth[len("Bearer ") :] if auth.startswith("Bearer ") else params.get("access_token", "")
+    if not token:
+        return graph_error(104, "An access token is required to request this resource.")
+    if token not in api.state["tokens"]:
+        return graph_error(
+            190,
+            "Invalid OAuth access token - Cannot parse access token",
+            headers={"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"'},
+        )
+    allowed = api.state["tokens"][token]
+    owner = _owner(api, node)
+    if owner is None or owner not in allowed:
+        return _unsupported("post" if request.method == "POST" else "get", node)
+    return node, edge, params
+
+
+def _feed(api: FakeApi, page: str, params: dict[str, str]) -> Response:
+    if not params.get("message") and not params.get("link"):
+        return graph_error(100, "(#100) Missing message or attachment")
+    post_id = f"{page}_{_next(api, 122000000000000)}"
+    api.state["posts"][post_id] = {"id": post_id, "message": params.get("message", ""), "link": params.get("link")}
+    return Response(200, {"id": post_id})
+
+
+def _photos(api: FakeApi, page: str, params: dict[str, str]) -> Response:
+    if not params.get("url"):
+        return graph_error(324, "(#324) Requires upload file")
+    photo_id = _next(api, 123000000000000)
+    post_id = f"{page}_{_next(api, 122000000000000)}"
+    api.state["posts"][post_id] = {"id": post_id, "photo": photo_id, "url": params["url"], **_pick(params, "caption")}
+    return Response(200, {"id": photo_id, "post_id": post_id})
+
+
+def _media(api: FakeApi, user: str, params: dict[str, str]) -> Response:
+    media_type = params.get("media_type", "IMAGE" if "image_url" in params else "")
+    carousel_item = params.get("is_carousel_item") == "true"
+    container: dict[str, Any] = {"owner": user, "media_type": media_type, "carousel_item": carousel_item}
+    if media_type == "IMAGE" and params.get("image_url"):
+        container |= {"url": params["image_url"], "polls_left": 0, **_pick(params, "caption", "alt_text")}
+    elif media_type in ("REELS", "VIDEO") and params.get("video_url"):
+        if media_type == "VIDEO" and not carousel_item:  # feed videos are Reels now; wording approximated
+            return graph_error(100, "(#100) The parameter media_type must be REELS or STORIES for a single video.")
+        container |= {"url": params["video_url"], "polls_left": api.state["video_polls"], **_pick(params, "caption")}
+    elif media_type == "CAROUSEL":
+        children = [c for c in params.get("children", "").split(",") if c]
+        for child in children:
+            found = api.state["containers"].get(child)
+            if found is None or found["owner"] != user or not found["carousel_item"]:
+                return _not_available(child)
+            if found["status_code"] != "FINISHED":
+                return _not_ready()
+        container |= {"children": children, "polls_left": 0, **_pick(params, "caption")}
+    else:
+        return graph_error(100, "(#100) The parameter image_url is required.")
+    container_id = _next(api, 17900000000000000)
+    broken = container.get("url") in api.state["broken_urls"]
+    container |= {"id": container_id, "status_code": "IN_PROGRESS", "status": "In Progress", "broken": broken}
+    api.state["containers"][container_id] = container
+    if container["polls_left"] == 0:
+        _advance(container)
+    return Response(200, {"id": container_id})
+
+
+def _media_publish(api: FakeApi, user: str, params: dict[str, str]) -> Response:
+    creation_id = params.get("creation_id", "")
+    if not creation_id:
+        return graph_error(100, "(#100) The parameter creation_id is required.")
+    container = api.state["containers"].get(creation_id)
+    if container is None or container["owner"] != user or container["carousel_item"]:
+        return _not_available(creation_id)
+    if container["status_code"] != "FINISHED":  # IN_PROGRESS, ERROR, EXPIRED or already PUBLISHED
+        return _not_ready()
+    media_id = _next(api, 17950000000000000)
+    container |= {"status_code": "PUBLISHED", "status": "Published", "media_id": media_id}
+    permalink = f"https://www.instagram.com/p/C{media_id[-6:]}/"
+    api.state["media"][media_id] = {"id": media_id, "owner": user, "permalink": permalink, "container": creation_id}
+    return Response(200, {"id": media_id})
+
+
+def _advance(container: dict[str, Any]) -> None:
+    """One status read of a container: IN_PROGRESS while polls remain, then FINISHED (or ERROR for a broken URL)."""
+    if container["status_code"] != "IN_PROGRESS":
+        return
+    if container["polls_left"] > 0:
+        container["polls_left"] -= 1
+        return
+    if container["broken"]:
+        container |= {"status_code": "ERROR", "status": "Error: 2207026"}
+    else:
+        container |= {
+            "status_code": "FINISHED",
+            "status": "Finished: Media has been uploaded and it is ready to be published.",
+        }
+
+
+def _node(api: FakeApi, node: str) -> dict[str, Any] | None:
+    if node in api.state["pages"]:
+        return {"id": node, "name": api.state["pages"][node]}
+    if node in api.state["ig_users"]:
+        return {"id": node, "username": api.state["ig_users"][node]}
+    return api.state["containers"].get(node) or api.state["media"].get(node)
+
+
+def _owner(api: FakeApi, node: str) -> str | None:
+    if node in api.state["pages"] or node in api.state["ig_users"]:
+        return node
+    record = api.state["containers"].get(node) or api.state["media"].get(node)
+    return record["owner"] if record else None
+
+
+def _not_ready() -> Response:
+    return graph_error(
+        9007,
+        "Media ID is not available",
+        subcode=2207027,
+        transient=False,
+        user_title="Media not ready for publishing",
+        user_msg="The media is not ready for publishing, please wait for a moment",
+    )
+
+
+def _not_available(container: str) -> Response:
+    return graph_error(
+        24,
+        "Invalid parameter",
+        subcode=2207008,
+        transient=False,
+        user_title="Media builder not found",
+        user_msg=f"The media builder with creation id = {container} does not exist or has been expired.",
+    )
+
+
+def _unsupported(method: str, node: str) -> Response:
+    return graph_error(
+        100,
+        f"Unsupported {method} request. Object with ID '{node}' does not exist, cannot be loaded due to missing "
+        f"permissions, or does not support this operation. {DOCS}",
+        subcode=33,
+        kind="GraphMethodException",
+    )
+
+
+def _unknown_path(path: str) -> Response:
+    return graph_error(2500, f"Unknown path components: {path}")
+
+
+def _params(request: Request) -> dict[str, str]:
+    """Query and form fields together, as Graph reads them."""
+    merged = {k: v[-1] for k, v in request.query.items()}
+    if request.method == "POST" and request.body:
+        merged |= request.form()
+    return merged
+
+
+def _pick(params: dict[str, str], *names: str) -> dict[str, str]:
+    return {name: params[name] for name in names if name in params}
+
+
+def _next(api: FakeApi, base: int) -> str:
+    return str(base + next(api.state["ids"]))

@@ -1,0 +1,68 @@
+"""Facebook Pages publishing through the Graph API: text and link posts to the Page feed, and single-photo posts."""
+
+from __future__ import annotations
+
+import httpx
+
+from tools.platforms.base import (
+    AccountInfo,
+    AppCredentials,
+    Credentials,
+    OutgoingPost,
+    PermanentError,
+    Published,
+)
+from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
+
+
+class FacebookClient:
+    """Posts as a Facebook Page; `credentials.account_id` is the Page id and the token a Page access token."""
+
+    platform = "facebook"
+
+    def __init__(self, http: httpx.Client, *, base_url: str = GRAPH_URL, version: str = DEFAULT_VERSION) -> None:
+        self.graph = GraphApi(http, self.platform, base_url=base_url, version=version)
+
+    def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
+        """Post to the Page feed (`message`, plus `link` from `post.options["link"]`), or one photo by URL.
+
+        A photo post takes the text as its caption; a link goes at the caption's end, since /photos has no link
+        field. The Published id is the feed post's `{page_id}_{post_id}` (for a photo, its `post_id`).
+        """
+        page = credentials.account_id
+        link = str(post.options.get("link") or "")
+        text = post.text.strip()
+        if len(post.media) > 1 or any(item.kind != "image" for item in post.media):
+            raise PermanentError(
+                self.platform,
+                "BrandPilot publishes Facebook Page posts with text, a link or one image; "
+                "remove the extra media or the video/document and try again",
+            )
+        if post.media:
+            caption = text if not link or link in text else f"{text}\n\n{link}".strip()
+            fields = {"url": post.media[0].url} | ({"caption": caption} if caption else {})
+            answer = self.graph.post(f"{page}/photos", credentials.access_token, fields)
+            post_id = answer.get("post_id") or answer.get("id")
+        else:
+            if not text and not link:
+                raise PermanentError(self.platform, "a Facebook post needs text, a link or an image; add one")
+            fields = ({"message": text} if text else {}) | ({"link": link} if link else {})
+            post_id = self.graph.post(f"{page}/feed", credentials.access_token, fields).get("id")
+        if not post_id:
+            raise PermanentError(
+                self.platform, "Facebook accepted the post but answered without its id; check the Page"
+            )
+        return Published(external_id=str(post_id), url=f"https://www.facebook.com/{post_id}")
+
+    def check(self, credentials: Credentials) -> AccountInfo:
+        """The Page the token posts as, from GET /{page_id}?fields=id,name."""
+        answer = self.graph.get(credentials.account_id, credentials.access_token, fields="id,name")
+        return AccountInfo(account_id=str(answer.get("id") or credentials.account_id), name=str(answer.get("name", "")))
+
+    def refresh(self, credentials: Credentials, app: AppCredentials | None) -> Credentials | None:
+        """Always None: a Page token obtained from a long-lived user token has no expiry, so there is nothing to renew.
+
+        It stops working only when revoked (password change, app removed, role lost); that shows up as an
+        `AuthError` and the brand reconnects the Page.
+        """
+        return None

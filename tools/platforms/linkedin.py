@@ -1,0 +1,208 @@
+"""LinkedIn client: versioned Posts API (text and images), account check and OAuth token refresh.
+
+Every `/rest` call carries `LinkedIn-Version: YYYYMM`. LinkedIn serves each version for about a year and then
+answers 426 `NONEXISTENT_VERSION`; that becomes a `DeprecatedVersionError` telling the operator to move
+`LINKEDIN_API_VERSION` on.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from tools.platforms.base import (
+    AccountInfo,
+    AppCredentials,
+    Credentials,
+    Media,
+    OutgoingPost,
+    PermanentError,
+    Published,
+    fetch_media,
+    first_message,
+    json_body,
+    raise_for_platform,
+    refreshed_from,
+    send,
+)
+
+PLATFORM = "linkedin"
+MAX_IMAGES = 20
+VERSION_PATTERN = re.compile(r"^\d{6}(\.\d{2})?$")
+VERSION_CODES = frozenset({"NONEXISTENT_VERSION", "VERSION_MISSING"})
+ORGANIZATION_PREFIX = "urn:li:organization:"
+
+# little text: these characters are markup and must be backslash-escaped to show as themselves.
+RESERVED = frozenset("\\|{}@[]()<>#*_~")
+# A hashtag: '#' not inside a word, then letters and digits with at least one letter.
+HASHTAG = re.compile(r"(?<![\w#])#([^\W_]*[^\W\d_][^\W_]*)")
+
+
+def escape_little(text: str) -> str:
+    """`text` as little-text plain text: every reserved character backslash-escaped."""
+    return "".join(f"\\{c}" if c in RESERVED else c for c in text)
+
+
+def escape_commentary(text: str) -> str:
+    r"""Post text as LinkedIn "little text" commentary.
+
+    Reserved characters (``\ | { } @ [ ] ( ) < > # * _ ~``) are escaped, since LinkedIn otherwise cuts the
+    post at the first one; each ``#word`` hashtag becomes the documented ``{hashtag|\#|word}`` template so it
+    stays a clickable hashtag. A ``#`` inside a word (``C#``) or before digits only (``#1``) stays plain text.
+    """
+    parts: list[str] = []
+    position = 0
+    for match in HASHTAG.finditer(text):
+        parts.append(escape_little(text[position : match.start()]))
+        parts.append(f"{{hashtag|\\#|{match.group(1)}}}")
+        position = match.end()
+    parts.append(escape_little(text[position:]))
+    return "".join(parts)
+
+
+def post_url(urn: str) -> str:
+    """The public URL of a post from its URN (urn:li:share:… or urn:li:ugcPost:…)."""
+    return f"https://www.linkedin.com/feed/update/{urn}/"
+
+
+def error_message(body: dict[str, Any], status: int) -> str:
+    """LinkedIn's own explanation from an error body (API `message` or an OAuth error)."""
+    return first_message(body, ("message", "error_description", "error")) or f"LinkedIn answered HTTP {status}"
+
+
+def check_media(media: tuple[Media, ...]) -> None:
+    """Refuse media this client can't post to LinkedIn: anything but images, or more than twenty."""
+    kinds = sorted({m.kind for m in media if m.kind != "image"})
+    if kinds:
+        raise PermanentError(PLATFORM, f"only images can be attached to LinkedIn posts here, not {', '.join(kinds)}")
+    if len(media) > MAX_IMAGES:
+        raise PermanentError(PLATFORM, f"LinkedIn takes at most {MAX_IMAGES} images per post, not {len(media)}")
+
+
+class LinkedInClient:
+    """LinkedIn's REST API as the member or organization in `credentials.account_id` (an author URN)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        http: httpx.Client,
+        *,
+        base_url: str = "https://api.linkedin.com",
+        version: str = "202511",
+        oauth_url: str = "https://www.linkedin.com",
+    ) -> None:
+        if not VERSION_PATTERN.match(version):
+            raise ValueError(f"LinkedIn API version {version!r} is not YYYYMM; set LINKEDIN_API_VERSION like 202511.")
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+        self.version = version
+        self.oauth_url = oauth_url.rstrip("/")
+
+    def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
+        """Create a public feed post (`POST /rest/posts`); the new post's URN comes back in `x-restli-id`."""
+        check_media(post.media)
+        body: dict[str, Any] = {
+            "author": credentials.account_id,
+            "commentary": escape_commentary(post.text),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        images = [{"id": self._upload(m, credentials), "altText": m.alt} for m in post.media]
+        if len(images) == 1:
+            body["content"] = {"media": images[0]}
+        elif images:
+            body["content"] = {"multiImage": {"images": images}}
+        response = self._call("POST", "/rest/posts", credentials, json=body)
+        urn = response.headers.get("x-restli-id")
+        if not urn:
+            raise PermanentError(PLATFORM, "LinkedIn answered without the post's URN (x-restli-id)")
+        return Published(external_id=urn, url=post_url(urn))
+
+    def check(self, credentials: Credentials) -> AccountInfo:
+        """Whom the token posts as: the organization's name for an organization URN, else the member's."""
+        if credentials.account_id.startswith(ORGANIZATION_PREFIX):
+            organization_id = credentials.account_id.removeprefix(ORGANIZATION_PREFIX)
+            response = self._call("GET", f"/rest/organizations/{quote(organization_id)}", credentials)
+            return AccountInfo(
+                account_id=credentials.account_id, name=str(json_body(response).get("localizedName", ""))
+            )
+        response = self._call("GET", "/v2/userinfo", credentials, versioned=False)
+        body = json_body(response)
+        return AccountInfo(account_id=f"urn:li:person:{body.get('sub', '')}", name=str(body.get("name", "")))
+
+    def refresh(self, credentials: Credentials, app: AppCredentials | None) -> Credentials | None:
+        """New credentials from the refresh token (`POST /oauth/v2/accessToken`), or None without one."""
+        if credentials.refresh_token is None or app is None:
+            return None
+        form = {
+            "grant_type": "refresh_token",
+            "refresh_token": credentials.refresh_token,
+            "client_id": app.client_id,
+            "client_secret": app.client_secret,
+        }
+        response = send(self.http, PLATFORM, "POST", f"{self.oauth_url}/oauth/v2/accessToken", data=form)
+        return refreshed_from(
+            PLATFORM, "LinkedIn", credentials, response, error_message=error_message, raise_for=self._raise_for
+        )
+
+    def _upload(self, media: Media, credentials: Credentials) -> str:
+        """Fetch the image from its URL and upload it with the Images API; returns its urn:li:image URN."""
+        fetched = fetch_media(self.http, PLATFORM, media)
+        request = {"initializeUploadRequest": {"owner": credentials.account_id}}
+        response = self._call("POST", "/rest/images?action=initializeUpload", credentials, json=request)
+        value = json_body(response).get("value") or {}
+        upload_url, image = value.get("uploadUrl"), value.get("image")
+        if not upload_url or not image:
+            raise PermanentError(PLATFORM, "LinkedIn's image upload answer had no uploadUrl or image URN")
+        if not self._is_linkedin(upload_url):
+            raise PermanentError(PLATFORM, f"LinkedIn gave an upload URL outside LinkedIn ({upload_url}); not sending")
+        content_type = fetched.headers.get("content-type") or mimetypes.guess_type(media.url)[0]
+        headers = {"Authorization": f"Bearer {credentials.access_token}"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        uploaded = send(self.http, PLATFORM, "PUT", upload_url, content=fetched.content, headers=headers)
+        self._raise_for(uploaded)
+        return str(image)
+
+    def _is_linkedin(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return host == urlsplit(self.base_url).hostname or host == "linkedin.com" or host.endswith(".linkedin.com")
+
+    def _call(
+        self, method: str, path: str, credentials: Credentials, *, versioned: bool = True, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {credentials.access_token}"}
+        if versioned:
+            headers["LinkedIn-Version"] = self.version
+            headers["X-Restli-Protocol-Version"] = "2.0.0"
+        response = send(self.http, PLATFORM, method, f"{self.base_url}{path}", headers=headers, **kwargs)
+        self._raise_for(response)
+        return response
+
+    def _raise_for(self, response: httpx.Response) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        body = json_body(response)
+        message = error_message(body, status)
+        code = body.get("code") or (str(body["serviceErrorCode"]) if "serviceErrorCode" in body else None)
+        deprecated = status == 426 or code in VERSION_CODES
+        if deprecated:
+            message = (
+                f"{message} (sent LinkedIn-Version {self.version}); set LINKEDIN_API_VERSION to a current YYYYMM "
+                "version from https://learn.microsoft.com/linkedin/marketing/versioning"
+            )
+        elif status == 422 and "duplicate" in message.lower():
+            code = "duplicate"
+        raise_for_platform(PLATFORM, response, message, code=code, deprecated=deprecated)

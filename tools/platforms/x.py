@@ -1,0 +1,196 @@
+"""X (Twitter) API v2 client: posts and threads with images, account check and OAuth 2.0 token refresh.
+
+Threads are not atomic on X: each part is its own post replying to the previous one. When a later part fails,
+`publish` raises a `PartialThreadError` whose `posted_ids` (also `resume["posted_ids"]`) are the parts already
+live. Publishing the same post again with `options={"posted_ids": error.posted_ids}` continues the thread after
+them instead of posting the first parts twice.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from typing import Any
+
+import httpx
+
+from tools.platforms.base import (
+    AccountInfo,
+    AppCredentials,
+    AuthError,
+    Credentials,
+    Media,
+    OutgoingPost,
+    PermanentError,
+    PlatformError,
+    Published,
+    TransientError,
+    fetch_media,
+    first_message,
+    json_body,
+    raise_for_platform,
+    refreshed_from,
+    send,
+)
+
+PLATFORM = "x"
+MAX_IMAGES = 4
+
+
+class PartialThreadError(PlatformError):
+    """A thread stopped part-way: `posted_ids` are the parts already posted, in order.
+
+    `resume` is `{"posted_ids": [...]}`, which the publisher merges into the next attempt's options. Never raised
+    as such: the concrete classes below also inherit the failure's own class, so `retryable`, `retry_after` and
+    `isinstance(error, AuthError)` still say what went wrong.
+    """
+
+    def __init__(self, platform: str, message: str, *, posted_ids: tuple[str, ...], **kwargs: Any) -> None:
+        super().__init__(platform, message, resume={"posted_ids": list(posted_ids)}, **kwargs)
+        self.posted_ids = posted_ids
+
+
+class PartialThreadTransientError(PartialThreadError, TransientError):
+    """A thread stopped on a retryable failure; resume it later with `posted_ids`."""
+
+
+class PartialThreadPermanentError(PartialThreadError, PermanentError):
+    """A thread stopped on a failure that repeating the same part can't fix."""
+
+
+class PartialThreadAuthError(PartialThreadError, AuthError):
+    """A thread stopped because the token was refused; refresh or reconnect, then resume with `posted_ids`."""
+
+
+def partial_thread_error(error: PlatformError, posted_ids: tuple[str, ...], total: int) -> PartialThreadError:
+    """`error` (raised by a thread's part after `posted_ids`) as the matching `PartialThreadError`."""
+    message = (
+        f"the thread stopped after {len(posted_ids)} of {total} posts ({error.message}); "
+        "publishing again with the posted ids continues it"
+    )
+    kwargs: dict[str, Any] = {"posted_ids": posted_ids, "status": error.status, "code": error.code}
+    if isinstance(error, TransientError):
+        return PartialThreadTransientError(error.platform, message, retry_after=error.retry_after, **kwargs)
+    if isinstance(error, AuthError):
+        return PartialThreadAuthError(error.platform, message, **kwargs)
+    return PartialThreadPermanentError(error.platform, message, **kwargs)
+
+
+def error_message(body: dict[str, Any], status: int) -> str:
+    """X's own explanation from an error body (problem details, `errors` list or an OAuth error)."""
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        messages = [str(e["message"]) for e in errors if isinstance(e, dict) and e.get("message")]
+        if messages:
+            return "; ".join(messages)
+    return first_message(body, ("detail", "title", "error_description", "error")) or f"X answered HTTP {status}"
+
+
+def raise_for_x(response: httpx.Response) -> None:
+    """Raise the right `PlatformError` for a failed X answer; a duplicate post gets code "duplicate"."""
+    if response.status_code < 400:
+        return
+    message = error_message(json_body(response), response.status_code)
+    code = "duplicate" if response.status_code == 403 and "duplicate content" in message.lower() else None
+    raise_for_platform(PLATFORM, response, message, code=code)
+
+
+def check_media(media: tuple[Media, ...]) -> None:
+    """Refuse media X can't take on a post here: anything but images, or more than four."""
+    kinds = sorted({m.kind for m in media if m.kind != "image"})
+    if kinds:
+        raise PermanentError(PLATFORM, f"only images can be attached to X posts here, not {', '.join(kinds)}")
+    if len(media) > MAX_IMAGES:
+        raise PermanentError(PLATFORM, f"X takes at most {MAX_IMAGES} images per post, this post has {len(media)}")
+
+
+def status_url(tweet_id: str) -> str:
+    """The public URL of a post."""
+    return f"https://x.com/i/web/status/{tweet_id}"
+
+
+class XClient:
+    """X API v2 with an OAuth 2.0 user-context token (`Authorization: Bearer`)."""
+
+    platform = PLATFORM
+
+    def __init__(self, http: httpx.Client, *, base_url: str = "https://api.x.com") -> None:
+        self.http = http
+        self.base_url = base_url.rstrip("/")
+
+    def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
+        """Post the text (a thread part by part) with its images on the first post.
+
+        `post.options["posted_ids"]` (from a `PartialThreadError`) resumes a thread after those posts; media is
+        then not uploaded again, since it belongs to the first post.
+        """
+        if not post.parts:
+            raise PermanentError(PLATFORM, "the post has no text to publish")
+        check_media(post.media)
+        ids = [str(i) for i in post.options.get("posted_ids") or ()]
+        media_ids = [] if ids else [self._upload(m, credentials) for m in post.media]
+        for index in range(len(ids), len(post.parts)):
+            body: dict[str, Any] = {"text": post.parts[index]}
+            if ids:
+                body["reply"] = {"in_reply_to_tweet_id": ids[-1]}
+            if index == 0 and media_ids:
+                body["media"] = {"media_ids": media_ids}
+            try:
+                ids.append(self._create(body, credentials))
+            except PlatformError as exc:
+                if not ids:
+                    raise
+                raise partial_thread_error(exc, tuple(ids), len(post.parts)) from exc
+        return Published(external_id=ids[0], url=status_url(ids[0]), part_ids=tuple(ids))
+
+    def check(self, credentials: Credentials) -> AccountInfo:
+        """Whom the token posts as (`GET /2/users/me`): the user id and @username."""
+        response = self._call("GET", "/2/users/me", credentials)
+        data = json_body(response).get("data") or {}
+        return AccountInfo(account_id=str(data.get("id", "")), name=str(data.get("username", "")))
+
+    def refresh(self, credentials: Credentials, app: AppCredentials | None) -> Credentials | None:
+        """New credentials from the refresh token; X rotates it, so the new one replaces the old.
+
+        A confidential client (with a secret) authenticates with HTTP Basic; a public one sends only its id.
+        """
+        if credentials.refresh_token is None or app is None:
+            return None
+        form = {"grant_type": "refresh_token", "refresh_token": credentials.refresh_token, "client_id": app.client_id}
+        auth = (app.client_id, app.client_secret) if app.client_secret else None
+        response = send(self.http, PLATFORM, "POST", f"{self.base_url}/2/oauth2/token", data=form, auth=auth)
+        return refreshed_from(PLATFORM, "X", credentials, response, error_message=error_message, raise_for=raise_for_x)
+
+    def _create(self, body: dict[str, Any], credentials: Credentials) -> str:
+        response = self._call("POST", "/2/tweets", credentials, json=body)
+        tweet_id = (json_body(response).get("data") or {}).get("id")
+        if not tweet_id:
+            raise PermanentError(PLATFORM, "X answered without a post id", status=response.status_code)
+        return str(tweet_id)
+
+    def _upload(self, media: Media, credentials: Credentials) -> str:
+        """Fetch the image from its URL, upload it (one-shot `POST /2/media/upload`) and set its alt text."""
+        fetched = fetch_media(self.http, PLATFORM, media)
+        content_type = fetched.headers.get("content-type", "").split(";")[0].strip()
+        if not content_type.startswith("image/"):
+            content_type = mimetypes.guess_type(media.url)[0] or "application/octet-stream"
+        filename = media.url.rsplit("/", 1)[-1].split("?")[0] or "image"
+        response = self._call(
+            "POST",
+            "/2/media/upload",
+            credentials,
+            files={"media": (filename, fetched.content, content_type)},
+            data={"media_category": "tweet_image"},
+        )
+        media_id = (json_body(response).get("data") or {}).get("id")
+        if not media_id:
+            raise PermanentError(PLATFORM, "X answered the upload without a media id", status=response.status_code)
+        if media.alt:
+            metadata = {"id": str(media_id), "metadata": {"alt_text": {"text": media.alt}}}
+            self._call("POST", "/2/media/metadata", credentials, json=metadata)
+        return str(media_id)
+
+    def _call(self, method: str, path: str, credentials: Credentials, **kwargs: Any) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {credentials.access_token}"}
+        response = send(self.http, PLATFORM, method, f"{self.base_url}{path}", headers=headers, **kwargs)
+        raise_for_x(response)
+        return response
