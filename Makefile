@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(PY) bench/turn_overhead.py
 	$(PY) bench/retrieval.py
 	$(PY) bench/slack_ack.py
+	$(PY) bench/publish_queue.py
 
 eval: $(STAMP)
 	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl

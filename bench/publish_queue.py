@@ -98,6 +98,17 @@ def lateness(sessions) -> tuple[list[float], dict[str, int]]:
     return late, counts
 
 
+def waiting(sessions) -> int:
+    """Posts not yet done (one COUNT, so watching the queue costs the worker next to nothing)."""
+    from sqlalchemy import func
+
+    from memory.models import ScheduledPost
+
+    with sessions() as session:
+        query = select(func.count()).where(ScheduledPost.status.in_(("scheduled", "publishing")))
+        return session.scalar(query) or 0
+
+
 def bare_round_trips(urls: list[str], count: int, concurrency: int) -> float:
     """Seconds for `count` authorised GETs spread over the fake servers, `concurrency` at a time."""
     targets = [
@@ -160,15 +171,13 @@ def main() -> None:
         began = time.perf_counter()
         worker.start()
         deadline = time.monotonic() + args.window + 600
-        while time.monotonic() < deadline:
-            _, counts = lateness(where.sessions)
-            if counts.get("scheduled", 0) + counts.get("publishing", 0) == 0:
-                break
+        while time.monotonic() < deadline and waiting(where.sessions):
             time.sleep(1)
         elapsed = time.perf_counter() - began
         stop.set()
         worker.join()
         late, counts = lateness(where.sessions)
+        live = len(x.state["tweets"]) + len(li.state["posts"]) + len(graph.state["posts"]) + len(graph.state["media"])
         bare = bare_round_trips([x.url, li.url, graph.url], args.posts, args.concurrency)
     published = counts.get("published", 0)
     ordered = sorted(late) or [0.0]
@@ -177,7 +186,7 @@ def main() -> None:
         f"publish_queue: {args.posts} posts, {args.brands} brands, 4 platforms, due over {args.window:.0f} s; "
         f"concurrency {args.concurrency}; cores: {os.cpu_count()}"
     )
-    print(f"  final statuses: {counts}")
+    print(f"  final statuses: {counts}; posts the fake platforms hold: {live} (duplicates: {live - published})")
     print(f"  published {published} in {elapsed:.1f} s of wall time ({drain:.1f} s after the last was due)")
     print(
         f"  throughput while due: {published / max(elapsed - 3, 1e-9):.0f} posts/s (arrival rate "

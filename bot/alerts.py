@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.turns import InputError
 from memory import alerts as store
+from memory.db import write_transaction
 from memory.models import ALERT_SEVERITIES, Alert, AlertPost, utcnow
 from memory.repository import NotFoundError, record_audit
 
@@ -145,7 +146,7 @@ class AlertService:
     def raise_alert(self, new: NewAlert) -> tuple[AlertView, bool]:
         """Store the alert (or find the one already raised with its dedup key); True when it is new."""
         evidence = [item.strip()[:MAX_EVIDENCE_CHARS] for item in new.evidence if item.strip()]
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             row, created = store.raise_alert(
                 session,
                 brand_id=new.brand_id,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService, NewAlert
 from memory.credentials import Connection
+from memory.db import write_transaction
 from memory.notices import add_notice
 from tools.platforms.specs import get_platform
 
@@ -42,18 +43,21 @@ class Reporter:
         text = f":hourglass: {_what(post)} didn't go out yet ({error}); attempt {attempt + 1} at {at:%H:%M UTC}."
         self._notice(thread, text, f"retry:{post['id']}:{attempt}")
 
-    def published(self, post: Post, thread: str | None) -> None:
-        """The post is live."""
+    def published(self, post: Post, thread: str | None, session: Session) -> None:
+        """The post is live (told in the transaction that records it)."""
         where = f": {post['url']}" if post.get("url") else f" (id {post['external_id']})"
-        self._notice(thread, f":white_check_mark: {_what(post)} is live{where}", f"published:{post['id']}")
+        if thread:
+            text = f":white_check_mark: {_what(post)} is live{where}"
+            add_notice(session, thread_key=thread, text=text, dedup_key=f"published:{post['id']}")
 
-    def dry_run(self, post: Post, thread: str | None) -> None:
-        """A post approved without a connected account: recorded, nothing sent."""
+    def dry_run(self, post: Post, thread: str | None, session: Session) -> None:
+        """A post approved without a connected account: recorded, nothing sent (told in the same transaction)."""
         text = (
             f":information_source: {_what(post)} was recorded as a dry run: no account was connected when it was "
             "approved, so nothing was sent."
         )
-        self._notice(thread, text, f"dry_run:{post['id']}")
+        if thread:
+            add_notice(session, thread_key=thread, text=text, dedup_key=f"dry_run:{post['id']}")
 
     def late(self, post: Post, thread: str | None, now: datetime, *, paused: bool = False) -> None:
         """A post still waiting well after its time."""
@@ -103,7 +107,7 @@ class Reporter:
     def _notice(self, thread: str | None, text: str, key: str) -> None:
         if not thread:
             return
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             add_notice(session, thread_key=thread, text=text, dedup_key=key)
 
 

@@ -19,8 +19,10 @@ from memory import repository as repo
 from memory.coordination import Coordinator
 from memory.credentials import CredentialStore, MissingKeyError
 from memory.crypto import StoredTokenError
+from memory.db import write_transaction
 from memory.ledger import post_summary
 from memory.models import Approval, ScheduledPost
+from tools.content.text import strip_markers
 from tools.content.threads import thread_parts
 from tools.platforms.base import (
     AppCredentials,
@@ -33,6 +35,8 @@ from tools.platforms.base import (
     PlatformError,
     Published,
     TransientError,
+    media_in,
+    title_in,
 )
 from tools.platforms.specs import get_platform
 
@@ -97,12 +101,12 @@ class Publisher:
         return results
 
     def _claim(self, now: datetime) -> list[_Claimed]:
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             return [_snapshot(session, post) for post in repo.claim_due_posts(session, now, self.options.batch_size)]
 
     def _recover(self) -> None:
         """Claims are stamped with the database's wall clock, so staleness is judged on it too."""
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             _, uncertain = queue.recover_stale(session, datetime.now(UTC), STALE_CLAIM)
             found = [(post_summary(p), queue.thread_of(session, p)) for p in uncertain]
         for post, thread in found:
@@ -134,13 +138,17 @@ class Publisher:
             f"publish:{claimed.platform}:{claimed.brand_id}", limit=limit.limit, per=limit.per_seconds
         ):
             wait = self.clock() + timedelta(seconds=limit.per_seconds / limit.limit)
-            with self.sessions.begin() as session:
+            with write_transaction(self.sessions) as session:
                 queue.retry_later(session, claimed.id, at=wait, error="", resume={}, count=False)
             return {"id": claimed.id, "platform": claimed.platform, "status": "scheduled", "detail": "rate limited"}
-        with self.sessions.begin() as session:
+        try:
+            post = _outgoing(claimed)
+        except ValueError as exc:
+            return self._fail(claimed, str(exc), {})
+        with write_transaction(self.sessions) as session:
             queue.mark_sending(session, claimed.id)
         try:
-            published = self._send(client, claimed, credentials)
+            published = self._send(client, post, claimed, credentials)
         except TransientError as exc:
             return self._retry_or_fail(claimed, exc)
         except DeprecatedVersionError as exc:
@@ -150,9 +158,10 @@ class Publisher:
             return self._fail(claimed, exc.message, exc.resume)
         return self._finish(claimed, published, dry_run=False, detail=None)
 
-    def _send(self, client: PlatformClient, claimed: _Claimed, credentials: Credentials) -> Published:
+    def _send(
+        self, client: PlatformClient, post: OutgoingPost, claimed: _Claimed, credentials: Credentials
+    ) -> Published:
         """Publish; a refused token is refreshed once (where the platform allows) and the call repeated."""
-        post = _outgoing(claimed)
         try:
             return client.publish(post, credentials)
         except AuthError as exc:
@@ -184,14 +193,14 @@ class Publisher:
         backoff = min(self.options.retry_base_seconds * 2 ** (attempt - 1), self.options.retry_max_seconds)
         delay = max(exc.retry_after or 0.0, backoff * random.uniform(0.8, 1.2))  # noqa: S311 - jitter, not crypto
         at = self.clock() + timedelta(seconds=delay)
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             post = queue.retry_later(session, claimed.id, at=at, error=exc.message, resume=exc.resume)
             summary, thread = post_summary(post), queue.thread_of(session, post)
         self.reporter.retrying(summary, thread, exc.message, at, attempt)
         return summary
 
     def _fail(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             post = queue.fail(session, claimed.id, error=error, resume=resume)
             summary, thread = post_summary(post), queue.thread_of(session, post)
             _audit(session, claimed, "post.failed", {"error": error})
@@ -201,7 +210,7 @@ class Publisher:
     def _finish(
         self, claimed: _Claimed, published: Published | None, *, dry_run: bool, detail: str | None
     ) -> dict[str, object]:
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             post = repo.finish_publish(
                 session,
                 claimed.id,
@@ -213,15 +222,15 @@ class Publisher:
             )
             summary, thread = post_summary(post), queue.thread_of(session, post)
             _audit(session, claimed, f"post.{post.status}", {"detail": detail, "url": post.url})
-        if published is not None:
-            self.reporter.published(summary, thread)
-        else:
-            self.reporter.dry_run(summary, thread)
+            if published is not None:
+                self.reporter.published(summary, thread, session)
+            else:
+                self.reporter.dry_run(summary, thread, session)
         return summary
 
     def _flag_late(self, now: datetime) -> None:
         late_after = timedelta(minutes=self.options.late_after_minutes)
-        with self.sessions.begin() as session:
+        with write_transaction(self.sessions) as session:
             paused = queue.pauses(session)
             late = [
                 (post_summary(p), queue.thread_of(session, p), paused.get(p.brand_id) is not None)
@@ -260,15 +269,20 @@ def _snapshot(session: Session, post: ScheduledPost) -> _Claimed:
 
 
 def _outgoing(claimed: _Claimed) -> OutgoingPost:
-    """The post as a client sends it: an X thread in its parts, with what a retry must reuse in `options`."""
+    """The post as a client sends it: media and title from the markers, an X thread in parts, resume data.
+
+    Raises:
+        ValueError: the draft names media that is not a web address.
+    """
     spec = get_platform(claimed.platform)
     parts = thread_parts(claimed.text) if spec.supports_threads else [claimed.text]
+    listed = tuple(Media(**item) for item in claimed.options.get("media", ()))
     return OutgoingPost(
         post_id=claimed.id,
         platform=claimed.platform,
-        parts=tuple(parts),
-        media=tuple(Media(**item) for item in claimed.options.get("media", ())),
-        title=claimed.options.get("title"),
+        parts=tuple(part for part in (strip_markers(p) for p in parts) if part),
+        media=media_in(claimed.text) + listed,
+        title=title_in(claimed.text) or claimed.options.get("title"),
         options={**claimed.options, **claimed.resume},
     )
 

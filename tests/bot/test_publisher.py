@@ -5,7 +5,7 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 from fake_platforms.linkedin_api import linkedin_api
-from fake_platforms.server import FakeApi, Response, serve
+from fake_platforms.server import FakeApi, Response, file_host, serve
 from fake_platforms.x_api import x_api
 from sqlalchemy import select, update
 from typer.testing import CliRunner
@@ -317,3 +317,28 @@ def test_status_shows_accounts_queue_and_pause(world):
     assert "PAUSED by maya (launch hold)" in result.output
     assert "X: acct, token expires in 1 days ⚠" in result.output or "X: acct, token expires in 2 days" in result.output
     assert "1 waiting" in result.output
+
+
+def test_media_named_in_the_draft_is_uploaded_and_the_markers_are_not_published(world, http, fakes):
+    connect(world)
+    with serve(file_host(b"\x89PNG fake image", "image/png")) as cdn:
+        text = f"The Fog Bell is back in stock.\n[image: {cdn.url}/fog-bell.png]\n[alt: A lit candle on a shelf]"
+        post = approve(world, "cli:media", "write a tweet about our candles", edit=text)
+        [result] = publisher(world, http, Clock(post.scheduled_for + timedelta(minutes=1))).run_once()
+    assert result["status"] == "published"
+    [upload] = fakes["x"].of("POST", "/2/media/upload")
+    [media_id] = fakes["x"].state["media"]
+    assert fakes["x"].state["media"][media_id]["alt_text"] == "A lit candle on a shelf"
+    [tweet] = [r.json() for r in fakes["x"].of("POST", "/2/tweets")]
+    assert tweet == {"text": "The Fog Bell is back in stock.", "media": {"media_ids": [media_id]}}
+    assert upload.headers["authorization"] == "Bearer x-token"
+
+
+def test_media_that_is_not_a_web_address_fails_the_post_before_anything_is_sent(world, http, fakes):
+    connect(world)
+    text = "The Fog Bell is back.\n[image: fog-bell.png]\n[alt: A lit candle]"
+    post = approve(world, "cli:badmedia", "write a tweet about our candles", edit=text)
+    [result] = publisher(world, http, Clock(post.scheduled_for + timedelta(minutes=1))).run_once()
+    assert result["status"] == "failed" and not fakes["x"].requests
+    [alert] = alerts_of(world, "publish_failed")
+    assert "not a web address" in alert.summary and "[image: https://" in alert.summary

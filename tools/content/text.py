@@ -12,15 +12,15 @@ from typing import Literal
 
 # --- Draft markers ---------------------------------------------------------------------------
 
-_MARKER_RE = re.compile(r"\[\s*(image|alt)\s*:([^\]\n]*)\]", re.IGNORECASE)
+_MARKER_RE = re.compile(r"\[\s*(image|video|alt|title)\s*:([^\]\n]*)\]", re.IGNORECASE)
 _MARKER_WITH_SPACE_RE = re.compile(r"[ \t]*" + _MARKER_RE.pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class DraftMarker:
-    """An ``[image: ...]`` or ``[alt: ...]`` marker and where it starts in the draft."""
+    """An ``[image: ...]``, ``[video: ...]``, ``[alt: ...]`` or ``[title: ...]`` marker and where it starts."""
 
-    kind: Literal["image", "alt"]
+    kind: Literal["image", "video", "alt", "title"]
     value: str
     start: int
 
@@ -29,7 +29,7 @@ def find_markers(text: str) -> list[DraftMarker]:
     """Return the draft markers in ``text`` in order, values stripped of spaces."""
     return [
         DraftMarker(
-            kind="image" if m.group(1).lower() == "image" else "alt",
+            kind=m.group(1).lower(),  # type: ignore[arg-type]  # the pattern allows only the four kinds
             value=m.group(2).strip(),
             start=m.start(),
         )

@@ -10,6 +10,8 @@ from typing import Any, Literal, Protocol
 
 import httpx
 
+from tools.content.text import find_markers
+
 MediaKind = Literal["image", "video", "document"]
 
 
@@ -262,3 +264,28 @@ def refreshed_from(
     if not body.get("access_token"):
         raise PermanentError(platform, f"{name}'s token answer had no access_token")
     return credentials.refreshed(body["access_token"], body.get("expires_in"), body.get("refresh_token"))
+
+
+def media_in(text: str) -> tuple[Media, ...]:
+    """The media a draft names with `[image: URL]` / `[video: URL]` markers, each with the `[alt: ...]` after it.
+
+    Raises:
+        ValueError: a marker names something that is not a web address the platform can fetch.
+    """
+    media: list[Media] = []
+    for marker in find_markers(text):
+        if marker.kind == "alt" and media and not media[-1].alt:
+            media[-1] = replace(media[-1], alt=marker.value)
+        elif marker.kind in ("image", "video"):
+            if not marker.value.lower().startswith(("https://", "http://")):
+                raise ValueError(
+                    f"the {marker.kind} {marker.value!r} in the draft is not a web address the platform can fetch; "
+                    f"edit the draft to name it as [{marker.kind}: https://…]"
+                )
+            media.append(Media(kind=marker.kind, url=marker.value))
+    return tuple(media)
+
+
+def title_in(text: str) -> str | None:
+    """The `[title: ...]` a draft gives (YouTube's video title), if any."""
+    return next((m.value for m in find_markers(text) if m.kind == "title" and m.value), None)

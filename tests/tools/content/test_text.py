@@ -220,3 +220,12 @@ def test_has_any_term_agrees_with_find_term_for_every_term(text: str) -> None:
 
 def test_has_any_term_without_terms_finds_nothing() -> None:
     assert has_any_term("anything at all", ()) is False
+
+
+def test_video_and_title_markers_are_found_and_never_published() -> None:
+    draft = "[title: Pouring the Fog Bell]\nWatch us pour it.\n[video: https://cdn.example/pour.mp4]"
+    assert [(m.kind, m.value) for m in find_markers(draft)] == [
+        ("title", "Pouring the Fog Bell"),
+        ("video", "https://cdn.example/pour.mp4"),
+    ]
+    assert strip_markers(draft) == "Watch us pour it."
