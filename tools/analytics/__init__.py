@@ -1,0 +1,1 @@
+"""Statistics for content planning: best posting times and engagement predictions."""
