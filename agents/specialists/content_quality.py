@@ -38,7 +38,7 @@ def review_content(state: BrandPilotState, runtime: Runtime[AgentContext]) -> di
     if not brief.quoted:
         return {"messages": [AIMessage(reply("ask_for_text"), name="content_quality")], "drafts": [], "outcomes": []}
     platforms = brief.platforms[:1] or list(ctx.options.enabled_platforms)
-    results = {p: check_parts([brief.quoted], p, ctx.brand, brief.sponsored) for p in platforms}
+    results = {p: check_parts([brief.quoted], p, ctx.brand, brief.sponsored, for_publishing=False) for p in platforms}
     judged = judge_parts(ctx, [brief.quoted], platforms[0])  # voice is the same on every platform: judge once
     sponsored_note = " as sponsored content" if brief.sponsored else ""
     if len(platforms) == 1:

@@ -13,11 +13,13 @@ from agents.context import AgentContext, BrandProfile
 from agents.hitl import Finding
 from agents.replies import reply
 from agents.specialists.grounding import passages_for
+from agents.specialists.markers import alt_gaps, marker_findings
 from agents.state import Draft, DraftSource
 from agents.writing import revise_post, write_post
 from tools.content.brief import Brief
 from tools.content.checks import check_post
 from tools.content.compose import VoiceKit, compose_post, unfilled_placeholders
+from tools.content.text import find_markers
 
 
 def voice_kit(brand: BrandProfile, platform: str, campaign_code: str) -> VoiceKit:
@@ -51,14 +53,25 @@ def next_slot(now: datetime, timezone: str, hour: int) -> datetime:
     return candidate.astimezone(ZoneInfo("UTC"))
 
 
-def check_parts(parts: list[str], platform: str, brand: BrandProfile, sponsored: bool) -> tuple[bool, list[Finding]]:
-    """Run the rulebook over every post of a draft; each rule reported once."""
+def check_parts(
+    parts: list[str], platform: str, brand: BrandProfile, sponsored: bool, *, for_publishing: bool = True
+) -> tuple[bool, list[Finding]]:
+    """Run the rulebook over every post of a draft; each rule reported once.
+
+    `for_publishing` adds what the platform needs besides text (an image or video with a web address,
+    a YouTube title); a check of pasted text alone leaves it out.
+    """
     findings: dict[str, Finding] = {}
     for index, part in enumerate(parts):
         report = check_post(part, platform, brand.rulebook, sponsored=sponsored and index == 0)
         for f in report.findings:
             findings.setdefault(f.rule, Finding(**f.to_dict()))
-    gaps = [gap for part in parts for gap in unfilled_placeholders(part)]
+    if for_publishing:
+        for f in marker_findings(parts, platform, brand):
+            findings.setdefault(f["rule"], f)
+    # [video: …] and [title: …] are markers, checked above, not gaps; alt text still holding the template's gap is one
+    gaps = [gap for part in parts for gap in unfilled_placeholders(part) if not find_markers(gap)]
+    gaps += [gap for part in parts for gap in alt_gaps(part)]
     if gaps:
         findings["draft-placeholder"] = Finding(
             rule="draft-placeholder",

@@ -8,6 +8,8 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.drafting import latest_request, voice_kit
+from agents.specialists.markers import join_markers, keep_markers, split_markers
+from agents.specialists.packages import compose_package, has_composer
 from agents.state import BrandPilotState, Draft
 from agents.writing import edit_post
 from tools.content.brief import parse_brief
@@ -32,16 +34,17 @@ def revise_last_draft(state: BrandPilotState, runtime: Runtime[AgentContext], *,
             "llm",
             ("made the change you asked for"),
         )
+        if len(parts) == 1 and len(last["parts"]) == 1:
+            parts = [keep_markers(last["parts"][0], parts[0])]
     else:
         alternative = None
+        body, head, tail = split_markers(last["text"])  # titles and media stay as they are
         if last.get("request"):
-            kit = voice_kit(ctx.brand, platform, ctx.options.campaign_code)
-            variant = len(state.get("messages", []))
-            alternative = "\n\n".join(compose_post(parse_brief(last["request"]), platform, kit, variant=variant))
-        revision = revise_offline(strip_thread_numbers(last["text"]), request, alternative=alternative)
+            alternative = split_markers(_another_version(last, len(state.get("messages", [])), runtime))[0]
+        revision = revise_offline(strip_thread_numbers(body), request, alternative=alternative)
         if revision.needs_model:
             return {"messages": [AIMessage(reply("needs_model"), name=name)], "drafts": []}
-        text = revision.text
+        text = join_markers(revision.text, head, tail)
         too_long = spec.supports_threads and len(text) > spec.max_chars
         parts, source, summary = (
             (split_thread(text, limit=spec.max_chars) if too_long else [text]),
@@ -55,3 +58,12 @@ def revise_last_draft(state: BrandPilotState, runtime: Runtime[AgentContext], *,
     if source == "template":
         lines.append(reply("template_note"))
     return {"messages": [AIMessage("\n\n".join(lines), name=name)], "drafts": [draft], "outcomes": []}
+
+
+def _another_version(last: Draft, variant: int, runtime: Runtime[AgentContext]) -> str:
+    """Template text for the last draft's request with other voice lines (offline only)."""
+    platform = last["platform"]
+    if has_composer(platform):
+        return compose_package(platform, last["request"], runtime, variant=variant).text or ""
+    kit = voice_kit(runtime.context.brand, platform, runtime.context.options.campaign_code)
+    return "\n\n".join(compose_post(parse_brief(last["request"]), platform, kit, variant=variant))

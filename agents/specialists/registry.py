@@ -46,12 +46,22 @@ class Specialist:
 def build_registry() -> dict[str, Specialist]:
     """All sixteen specialists, built ones with their nodes."""
     from agents.specialists.content_quality import review_content
+    from agents.specialists.platform_nodes import (
+        write_facebook_post,
+        write_instagram_post,
+        write_tiktok_video,
+        write_youtube_video,
+    )
     from agents.specialists.platform_writer import write_linkedin_post, write_x_post
     from agents.specialists.social_coordinator import coordinate_platforms
 
     nodes: dict[str, Node] = {
         "x": write_x_post,
         "linkedin": write_linkedin_post,
+        "instagram": write_instagram_post,
+        "facebook": write_facebook_post,
+        "tiktok": write_tiktok_video,
+        "youtube": write_youtube_video,
         "social_coordinator": coordinate_platforms,
         "content_quality": review_content,
     }

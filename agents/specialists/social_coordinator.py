@@ -11,6 +11,7 @@ from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.drafting import grounding_note, latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
+from agents.specialists.packages import compose_package, has_composer
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
 from tools.content.platform_fit import rank_platforms
@@ -40,8 +41,18 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
         lines.append(reply("next_best", others=", ".join(others)))
     drafts = []
     if _DRAFTING.search(request) or brief.quoted:
-        sources, grounded = set(), {}
+        sources, grounded, notes = set(), {}, []
         for platform in platforms:
+            if has_composer(platform):  # Instagram, Facebook, TikTok and YouTube copy has its own shape
+                package = compose_package(platform, request, runtime)
+                sources.add(package.source)
+                grounded.update(dict.fromkeys(package.sources))
+                if package.text is not None:
+                    drafts.append(
+                        new_draft([package.text], platform, package.sponsored, package.source, runtime, request=request)
+                    )
+                notes.append(f"**{get_platform(platform).label}**\n" + "\n".join(package.notes))
+                continue
             written = write_parts(brief, platform, runtime)
             sources.add(written.source)
             grounded.update(dict.fromkeys(written.sources))
@@ -55,6 +66,7 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
             for d in drafts
         )
         lines.append(reply("adapted", count=len(drafts), summary=summary))
+        lines += notes
         if "template" in sources:
             lines.append(reply("template_note"))
         if grounded:

@@ -15,11 +15,11 @@ from bot.app import App, open_app
 from bot.cli import app as cli
 from bot.jobs.publish_reports import Reporter
 from bot.jobs.publisher import STALE_CLAIM, Publisher
-from bot.turns import Turn
+from bot.turns import InputError, Turn
 from config.settings import load_settings
 from memory import queue
 from memory.models import Alert, PublishAttempt, ScheduledPost, ThreadNotice
-from tools.platforms.base import Credentials
+from tools.platforms.base import Credentials, media_in
 from tools.platforms.factory import app_credentials, make_clients
 
 X_USER = "2244994945"
@@ -334,11 +334,13 @@ def test_media_named_in_the_draft_is_uploaded_and_the_markers_are_not_published(
     assert upload.headers["authorization"] == "Bearer x-token"
 
 
-def test_media_that_is_not_a_web_address_fails_the_post_before_anything_is_sent(world, http, fakes):
+def test_media_that_is_not_a_web_address_is_stopped_at_approval_and_again_before_sending(world, fakes):
     connect(world)
     text = "The Fog Bell is back.\n[image: fog-bell.png]\n[alt: A lit candle]"
-    post = approve(world, "cli:badmedia", "write a tweet about our candles", edit=text)
-    [result] = publisher(world, http, Clock(post.scheduled_for + timedelta(minutes=1))).run_once()
-    assert result["status"] == "failed" and not fakes["x"].requests
-    [alert] = alerts_of(world, "publish_failed")
-    assert "not a web address" in alert.summary and "[image: https://" in alert.summary
+    world.service.handle_turn(Turn("cli:badmedia", "maya", "write a tweet about our candles"))
+    world.service.decide("cli:badmedia", {"action": "edit", "text": text}, user="maya")
+    with pytest.raises(InputError, match="draft-media-address"):
+        world.service.decide("cli:badmedia", {"action": "approve"}, user="maya")
+    with pytest.raises(ValueError, match=r"\[image: https://"):  # the publisher's own check, should one slip by
+        media_in(text)
+    assert not fakes["x"].requests

@@ -11,6 +11,8 @@ class PlatformSpec:
 
     ``max_chars`` is the limit for the main post text; for YouTube that is the video
     description. Hashtag and emoji limits are defaults a brand rulebook may override.
+    ``required_media`` lists the media kinds a post needs at least one of (empty when text
+    alone can be published); ``preview_chars`` is how much of the text shows before "more".
     """
 
     name: str
@@ -23,6 +25,8 @@ class PlatformSpec:
     title_max_chars: int | None = None
     description_max_chars: int | None = None
     media_notes: tuple[str, ...] = ()
+    required_media: tuple[str, ...] = ()
+    preview_chars: int | None = None
 
 
 _SPECS: tuple[PlatformSpec, ...] = (
@@ -58,6 +62,8 @@ _SPECS: tuple[PlatformSpec, ...] = (
             "About 125 characters show before 'more'.",
             "Links in captions are not clickable; say 'link in bio'.",
         ),
+        required_media=("image", "video"),
+        preview_chars=125,
     ),
     PlatformSpec(
         name="facebook",
@@ -80,6 +86,7 @@ _SPECS: tuple[PlatformSpec, ...] = (
             "Every post is a vertical video; burn in captions.",
             "Links in captions are not clickable; say 'link in bio'.",
         ),
+        required_media=("video",),
     ),
     PlatformSpec(
         name="youtube",
@@ -92,6 +99,7 @@ _SPECS: tuple[PlatformSpec, ...] = (
         title_max_chars=100,
         description_max_chars=5000,
         media_notes=("Post text is the video description; the title is separate.",),
+        required_media=("video",),
     ),
 )
 

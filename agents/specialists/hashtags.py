@@ -1,0 +1,123 @@
+"""Hashtag strategy: candidates from the brand's tags and the topic, ranked by past performance when known."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from tools.content.compose import VoiceKit
+
+_STOP = frozenset(
+    "a an the our your their my this that these those of for and or to in on at by with from about into new now "
+    "we us you it its is are be how what why when who which get make makes making way ways tip tips thing things "
+    "last longer more most best very just some any all each every one two three four five six seven eight nine ten "
+    "post posts caption captions video videos script reel reels story stories carousel slides update week today "
+    "here there please back stock week weekend month year day days".split()
+)
+PRIOR_POSTS = 3.0
+
+
+class HashtagRecord(NamedTuple):
+    """How one hashtag did on one past post: the post's reach and its engagements."""
+
+    hashtag: str
+    reach: int
+    engagements: int
+
+
+def _topic_words(topic: str) -> list[str]:
+    plain = re.sub(r"['’]s\b", "", topic)  # possessives: "month's" is "month"
+    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", plain) if w.lower() not in _STOP]
+    return [w[:1].upper() + w[1:].lower() if not w.isupper() else w for w in words]
+
+
+def _valid(tags: list[str]) -> list[str]:
+    return [tag for tag in dict.fromkeys(tags) if re.fullmatch(r"#[^\W\d_]\w{2,29}", tag)]
+
+
+def _pairs_and_words(topic: str, pairs: int, singles: int) -> tuple[list[str], list[str]]:
+    words = _topic_words(topic)
+    joined = [f"#{a}{b}" for a, b in zip(words, words[1:], strict=False)][:pairs]
+    return _valid(joined), _valid([f"#{w}" for w in words if len(w) >= 4][:singles])
+
+
+def topic_tags(topic: str, *, pairs: int = 2, singles: int = 3) -> list[str]:
+    """CamelCase tags from a topic: adjacent word pairs first (#WinterCandle), then single words (#Candle)."""
+    joined, words = _pairs_and_words(topic, pairs, singles)
+    return list(dict.fromkeys(joined + words))
+
+
+def _mentioned(tag: str, text: str) -> bool:
+    words = re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+", tag.removeprefix("#"))
+    return bool(words) and re.search(r"\b" + r"\W*".join(map(re.escape, words)), text, re.IGNORECASE) is not None
+
+
+def hashtag_candidates(
+    topic: str, kit: VoiceKit, suggested: Iterable[str] = (), known: Iterable[str] = ()
+) -> list[str]:
+    """The brand's main tag, the topic's word pairs, suggested tags, the topic's words, then the brand's other tags.
+
+    The brand's other tags (a club, a campaign) are candidates only when the topic mentions them or
+    they are `known` from past posts, so an unrelated campaign tag doesn't pad a post.
+    """
+    ideas = _valid([tag if tag.startswith("#") else f"#{tag}" for tag in suggested])
+    joined, words = _pairs_and_words(topic, 2, 3)
+    seen_before = {tag.lower() for tag in known}
+    others = [tag for tag in kit.brand_tags[1:] if tag.lower() in seen_before or _mentioned(tag, topic)]
+    ordered = [*kit.brand_tags[:1], *joined, *ideas, *words, *others]
+    seen: dict[str, str] = {}
+    for tag in ordered:
+        seen.setdefault(tag.lower(), tag)
+    return list(seen.values())
+
+
+def rank_hashtags(
+    candidates: Sequence[str],
+    history: Iterable[HashtagRecord | tuple[str, int, int]],
+    *,
+    limit: int | None = None,
+    prior_posts: float = PRIOR_POSTS,
+) -> list[str]:
+    """The candidates, best first, at most `limit` of them.
+
+    A tag's score is its engagement rate weighted by reach (its engagements over its reach across
+    past posts), shrunk towards the rate of all the history by `prior_posts` average posts' worth
+    of reach, so one lucky post on a small audience cannot outrank a tag that does well again and
+    again. Tags with no history score the overall rate. Ties, and everything when the history is
+    empty, keep the candidates' order. Tags match without regard to case; repeats are dropped.
+    """
+    reach: dict[str, int] = {}
+    engaged: dict[str, int] = {}
+    records = 0
+    for tag, seen, engagements in history:
+        key = tag.lower() if tag.startswith("#") else f"#{tag.lower()}"
+        reach[key] = reach.get(key, 0) + max(int(seen), 0)
+        engaged[key] = engaged.get(key, 0) + max(int(engagements), 0)
+        records += 1
+    total_reach = sum(reach.values())
+    prior_rate = sum(engaged.values()) / total_reach if total_reach else 0.0
+    prior_reach = prior_posts * total_reach / records if records else 0.0
+
+    def score(tag: str) -> float:
+        key = tag.lower()
+        if key not in reach or reach[key] + prior_reach == 0:
+            return prior_rate
+        return (engaged[key] + prior_rate * prior_reach) / (reach[key] + prior_reach)
+
+    unique: dict[str, str] = {}
+    for tag in candidates:
+        unique.setdefault(tag.lower(), tag)
+    ranked = sorted(unique.values(), key=lambda tag: -score(tag))  # sorted() is stable: ties keep their order
+    return ranked if limit is None else ranked[: max(limit, 0)]
+
+
+def choose_hashtags(
+    topic: str,
+    kit: VoiceKit,
+    history: Sequence[HashtagRecord] = (),
+    suggested: Iterable[str] = (),
+) -> list[str]:
+    """The hashtags for a post: candidates from the brand and the topic, ranked, within the brand's limit."""
+    candidates = hashtag_candidates(topic, kit, suggested, known=[record[0] for record in history])
+    return rank_hashtags(candidates, history, limit=kit.hashtag_limit)

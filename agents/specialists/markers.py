@@ -1,0 +1,137 @@
+"""Draft markers a post needs before publishing: real media addresses, alt text and a YouTube title."""
+
+from __future__ import annotations
+
+from agents.context import BrandProfile
+from agents.hitl import Finding
+from agents.specialists.platform_templates import gap
+from tools.content.text import DraftMarker, find_markers, strip_markers
+from tools.platforms.specs import get_platform
+
+MEDIA_MISSING_RULE = "draft-media-missing"
+MEDIA_ADDRESS_RULE = "draft-media-address"
+TITLE_RULE = "draft-title"
+MARKER_RULES = (MEDIA_MISSING_RULE, MEDIA_ADDRESS_RULE, TITLE_RULE)
+GUIDELINE = "BrandPilot drafts"
+_KIND_WORDS = {("image", "video"): "an image or video", ("video",): "a video", ("image",): "an image"}
+
+
+def is_web_address(value: str) -> bool:
+    """Whether a marker value is an address the platform can fetch (http:// or https://)."""
+    return value.strip().lower().startswith(("https://", "http://"))
+
+
+def marker_text(marker: DraftMarker) -> str:
+    """A marker written back as it appears in a draft."""
+    return f"[{marker.kind}: {marker.value}]"
+
+
+def alt_gaps(text: str) -> list[str]:
+    """`[alt: …]` markers still holding the template's gap text."""
+    placeholder = gap("alt")
+    return [marker_text(m) for m in find_markers(text) if m.kind == "alt" and m.value == placeholder]
+
+
+def marker_findings(parts: list[str], platform: str, brand: BrandProfile) -> list[Finding]:
+    """Errors for media a platform needs but the draft lacks, media markers without a web address and a bad title."""
+    spec = get_platform(platform)
+    markers = [m for part in parts for m in find_markers(part)]
+    media = [m for m in markers if m.kind in ("image", "video")]
+    fetchable = [m for m in media if is_web_address(m.value)]
+    unfetchable = [m for m in media if not is_web_address(m.value)]
+    findings = []
+    if spec.required_media and not any(m.kind in spec.required_media for m in fetchable):
+        findings.append(_media_missing(spec.label, spec.required_media, unfetchable))
+    elif unfetchable:
+        span = marker_text(unfetchable[0])
+        findings.append(
+            Finding(
+                rule=MEDIA_ADDRESS_RULE,
+                severity="error",
+                message=f"{span} is not a web address {spec.label} can fetch the file from.",
+                guideline=GUIDELINE,
+                span=span,
+                fix=f"put the file's https:// address in {span}, or delete it",
+                kind="rule",
+            )
+        )
+    if spec.title_max_chars:
+        title = _title_finding(markers, spec.label, title_limit(platform, brand))
+        if title:
+            findings.append(title)
+    return findings
+
+
+def _media_missing(label: str, kinds: tuple[str, ...], unfetchable: list[DraftMarker]) -> Finding:
+    kind = unfetchable[0].kind if unfetchable else kinds[0]
+    how = f"add [{kind}: https://…]" + (" and [alt: …]" if kind == "image" else "")
+    span = marker_text(unfetchable[0]) if unfetchable else None
+    fix = f"replace {span} with [{kind}: https://…]" if span else how
+    if kind == "image":
+        fix += ", then describe the picture in [alt: …]"
+    return Finding(
+        rule=MEDIA_MISSING_RULE,
+        severity="error",
+        message=f"{label} needs {_KIND_WORDS.get(kinds, 'media')}: {how}.",
+        guideline=GUIDELINE,
+        span=span,
+        fix=fix,
+        kind="rule",
+    )
+
+
+def title_limit(platform: str, brand: BrandProfile) -> int:
+    """The longest title the brand allows on a platform: its rulebook's setting, else the platform's, else 100."""
+    settings = brand.rulebook.platforms.get(platform)
+    return (settings and settings.title_max_chars) or get_platform(platform).title_max_chars or 100
+
+
+def _title_finding(markers: list[DraftMarker], label: str, limit: int) -> Finding | None:
+    titles = [m.value for m in markers if m.kind == "title" and m.value]
+    if not titles:
+        return Finding(
+            rule=TITLE_RULE,
+            severity="error",
+            message=f"A {label} video needs a title: add [title: …] at the top.",
+            guideline=GUIDELINE,
+            span=None,
+            fix=f"add a line [title: …] of at most {limit} characters",
+            kind="rule",
+        )
+    if len(titles[0]) > limit:
+        extra = len(titles[0]) - limit
+        return Finding(
+            rule=TITLE_RULE,
+            severity="error",
+            message=f"The title is {len(titles[0])} characters; {label} allows {limit}. Cut at least {extra}.",
+            guideline=GUIDELINE,
+            span=titles[0],
+            fix=f"cut at least {extra} character{'s' if extra > 1 else ''} from the title",
+            kind="rule",
+        )
+    return None
+
+
+def split_markers(text: str) -> tuple[str, list[str], list[str]]:
+    """A draft as (text without marker-only lines, title marker lines, other marker lines), in order."""
+    body, head, tail = [], [], []
+    for line in text.split("\n"):
+        markers = find_markers(line)
+        if markers and not strip_markers(line):
+            (head if all(m.kind == "title" for m in markers) else tail).append(line.strip())
+        else:
+            body.append(line)
+    return "\n".join(body).strip(), head, tail
+
+
+def join_markers(body: str, head: list[str], tail: list[str]) -> str:
+    """The inverse of `split_markers`: title lines first, then the text, then the media lines."""
+    blocks = ["\n".join(head), body.strip(), "\n".join(tail)]
+    return "\n\n".join(block for block in blocks if block)
+
+
+def keep_markers(original: str, edited: str) -> str:
+    """An edited draft with the original's title and media lines put back where the edit dropped them."""
+    body, head, tail = split_markers(edited)
+    _, old_head, old_tail = split_markers(original)
+    return join_markers(body, head or old_head, tail or old_tail)
