@@ -1,20 +1,11 @@
 import re
 
 from fakes import ScriptedChatModel
+from graph_runs import pending, run
 from langgraph.types import Command
 from sqlalchemy import select
 
 from memory.models import ScheduledPost
-
-
-def run(graph, context, text, thread="t1"):
-    config = {"configurable": {"thread_id": thread}}
-    graph.invoke({"messages": [("human", text)], "brand_id": context.brand.id}, config, context=context)
-    return graph.get_state(config)
-
-
-def pending(snapshot):
-    return [i.value for i in snapshot.interrupts]
 
 
 def test_x_request_gives_one_draft_within_280_chars_waiting_for_approval(graph, make_context):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 from fakes import ScriptedChatModel
+from graph_runs import pending, run
 from langgraph.runtime import Runtime
 from langgraph.types import Command
 
@@ -19,16 +20,6 @@ from tools.content.text import find_hashtags, find_links, find_markers, strip_ma
 
 IMAGE = "[image: https://cdn.harborandpine.example/winter-sale.jpg]\n[alt: Three lit candles on a snowy windowsill.]"
 VIDEO = "[video: https://cdn.harborandpine.example/pour.mp4]"
-
-
-def run(graph, context, text, thread="t1"):
-    config = {"configurable": {"thread_id": thread}}
-    graph.invoke({"messages": [("human", text)], "brand_id": context.brand.id}, config, context=context)
-    return graph.get_state(config)
-
-
-def pending(snapshot):
-    return [i.value for i in snapshot.interrupts]
 
 
 def compose(make_context, platform, request, **context):
