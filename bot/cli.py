@@ -24,6 +24,7 @@ from memory.coordination import ThreadBusyError
 from memory.credentials import MissingKeyError
 from memory.crypto import StoredTokenError
 from memory.db import SchemaNotCurrentError
+from memory.repository import NotFoundError, PostStateError
 from tools.content.rulebook import RulebookError
 
 app = typer.Typer(help="BrandPilot: your marketing team's assistant.", no_args_is_help=True, add_completion=False)
@@ -37,6 +38,8 @@ out = Console()
 err = Console(stderr=True)
 USER_ERRORS = (
     InputError,
+    NotFoundError,
+    PostStateError,
     MissingKeyError,
     StoredTokenError,
     ConfigError,

@@ -78,7 +78,8 @@ def resume(brand: BrandOpt = None) -> None:
     brand_id = _brand(settings, brand)
     with user_errors(), deployment(settings) as where, where.sessions.begin() as session:
         was_paused = queue.resume(session, brand_id)
-        repo.record_audit(session, actor=_actor(), action="queue.resumed", detail={"brand": brand_id})
+        if was_paused:
+            repo.record_audit(session, actor=_actor(), action="queue.resumed", detail={"brand": brand_id})
     if not was_paused:
         fail(f"{brand_id}'s queue is not paused.")
     out.print(f"{brand_id}'s queue runs again.")

@@ -12,15 +12,34 @@ from sqlalchemy.orm import Session
 from memory.models import ContentItem, PublishAttempt, QueuePause, ScheduledPost, utcnow
 from memory.repository import get_row, insert_ignore, transition_post
 
+IN_FLIGHT = ("publishing", "uncertain")  # a worker's own answer also settles a post recovery called uncertain
 
-def mark_sending(session: Session, post_id: str) -> None:
-    """Record that the request is about to leave: from here on a crash leaves the post `uncertain`."""
-    session.execute(
+
+def mark_sending(session: Session, post_id: str, *, claimed_at: datetime) -> str:
+    """Record that the request is about to leave; from here on a crash leaves the post `uncertain`.
+
+    The claim's time is its token: a claim that was recovered (and maybe taken by another worker) since, or a
+    brand paused in the meantime, changes nothing. Returns "sending", "paused" or "lost".
+    """
+    paused = select(QueuePause.brand_id)
+    marked = session.execute(
         update(ScheduledPost)
-        .where(ScheduledPost.id == post_id, ScheduledPost.status == "publishing")
-        .values(sending_at=utcnow(), updated_at=utcnow())
+        .where(
+            ScheduledPost.id == post_id,
+            ScheduledPost.status == "publishing",
+            ScheduledPost.sending_at.is_(None),
+            ScheduledPost.updated_at == claimed_at,
+            ScheduledPost.brand_id.not_in(paused),
+        )
+        .values(sending_at=utcnow())
+        .returning(ScheduledPost.id)
         .execution_options(synchronize_session=False)
-    )
+    ).first()
+    if marked is not None:
+        return "sending"
+    post = session.get(ScheduledPost, post_id, populate_existing=True)
+    held = post is not None and post.status == "publishing" and post.updated_at == claimed_at
+    return "paused" if held else "lost"
 
 
 def retry_later(
@@ -38,7 +57,7 @@ def retry_later(
         "resume": {**(post.resume or {}), **resume},
         "attempts": post.attempts + (1 if count else 0),
     }
-    post = transition_post(session, post_id, ("publishing",), status="scheduled", action="retry", **values)
+    post = transition_post(session, post_id, IN_FLIGHT, status="scheduled", action="retry", **values)
     _close_attempt(session, post_id, "retry", error, post.dry_run)
     return post
 
@@ -49,7 +68,7 @@ def fail(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) 
     post = transition_post(
         session,
         post_id,
-        ("publishing",),
+        IN_FLIGHT,
         status="failed",
         action="fail",
         sending_at=None,
@@ -62,27 +81,56 @@ def fail(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) 
     return post
 
 
+def mark_uncertain(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) -> ScheduledPost:
+    """The request may have reached the platform (no answer came back): never resent without a person."""
+    post = get_row(session, ScheduledPost, post_id, refresh=True)
+    post = transition_post(
+        session,
+        post_id,
+        IN_FLIGHT,
+        status="uncertain",
+        action="uncertain",
+        last_error=error,
+        resume={**(post.resume or {}), **resume},
+        attempts=post.attempts + 1,
+    )
+    _close_attempt(session, post_id, "uncertain", error, post.dry_run)
+    return post
+
+
 def recover_stale(session: Session, now: datetime, lease: timedelta) -> tuple[list[ScheduledPost], list[ScheduledPost]]:
     """Claims older than `lease` whose worker is gone: (back in the queue, now `uncertain`).
 
     A claim that never started sending is safe to retry; one that did may be live on the platform, so it is
     never resent automatically.
     """
-    stale = select(ScheduledPost).where(ScheduledPost.status == "publishing", ScheduledPost.updated_at < now - lease)
-    requeued, uncertain = [], []
-    for post in session.scalars(stale).all():
-        if post.sending_at is None:
-            requeued.append(
-                retry_later(session, post.id, at=now, error="the worker stopped before sending", resume={}, count=False)
-            )
-            continue
-        post = transition_post(session, post.id, ("publishing",), status="uncertain", action="recover")
-        message = "the worker stopped after sending and before the platform's answer was recorded"
-        _close_attempt(session, post.id, "uncertain", message, post.dry_run)
-        post.last_error = message
-        uncertain.append(post)
+    stale = (ScheduledPost.status == "publishing", ScheduledPost.updated_at < now - lease)
+    message = "the worker stopped after sending and before the platform's answer was recorded"
+    requeued_ids = _recover(
+        session, (*stale, ScheduledPost.sending_at.is_(None)), status="scheduled", next_attempt_at=now
+    )
+    uncertain_ids = _recover(
+        session, (*stale, ScheduledPost.sending_at.is_not(None)), status="uncertain", last_error=message
+    )
+    for post_id in requeued_ids:
+        _close_attempt(session, post_id, "retry", "the worker stopped before sending", False)
+    for post_id in uncertain_ids:
+        _close_attempt(session, post_id, "uncertain", message, False)
     session.flush()
-    return requeued, uncertain
+    rows = [get_row(session, ScheduledPost, post_id, refresh=True) for post_id in (*requeued_ids, *uncertain_ids)]
+    return rows[: len(requeued_ids)], rows[len(requeued_ids) :]
+
+
+def _recover(session: Session, conditions: tuple[Any, ...], **values: Any) -> list[str]:
+    """One conditional update, so a claim that starts sending meanwhile is never requeued under it."""
+    changed = session.execute(
+        update(ScheduledPost)
+        .where(*conditions)
+        .values(updated_at=utcnow(), **values)
+        .returning(ScheduledPost.id)
+        .execution_options(synchronize_session=False)
+    )
+    return [row[0] for row in changed]
 
 
 def confirm_live(session: Session, post_id: str, *, external_id: str | None, url: str | None) -> ScheduledPost:
@@ -128,6 +176,12 @@ def late_posts(session: Session, now: datetime, late_after: timedelta) -> list[S
         ScheduledPost.status.in_(waiting), ScheduledPost.scheduled_for < now - late_after
     )
     return list(session.scalars(query.order_by(ScheduledPost.scheduled_for)))
+
+
+def attempt_count(session: Session, post_id: str) -> int:
+    """How many attempts the post has had in all (never reset, unlike `attempts`): numbers each report once."""
+    query = select(func.count()).where(PublishAttempt.scheduled_post_id == post_id)
+    return session.scalar(query) or 0
 
 
 def thread_of(session: Session, post: ScheduledPost) -> str | None:

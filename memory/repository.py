@@ -332,7 +332,7 @@ def finish_publish(
     post = transition_post(
         session,
         post_id,
-        ("publishing",),
+        ("publishing", "uncertain"),  # a send that outlived its claim's lease still records its real outcome
         status=status,
         external_id=external_id,
         action="finish",

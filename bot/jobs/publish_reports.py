@@ -33,15 +33,13 @@ class Reporter:
         what = _what(post)
         summary = f"{what} was not published: {error}"
         fix = f"Fix the cause, then `brandpilot queue retry {post['id']}` (or reschedule it) to try again."
-        self._alert(
-            post, "publish_failed", "high", f"{summary} {fix}", f"publish_failed:{post['id']}:{post['attempts']}"
-        )
-        self._notice(thread, f":x: {summary}\n{fix}", f"failed:{post['id']}:{post['attempts']}")
+        self._alert(post, "publish_failed", "high", f"{summary} {fix}", f"publish_failed:{post['id']}:{_nth(post)}")
+        self._notice(thread, f":x: {summary}\n{fix}", f"failed:{post['id']}:{_nth(post)}")
 
     def retrying(self, post: Post, thread: str | None, error: str, at: datetime, attempt: int) -> None:
         """A transient failure; the post waits for its next attempt."""
         text = f":hourglass: {_what(post)} didn't go out yet ({error}); attempt {attempt + 1} at {at:%H:%M UTC}."
-        self._notice(thread, text, f"retry:{post['id']}:{attempt}")
+        self._notice(thread, text, f"retry:{post['id']}:{_nth(post)}")
 
     def published(self, post: Post, thread: str | None, session: Session) -> None:
         """The post is live (told in the transaction that records it)."""
@@ -68,17 +66,18 @@ class Reporter:
             else "check that a worker is running (`brandpilot worker`) and see `brandpilot status`"
         )
         summary = f"{_what(post)} is {minutes} minutes late: {why}."
-        self._alert(post, "publish_late", "warning", summary, f"publish_late:{post['id']}")
-        self._notice(thread, f":warning: {summary}", f"late:{post['id']}")
+        self._alert(post, "publish_late", "warning", summary, f"publish_late:{post['id']}:{post['scheduled_for']}")
+        self._notice(thread, f":warning: {summary}", f"late:{post['id']}:{post['scheduled_for']}")
 
     def uncertain(self, post: Post, thread: str | None) -> None:
-        """A worker stopped mid-publish: the post may be live, so it is not resent on its own."""
+        """The post may be live (a worker stopped mid-publish, or no answer came back), so it is not resent."""
+        why = post.get("last_error") or "the worker stopped after sending it"
         summary = (
-            f"{_what(post)} may or may not be live: the worker stopped after sending it. Check the account; "
-            f"if it is live run `brandpilot queue confirm {post['id']}`, if not `brandpilot queue retry {post['id']}`."
+            f"{_what(post)} may or may not be live: {why}. Check the account; if it is live run "
+            f"`brandpilot queue confirm {post['id']}`, if not `brandpilot queue retry {post['id']}`."
         )
-        self._alert(post, "publish_uncertain", "high", summary, f"publish_uncertain:{post['id']}")
-        self._notice(thread, f":grey_question: {summary}", f"uncertain:{post['id']}")
+        self._alert(post, "publish_uncertain", "high", summary, f"publish_uncertain:{post['id']}:{_nth(post)}")
+        self._notice(thread, f":grey_question: {summary}", f"uncertain:{post['id']}:{_nth(post)}")
 
     def api_version(self, brand_id: str, platform: str, message: str) -> None:
         """The platform stopped serving the configured API version: every post there fails until it is changed."""
@@ -109,6 +108,11 @@ class Reporter:
             return
         with write_transaction(self.sessions) as session:
             add_notice(session, thread_key=thread, text=text, dedup_key=key)
+
+
+def _nth(post: Post) -> object:
+    """Which attempt over the post's whole life a report is about (retries by a person start a new count)."""
+    return post.get("occurrence", post["attempts"])
 
 
 def _what(post: Post) -> str:

@@ -56,6 +56,7 @@ class _Claimed:
     resume: dict[str, Any]
     options: dict[str, Any]
     scheduled_for: datetime
+    claimed_at: datetime  # the claim's token: sending only happens while the claim is still this one
 
 
 class Publisher:
@@ -108,7 +109,7 @@ class Publisher:
         """Claims are stamped with the database's wall clock, so staleness is judged on it too."""
         with write_transaction(self.sessions) as session:
             _, uncertain = queue.recover_stale(session, datetime.now(UTC), STALE_CLAIM)
-            found = [(post_summary(p), queue.thread_of(session, p)) for p in uncertain]
+            found = [(_numbered(session, p), queue.thread_of(session, p)) for p in uncertain]
         for post, thread in found:
             self.reporter.uncertain(post, thread)
 
@@ -146,15 +147,24 @@ class Publisher:
         except ValueError as exc:
             return self._fail(claimed, str(exc), {})
         with write_transaction(self.sessions) as session:
-            queue.mark_sending(session, claimed.id)
+            state = queue.mark_sending(session, claimed.id, claimed_at=claimed.claimed_at)
+            if state == "paused":  # paused after the claim: wait with the rest of the brand's posts
+                queue.retry_later(session, claimed.id, at=self.clock(), error="", resume={}, count=False)
+        if state != "sending":
+            log.warning("post %s was not sent: its claim is %s", claimed.id, state)
+            return {"id": claimed.id, "platform": claimed.platform, "status": "scheduled", "detail": state}
         try:
             published = self._send(client, post, claimed, credentials)
         except TransientError as exc:
+            if exc.ambiguous:  # the request may have been received: never resend on a guess
+                return self._uncertain(claimed, exc.message, exc.resume)
             return self._retry_or_fail(claimed, exc)
         except DeprecatedVersionError as exc:
             self.reporter.api_version(claimed.brand_id, claimed.platform, exc.message)
             return self._fail(claimed, exc.message, exc.resume)
         except PlatformError as exc:
+            if exc.code == "duplicate" and claimed.attempts > 0:  # an earlier attempt probably got through
+                return self._uncertain(claimed, exc.message, exc.resume)
             return self._fail(claimed, exc.message, exc.resume)
         return self._finish(claimed, published, dry_run=False, detail=None)
 
@@ -172,12 +182,15 @@ class Publisher:
                     f"{exc.message} The token can't be refreshed: reconnect the account with "
                     f"`brandpilot platforms connect {claimed.platform} --brand {claimed.brand_id}`.",
                     status=exc.status,
+                    resume=exc.resume,
                 ) from exc
             return client.publish(replace(post, options={**post.options, **exc.resume}), fresh)
 
     def _refreshed(self, client: PlatformClient, claimed: _Claimed, credentials: Credentials) -> Credentials | None:
         try:
             fresh = client.refresh(credentials, self.app_credentials.get(claimed.platform))
+        except TransientError:
+            raise  # the token endpoint is briefly away: retried like any transient failure
         except PlatformError as exc:
             log.warning("refreshing the %s token of %s failed: %s", claimed.platform, claimed.brand_id, exc.message)
             return None
@@ -195,14 +208,23 @@ class Publisher:
         at = self.clock() + timedelta(seconds=delay)
         with write_transaction(self.sessions) as session:
             post = queue.retry_later(session, claimed.id, at=at, error=exc.message, resume=exc.resume)
-            summary, thread = post_summary(post), queue.thread_of(session, post)
+            summary, thread = _numbered(session, post), queue.thread_of(session, post)
         self.reporter.retrying(summary, thread, exc.message, at, attempt)
+        return summary
+
+    def _uncertain(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
+        """The platform may have the post: a person checks, then confirms it or retries it."""
+        with write_transaction(self.sessions) as session:
+            post = queue.mark_uncertain(session, claimed.id, error=error, resume=resume)
+            summary, thread = _numbered(session, post), queue.thread_of(session, post)
+            _audit(session, claimed, "post.uncertain", {"error": error})
+        self.reporter.uncertain(summary, thread)
         return summary
 
     def _fail(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
         with write_transaction(self.sessions) as session:
             post = queue.fail(session, claimed.id, error=error, resume=resume)
-            summary, thread = post_summary(post), queue.thread_of(session, post)
+            summary, thread = _numbered(session, post), queue.thread_of(session, post)
             _audit(session, claimed, "post.failed", {"error": error})
         self.reporter.failed(summary, thread, error)
         return summary
@@ -250,6 +272,11 @@ class Publisher:
         return len(expiring)
 
 
+def _numbered(session: Session, post: ScheduledPost) -> dict[str, object]:
+    """The post's summary with its attempt number over its whole life, which keys its reports."""
+    return {**post_summary(post), "occurrence": queue.attempt_count(session, post.id)}
+
+
 def _snapshot(session: Session, post: ScheduledPost) -> _Claimed:
     approval = session.get(Approval, post.approval_id)
     current = repo.hash_content(post.platform, post.text)
@@ -265,6 +292,7 @@ def _snapshot(session: Session, post: ScheduledPost) -> _Claimed:
         resume=dict(post.resume or {}),
         options=dict(post.options or {}),
         scheduled_for=post.scheduled_for,
+        claimed_at=post.updated_at,
     )
 
 

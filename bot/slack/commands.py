@@ -45,16 +45,20 @@ def not_available(name: str) -> str:
     )
 
 
-def status_text(app: App) -> str:
-    """The brands served, then per brand: connected accounts and tokens, the queue, pauses, last results."""
+def status_text(app: App, team: str | None = None) -> str:
+    """The brands served, then per brand of this workspace: accounts and tokens, the queue, pauses, last results.
+
+    A workspace sees only the brands the config maps it to (the default brand when none is), never another's.
+    """
+    mapped = [w.brand for w in app.settings.workspaces if w.surface == "slack" and w.id == team]
+    shown = [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
     with app.sessions() as session:
-        counts = Counter(post.status for post in repo.list_posts(session, None))
-    shown = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
-    brands = ", ".join(brand.name for brand in app.brands.values())
+        counts = Counter(post.status for brand_id in shown for post in repo.list_posts(session, brand_id))
+    posts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
+    names = ", ".join(app.brands[brand_id].name for brand_id in shown)
     model = app.settings.model or "none (offline template drafts)"
-    per_brand = render_status([brand_status(app, brand_id) for brand_id in app.brands])
-    head = f"*BrandPilot is up.* Brands: {neutralise(brands)}. Posts: {shown}. Model: {neutralise(model)}."
-    return f"{head}\n{neutralise(per_brand)}"
+    head = f"*BrandPilot is up.* Brands: {neutralise(names)}. Posts: {posts}. Model: {neutralise(model)}."
+    return f"{head}\n{neutralise(render_status([brand_status(app, brand_id) for brand_id in shown]))}"
 
 
 def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
@@ -68,7 +72,7 @@ def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
             await ack(text=USAGE)
             return
         if sub == "status":
-            await ack(text=await asyncio.to_thread(status_text, app))
+            await ack(text=await asyncio.to_thread(status_text, app, command.get("team_id")))
             return
         if sub == "ask":
             if not rest:

@@ -43,7 +43,11 @@ class SlackDispatcher:
         posted = 0
         for alert in await asyncio.to_thread(self.alerts.unposted, "slack", channel):
             team = _team_of(self.where, alert.brand_id)
-            sink = SlackAlertSink(await self.client_for(team), team)
+            try:
+                sink = SlackAlertSink(await self.client_for(team), team)
+            except Exception:  # e.g. the workspace uninstalled the app: the other alerts still go out
+                log.exception("no Slack client for workspace %s; alert %s waits", team, alert.id)
+                continue
             deliveries = await self.alerts.deliver(alert, sink, [channel])
             posted += sum(1 for d in deliveries if d.message_ref)
         return posted
@@ -56,6 +60,11 @@ class SlackDispatcher:
             _, team, channel, thread_ts = (notice.thread_key.split(":", 3) + ["", "", ""])[:4]
             try:
                 client = await self.client_for(team or None)
+            except Exception as exc:  # the workspace is gone or not set up: say so on the notice, go on
+                log.warning("no Slack client for workspace %s: %s", team, exc)
+                await asyncio.to_thread(self._finish, notice.id, f"no Slack token for workspace {team}: {exc}")
+                continue
+            try:
                 await client.chat_postMessage(
                     channel=channel, thread_ts=thread_ts, text=neutralise(notice.text), unfurl_links=False
                 )

@@ -344,3 +344,79 @@ def test_media_that_is_not_a_web_address_is_stopped_at_approval_and_again_before
     with pytest.raises(ValueError, match=r"\[image: https://"):  # the publisher's own check, should one slip by
         media_in(text)
     assert not fakes["x"].requests
+
+
+def test_a_dropped_answer_to_a_create_call_is_uncertain_not_resent(world, http, fakes):
+    connect(world)
+    post = approve(world, "cli:drop", "write a tweet about our winter candle sale")
+    fakes["x"].drop_next("POST", "/2/tweets")
+    clock = Clock(post.scheduled_for + timedelta(minutes=1))
+    [result] = publisher(world, http, clock).run_once()
+    assert result["status"] == "uncertain"
+    clock.now += timedelta(hours=3)
+    assert publisher(world, http, clock).run_once() == []
+    assert len(fakes["x"].of("POST", "/2/tweets")) == 1
+    [alert] = alerts_of(world, "publish_uncertain")
+    assert "may have received it" in alert.summary
+
+
+def test_a_claim_recovered_by_another_worker_is_never_sent_by_the_first(world, http, fakes):
+    connect(world)
+    post = approve(world, "cli:lease", "write a tweet about our winter candle sale")
+    now = post.scheduled_for + timedelta(minutes=1)
+    with world.sessions.begin() as session:
+        from memory.repository import claim_due_posts
+
+        [claimed] = claim_due_posts(session, now, 10)
+        claimed_at = claimed.updated_at
+        session.execute(update(ScheduledPost).values(updated_at=datetime.now(UTC) - STALE_CLAIM * 2))
+    [republished] = publisher(world, http, Clock(now)).run_once()  # a second worker recovers and publishes it
+    assert republished["status"] == "published"
+    with world.sessions.begin() as session:  # the first worker, slow, reaches the post only now
+        assert queue.mark_sending(session, post.id, claimed_at=claimed_at) == "lost"
+    assert len(fakes["x"].of("POST", "/2/tweets")) == 1
+
+
+def test_a_pause_after_the_claim_still_stops_the_send(world, http, fakes):
+    connect(world)
+    post = approve(world, "cli:latepause", "write a tweet about our winter candle sale")
+    now = post.scheduled_for + timedelta(minutes=1)
+    with world.sessions.begin() as session:
+        from memory.repository import claim_due_posts
+
+        [claimed] = claim_due_posts(session, now, 10)
+        queue.pause(session, world.settings.default_brand_id(), actor="maya", reason="crisis")
+    with world.sessions.begin() as session:
+        assert queue.mark_sending(session, post.id, claimed_at=claimed.updated_at) == "paused"
+    assert not fakes["x"].requests
+
+
+def test_a_post_retried_by_a_person_that_fails_again_is_reported_again(world, http, fakes):
+    connect(world)
+    post = approve(world, "cli:again", "write a tweet about our winter candle sale")
+    clock = Clock(post.scheduled_for + timedelta(minutes=1))
+    for _ in range(2):
+        fakes["x"].fail_next("POST", "/2/tweets", Response(403, {"title": "Forbidden", "detail": "Not allowed."}))
+    assert publisher(world, http, clock).run_once()[0]["status"] == "failed"
+    assert CliRunner().invoke(cli, ["queue", "retry", post.id]).exit_code == 0
+    clock.now = datetime.now(UTC) + timedelta(minutes=1)
+    assert publisher(world, http, clock).run_once()[0]["status"] == "failed"
+    assert len(alerts_of(world, "publish_failed")) == 2
+    assert sum("was not published" in n for n in notices_of(world, "cli:again")) == 2
+
+
+def test_a_duplicate_answer_on_a_retry_means_the_first_attempt_probably_landed(world, http, fakes):
+    connect(world)
+    post = approve(world, "cli:dup", "write a tweet about our winter candle sale")
+    clock = Clock(post.scheduled_for + timedelta(minutes=1))
+    fakes["x"].fail_next("POST", "/2/tweets", Response(503, {"title": "Service Unavailable"}))
+    assert publisher(world, http, clock).run_once()[0]["status"] == "scheduled"
+    fakes["x"].state["tweets"]["1"] = {"id": "1", "text": post.text}  # as if the 503 attempt had gone through
+    clock.now += timedelta(hours=2)
+    assert publisher(world, http, clock).run_once()[0]["status"] == "uncertain"
+
+
+def test_queue_commands_refuse_posts_in_the_wrong_state_in_plain_words(world):
+    post = approve(world, "cli:state", "write a tweet about our winter candle sale")
+    result = CliRunner().invoke(cli, ["queue", "confirm", post.id])
+    assert result.exit_code == 1 and "cannot confirm post" in result.output and "scheduled" in result.output

@@ -62,9 +62,9 @@ class Credentials:
     business account id, TikTok open id, YouTube channel id.
     """
 
-    access_token: str
+    access_token: str = field(repr=False)
     account_id: str
-    refresh_token: str | None = None
+    refresh_token: str | None = field(default=None, repr=False)
     expires_at: datetime | None = None
     scopes: tuple[str, ...] = ()
 
@@ -129,9 +129,12 @@ class TransientError(PlatformError):
 
     retryable = True
 
-    def __init__(self, platform: str, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, platform: str, message: str, *, retry_after: float | None = None, ambiguous: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(platform, message, **kwargs)
         self.retry_after = retry_after
+        self.ambiguous = ambiguous  # the request left and no answer came back: it may have been carried out
 
 
 class PermanentError(PlatformError):
@@ -202,8 +205,14 @@ def send(client: httpx.Client, platform: str, method: str, url: str, **kwargs: A
     """One HTTP call; a dropped connection or timeout becomes a `TransientError` (status checks are the caller's)."""
     try:
         return client.request(method, url, **kwargs)
-    except (httpx.TransportError, httpx.TimeoutException) as exc:
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:  # nothing reached the platform
         raise TransientError(platform, f"the connection failed ({type(exc).__name__}); will retry") from exc
+    except (httpx.TransportError, httpx.TimeoutException) as exc:
+        ambiguous = method.upper() not in ("GET", "HEAD")  # a write may have been carried out before the drop
+        what = "the platform may have received it" if ambiguous else "will retry"
+        raise TransientError(
+            platform, f"no answer came back ({type(exc).__name__}); {what}", ambiguous=ambiguous
+        ) from exc
 
 
 def json_body(response: httpx.Response) -> dict[str, Any]:

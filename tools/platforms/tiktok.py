@@ -227,7 +227,8 @@ class TikTokClient:
         try:
             return self._wait(str(publish_id), credentials, username)
         except PlatformError as error:
-            error.resume = {**error.resume, "publish_id": str(publish_id)}
+            if error.retryable:  # a FAILED publish is over: a retry must start a new one, not poll the dead id
+                error.resume = {**error.resume, "publish_id": str(publish_id)}
             raise
 
     def check(self, credentials: Credentials) -> AccountInfo:

@@ -69,7 +69,9 @@ def partial_thread_error(error: PlatformError, posted_ids: tuple[str, ...], tota
     )
     kwargs: dict[str, Any] = {"posted_ids": posted_ids, "status": error.status, "code": error.code}
     if isinstance(error, TransientError):
-        return PartialThreadTransientError(error.platform, message, retry_after=error.retry_after, **kwargs)
+        return PartialThreadTransientError(
+            error.platform, message, retry_after=error.retry_after, ambiguous=error.ambiguous, **kwargs
+        )
     if isinstance(error, AuthError):
         return PartialThreadAuthError(error.platform, message, **kwargs)
     return PartialThreadPermanentError(error.platform, message, **kwargs)
