@@ -262,14 +262,36 @@ class Publisher:
             self.reporter.late(post, thread, now, paused=is_paused)
 
     def check_tokens(self) -> int:
-        """Warn about every connected account whose token expires within the warning window; returns how many."""
+        """Refresh tokens that expire within the warning window where the platform allows; warn about the rest.
+
+        Returns how many accounts people were warned about.
+        """
         if self.credentials is None:
             return 0
         window = timedelta(days=self.options.token_warning_days)
-        expiring = self.credentials.expiring(window, self.clock())
-        for connection in expiring:
-            self.reporter.token_expiring(connection, self.clock())
-        return len(expiring)
+        warned = 0
+        for connection in self.credentials.expiring(window, self.clock()):
+            if not self._renewed(connection.brand_id, connection.platform):
+                self.reporter.token_expiring(connection, self.clock())
+                warned += 1
+        return warned
+
+    def _renewed(self, brand_id: str, platform: str) -> bool:
+        """Whether a refresh worked now: the account can keep renewing its short-lived tokens by itself."""
+        client = self.clients.get(platform)
+        try:
+            credentials = self.credentials.get(brand_id, platform) if self.credentials else None
+            if client is None or credentials is None or credentials.refresh_token is None:
+                return False
+            fresh = client.refresh(credentials, self.app_credentials.get(platform))
+        except (PlatformError, MissingKeyError, StoredTokenError) as exc:
+            log.warning("could not refresh the %s token of %s ahead of expiry: %s", platform, brand_id, exc)
+            return False
+        if fresh is None:
+            return False
+        assert self.credentials is not None
+        self.credentials.update_tokens(brand_id, platform, fresh)
+        return True
 
 
 def _numbered(session: Session, post: ScheduledPost) -> dict[str, object]:

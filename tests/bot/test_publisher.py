@@ -271,7 +271,7 @@ def test_a_post_left_waiting_is_reported_late(world, http):
 
 def test_tokens_expiring_within_a_week_are_reported_once(world, http):
     soon = datetime.now(UTC) + timedelta(days=3)
-    connect(world, expires_at=soon)
+    connect(world, expires_at=soon)  # no refresh token: only a person can renew it
     connect(world, "linkedin", "li-token", expires_at=datetime.now(UTC) + timedelta(days=30))
     work = publisher(world, http, Clock(datetime.now(UTC)))
     assert work.check_tokens() == 1
@@ -420,3 +420,13 @@ def test_queue_commands_refuse_posts_in_the_wrong_state_in_plain_words(world):
     post = approve(world, "cli:state", "write a tweet about our winter candle sale")
     result = CliRunner().invoke(cli, ["queue", "confirm", post.id])
     assert result.exit_code == 1 and "cannot confirm post" in result.output and "scheduled" in result.output
+
+
+def test_a_token_that_can_be_refreshed_is_renewed_ahead_of_expiry_instead_of_alerting(world, http, fakes):
+    connect(world, expires_at=datetime.now(UTC) + timedelta(days=2), refresh_token="x-refresh")
+    assert publisher(world, http, Clock(datetime.now(UTC))).check_tokens() == 0
+    [refresh] = fakes["x"].of("POST", "/2/oauth2/token")
+    assert refresh.form()["refresh_token"] == "x-refresh"
+    assert alerts_of(world, "token_expiring") == []
+    stored_credentials = world.credentials.get(world.settings.default_brand_id(), "x")
+    assert stored_credentials.refresh_token != "x-refresh"
