@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -62,39 +62,30 @@ def retry_later(
     return post
 
 
-def fail(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) -> ScheduledPost:
-    """A claimed post that can't be published as it stands; a person decides what happens next."""
+def settle(
+    session: Session, post_id: str, status: Literal["failed", "uncertain"], *, error: str, resume: dict[str, Any]
+) -> ScheduledPost:
+    """A claimed post a person must look at: `failed`, or `uncertain` (it may have reached the platform).
+
+    An uncertain post is never resent without a person, and keeps its sending mark and content item status
+    (the send may have happened); a failed one forgets the mark and marks its content item failed.
+    """
     post = get_row(session, ScheduledPost, post_id, refresh=True)
+    extra: dict[str, Any] = {"sending_at": None} if status == "failed" else {}
     post = transition_post(
         session,
         post_id,
         IN_FLIGHT,
-        status="failed",
-        action="fail",
-        sending_at=None,
+        status=status,
+        action="fail" if status == "failed" else "uncertain",
         last_error=error,
         resume={**(post.resume or {}), **resume},
         attempts=post.attempts + 1,
+        **extra,
     )
-    _close_attempt(session, post_id, "failed", error, post.dry_run)
-    _item_status(session, post.content_item_id, "failed")
-    return post
-
-
-def mark_uncertain(session: Session, post_id: str, *, error: str, resume: dict[str, Any]) -> ScheduledPost:
-    """The request may have reached the platform (no answer came back): never resent without a person."""
-    post = get_row(session, ScheduledPost, post_id, refresh=True)
-    post = transition_post(
-        session,
-        post_id,
-        IN_FLIGHT,
-        status="uncertain",
-        action="uncertain",
-        last_error=error,
-        resume={**(post.resume or {}), **resume},
-        attempts=post.attempts + 1,
-    )
-    _close_attempt(session, post_id, "uncertain", error, post.dry_run)
+    _close_attempt(session, post_id, status, error, post.dry_run)
+    if status == "failed":
+        _item_status(session, post.content_item_id, "failed")
     return post
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -214,20 +214,22 @@ class Publisher:
 
     def _uncertain(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
         """The platform may have the post: a person checks, then confirms it or retries it."""
-        with write_transaction(self.sessions) as session:
-            post = queue.mark_uncertain(session, claimed.id, error=error, resume=resume)
-            summary, thread = _numbered(session, post), queue.thread_of(session, post)
-            _audit(session, claimed, "post.uncertain", {"error": error})
+        summary, thread = self._settle(claimed, "uncertain", error, resume)
         self.reporter.uncertain(summary, thread)
         return summary
 
     def _fail(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
-        with write_transaction(self.sessions) as session:
-            post = queue.fail(session, claimed.id, error=error, resume=resume)
-            summary, thread = _numbered(session, post), queue.thread_of(session, post)
-            _audit(session, claimed, "post.failed", {"error": error})
+        summary, thread = self._settle(claimed, "failed", error, resume)
         self.reporter.failed(summary, thread, error)
         return summary
+
+    def _settle(
+        self, claimed: _Claimed, status: Literal["failed", "uncertain"], error: str, resume: dict[str, Any]
+    ) -> tuple[dict[str, object], str | None]:
+        with write_transaction(self.sessions) as session:
+            post = queue.settle(session, claimed.id, status, error=error, resume=resume)
+            _audit(session, claimed, f"post.{status}", {"error": error})
+            return _numbered(session, post), queue.thread_of(session, post)
 
     def _finish(
         self, claimed: _Claimed, published: Published | None, *, dry_run: bool, detail: str | None
