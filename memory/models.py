@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
@@ -11,8 +11,10 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -36,6 +38,8 @@ POST_STATUSES = (
     "uncertain",  # a worker stopped after sending: it may be live; a person checks before anything is resent
 )
 ATTEMPT_OUTCOMES = ("published", "dry_run_published", "failed", "retry", "uncertain")
+HISTORY_SOURCES = ("published", "import", "sync", "demo")
+CALENDAR_STATUSES = ("planned", "drafted", "scheduled", "done", "skipped")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -372,3 +376,71 @@ class ThreadNotice(Base):
     delivered_at: Mapped[datetime | None] = mapped_column()
     claimed_at: Mapped[datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class PublishedPost(Base):
+    """A post that went live on a platform (published here, imported or synced), the history strategy learns from."""
+
+    __tablename__ = "post_history"
+    __table_args__ = (
+        _one_of("source", HISTORY_SOURCES),
+        UniqueConstraint("platform", "external_id"),
+        Index("ix_post_history_brand_id_platform_published_at", "brand_id", "platform", "published_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    url: Mapped[str | None] = mapped_column(String(1024))
+    published_at: Mapped[datetime] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    hashtags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    media_kind: Mapped[str | None] = mapped_column(String(32))  # text, image, video, carousel, document
+    campaign: Mapped[str | None] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(16))
+    scheduled_post_id: Mapped[str | None] = mapped_column(ForeignKey("scheduled_posts.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostMetric(Base):
+    """One post's numbers for one day (the platform's insights, or an imported row)."""
+
+    __tablename__ = "post_metrics"
+
+    post_id: Mapped[str] = mapped_column(ForeignKey("post_history.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    impressions: Mapped[int] = mapped_column(BigInteger, default=0)
+    reach: Mapped[int] = mapped_column(BigInteger, default=0)
+    engagements: Mapped[int] = mapped_column(BigInteger, default=0)
+    clicks: Mapped[int] = mapped_column(BigInteger, default=0)
+    video_views: Mapped[int] = mapped_column(BigInteger, default=0)
+    conversions: Mapped[int] = mapped_column(BigInteger, default=0)
+    spend: Mapped[float] = mapped_column(Float, default=0.0)
+    revenue: Mapped[float] = mapped_column(Float, default=0.0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CalendarEntry(Base):
+    """A planned slot on a brand's content calendar: platform, time, pillar, and the post it became."""
+
+    __tablename__ = "calendar_entries"
+    __table_args__ = (
+        _one_of("status", CALENDAR_STATUSES),
+        Index("ix_calendar_entries_brand_id_slot_at", "brand_id", "slot_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[str] = mapped_column(String(32))
+    slot_at: Mapped[datetime] = mapped_column()
+    pillar: Mapped[str] = mapped_column(String(128))
+    format: Mapped[str | None] = mapped_column(String(64))
+    campaign: Mapped[str | None] = mapped_column(String(128))
+    idea: Mapped[str] = mapped_column(Text, default="")
+    why: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="planned")
+    scheduled_post_id: Mapped[str | None] = mapped_column(ForeignKey("scheduled_posts.id"))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

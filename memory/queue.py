@@ -9,6 +9,7 @@ from typing import Any, Literal
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from memory.history import record_published
 from memory.models import ContentItem, PublishAttempt, QueuePause, ScheduledPost, utcnow
 from memory.repository import get_row, insert_ignore, transition_post
 
@@ -137,6 +138,7 @@ def confirm_live(session: Session, post_id: str, *, external_id: str | None, url
         published_at=utcnow(),
     )
     _item_status(session, post.content_item_id, "published")
+    record_published(session, post)
     return post
 
 

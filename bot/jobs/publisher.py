@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.jobs.publish_reports import Reporter
 from config.settings import PublishingOptions
-from memory import queue
+from memory import history, queue
 from memory import repository as repo
 from memory.coordination import Coordinator
 from memory.credentials import CredentialStore, MissingKeyError
@@ -244,6 +244,7 @@ class Publisher:
                 url=published.url if published else None,
                 detail=detail,
             )
+            history.record_published(session, post)
             summary, thread = post_summary(post), queue.thread_of(session, post)
             _audit(session, claimed, f"post.{post.status}", {"detail": detail, "url": post.url})
             if published is not None:

@@ -18,6 +18,7 @@ from bot.jobs.publisher import STALE_CLAIM, Publisher
 from bot.turns import InputError, Turn
 from config.settings import load_settings
 from memory import queue
+from memory.history import HistoryStore
 from memory.models import Alert, PublishAttempt, ScheduledPost, ThreadNotice
 from tools.platforms.base import Credentials, media_in
 from tools.platforms.factory import app_credentials, make_clients
@@ -113,6 +114,7 @@ def test_without_an_account_the_post_is_a_labelled_dry_run_published_once(world,
     with world.sessions() as session:
         [attempt] = session.scalars(select(PublishAttempt)).all()
     assert "dry run" in attempt.detail
+    assert HistoryStore(world.sessions).outcomes("harbor-pine") == []  # a dry run never went out
 
 
 def test_a_connected_account_publishes_for_real_and_the_thread_hears_the_link(world, http, fakes):
@@ -126,6 +128,8 @@ def test_a_connected_account_publishes_for_real_and_the_thread_hears_the_link(wo
     [request] = fakes["x"].of("POST", "/2/tweets")
     assert request.headers["authorization"] == "Bearer x-token" and request.json() == {"text": post.text}
     assert any("is live" in n and tweet["id"] in n for n in notices_of(world, "cli:real"))
+    [history] = HistoryStore(world.sessions).outcomes("harbor-pine")  # what best times and hashtags learn from
+    assert (history.platform, history.text) == ("x", post.text) and history.published_at is not None
 
 
 def test_an_x_thread_goes_out_as_replies_in_order(world, http, fakes):

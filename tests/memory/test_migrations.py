@@ -24,12 +24,15 @@ from memory.models import Base
 
 TABLES = {
     "alembic_version",
+    "calendar_entries",
     "approvals",
     "audit_log",
     "brands",
     "alert_posts",
     "alerts",
     "content_items",
+    "post_history",
+    "post_metrics",
     "publish_attempts",
     "scheduled_posts",
     "slack_bots",

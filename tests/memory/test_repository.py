@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from datetime import UTC, timedelta
 
 import pytest
+from queue_rows import NOW, Factory, approved_item, schedule
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, sessionmaker
 
 from memory.db import (
     create_db_engine,
-    normalize_database_url,
     session_factory,
-    upgrade_database,
 )
 from memory.models import AuditLog, ContentItem, PublishAttempt
 from memory.repository import (
@@ -41,68 +37,6 @@ from memory.repository import (
     schedule_post,
     upsert_brand,
 )
-
-NOW = datetime(2025, 11, 27, 9, 0, tzinfo=UTC)
-Factory = sessionmaker[Session]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """A migrated database of each kind."""
-    if request.param == "sqlite":
-        url = normalize_database_url(None, tmp_path / "home")
-    else:
-        url = normalize_database_url(request.getfixturevalue("postgres_db_url"), tmp_path)
-    upgrade_database(url)
-    return url
-
-
-@pytest.fixture
-def factory(database_url: str) -> Iterator[Factory]:
-    """A session factory on the migrated database."""
-    engine = create_db_engine(database_url)
-    yield session_factory(engine)
-    engine.dispose()
-
-
-def approved_item(factory: Factory, name: str, *, text: str = "Fresh roast Friday!") -> tuple[str, str]:
-    """Create a content item with an approved approval; return (item id, approval id)."""
-    with factory.begin() as session:
-        item = create_content_item(session, brand_id="kettle-ember", platform="x", text=text)
-        request_approval(
-            session,
-            approval_id=f"ap-{name}",
-            content_item_id=item.id,
-            thread_key="cli:t",
-        )
-        record_approval_decision(session, approval_id=f"ap-{name}", decision="approved", decided_by="ana")
-        return item.id, f"ap-{name}"
-
-
-def schedule(
-    factory: Factory,
-    name: str,
-    *,
-    at: datetime = NOW,
-    brand: str = "kettle-ember",
-    dry_run: bool = True,
-) -> str:
-    """Approve and schedule one post; return its id."""
-    item_id, approval_id = approved_item(factory, name)
-    text = "Fresh roast Friday!"
-    with factory.begin() as session:
-        post = schedule_post(
-            session,
-            approval_id=approval_id,
-            content_item_id=item_id,
-            brand_id=brand,
-            platform="x",
-            text=text,
-            content_hash=hash_content("x", text),
-            scheduled_for=at,
-            dry_run=dry_run,
-        )
-        return post.id
 
 
 def test_create_content_item_is_idempotent_on_its_id(factory: Factory) -> None:
