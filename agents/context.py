@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +14,9 @@ if TYPE_CHECKING:
     from agents.router import Router
     from agents.state import Draft
     from knowledge.retrieval import Hit
+    from memory.calendar import CalendarItem
+    from memory.history import PostOutcome
+    from tools.analytics.calendar_plan import Busy, PlannedSlot
     from tools.content.rulebook import Rulebook
 
 
@@ -53,6 +56,36 @@ class KnowledgeSearch(Protocol):
         """The k passages closest to the question, best first."""
 
 
+class PostHistory(Protocol):
+    """The brand's past posts with their metrics (implemented over the SQL database)."""
+
+    def outcomes(
+        self, brand_id: str, *, platform: str | None = None, since: datetime | None = None, limit: int = 5000
+    ) -> list[PostOutcome]:
+        """Past posts, newest first, with their metrics summed."""
+
+
+class ContentCalendar(Protocol):
+    """The brand's content calendar (implemented over the SQL database)."""
+
+    def busy(self, brand_id: str, start: datetime, end: datetime) -> list[Busy]:
+        """What already occupies the period."""
+
+    def items(self, brand_id: str, start: datetime, end: datetime) -> list[CalendarItem]:
+        """Planned slots and queued posts in the period, in time order."""
+
+    def add(
+        self,
+        brand_id: str,
+        slots: Sequence[PlannedSlot],
+        *,
+        created_by: str,
+        ideas: Sequence[str] = (),
+        replace: tuple[datetime, datetime] | None = None,
+    ) -> list[str]:
+        """Store planned slots; `replace` drops the still-planned slots of the period first."""
+
+
 @dataclass(frozen=True)
 class AgentOptions:
     """Per-deployment options the specialists read."""
@@ -72,6 +105,8 @@ class AgentContext:
     ledger: ApprovalLedger
     llm: BaseChatModel | None = None
     knowledge: KnowledgeSearch | None = None
+    history: PostHistory | None = None
+    calendar: ContentCalendar | None = None
     actor: str = "unknown"
     options: AgentOptions = field(default_factory=AgentOptions)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
+from agents.routing.strategy_asks import strategy_ask
 from agents.routing.text import SHORTHAND_PATH
 from tools.content.brief import platforms_in
 from tools.content.revise import is_revision_request
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SHIPPED_MODEL_PATH = Path(__file__).resolve().parent / "data" / "router_model.npz"
-Method = Literal["semantic", "llm", "fallback"]
+Method = Literal["semantic", "rule", "llm", "fallback"]
+STRATEGIST = "content_strategist"
+# Specialists whose wording overlaps the strategist's: "best time to post on TikTok" names a platform, and
+# "show the calendar" reads like nothing BrandPilot drafts. A clear strategy ask goes to the strategist.
+_YIELDS_TO_STRATEGY = frozenset({"x", "linkedin", "instagram", "facebook", "tiktok", "youtube", OUT_OF_SCOPE})
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ class Router:
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)
         if current_agent and top != current_agent and p_top < self.switch_threshold:
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)
+        if top in _YIELDS_TO_STRATEGY and STRATEGIST in dict(candidates) and strategy_ask(text):
+            return RouteDecision(STRATEGIST, dict(candidates)[STRATEGIST], "rule", "routed", candidates)
         if top == OUT_OF_SCOPE and p_top >= self.confidence_threshold:
             return RouteDecision(None, p_top, "semantic", "out_of_scope", candidates)
         if top != OUT_OF_SCOPE and p_top >= self.confidence_threshold:

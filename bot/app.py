@@ -23,6 +23,7 @@ from config.settings import BrandEntry, Settings
 from knowledge.library import KnowledgeLibrary
 from knowledge.store import KnowledgeStore
 from memory import repository as repo
+from memory.calendar import CalendarStore
 from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
 from memory.credentials import CredentialStore, platform_cipher
@@ -36,6 +37,7 @@ from memory.db import (
     session_factory,
     upgrade_database,
 )
+from memory.history import HistoryStore
 from memory.ledger import SqlApprovalLedger
 from tools.content.rulebook import Rulebook, load_rulebook
 
@@ -165,6 +167,8 @@ def open_app(settings: Settings) -> Iterator[App]:
         auto_ingest=settings.knowledge.auto_ingest,
     )
 
+    history, calendar = HistoryStore(sessions), CalendarStore(sessions)
+
     def brand_for(turn: Turn) -> str:
         return workspace_brands.get((turn.surface, turn.workspace or ""), settings.default_brand_id())
 
@@ -179,6 +183,8 @@ def open_app(settings: Settings) -> Iterator[App]:
             ledger=ledger,
             llm=llm,
             knowledge=knowledge.for_brand(brand.id),
+            history=history,
+            calendar=calendar,
             actor=actor,
             options=options,
         )

@@ -316,4 +316,12 @@ def main() -> None:
     app()
 
 
-from bot import cli_alert, cli_analysis, cli_knowledge, cli_platforms, cli_queue, cli_serve  # noqa: E402,F401
+from bot import (  # noqa: E402,F401
+    cli_alert,
+    cli_analysis,
+    cli_calendar,
+    cli_knowledge,
+    cli_platforms,
+    cli_queue,
+    cli_serve,
+)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from langgraph.runtime import Runtime
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.context import AgentContext, BrandProfile
 from agents.hitl import Finding
@@ -20,6 +22,8 @@ from tools.content.brief import Brief
 from tools.content.checks import check_post
 from tools.content.compose import VoiceKit, compose_post, unfilled_placeholders
 from tools.content.text import find_markers
+
+log = logging.getLogger(__name__)
 
 
 def voice_kit(brand: BrandProfile, platform: str, campaign_code: str) -> VoiceKit:
@@ -51,6 +55,20 @@ def next_slot(now: datetime, timezone: str, hour: int) -> datetime:
     while candidate < local + timedelta(hours=1) or candidate.weekday() >= 5:
         candidate += timedelta(days=1)
     return candidate.astimezone(ZoneInfo("UTC"))
+
+
+def open_calendar_slot(ctx: AgentContext, platform: str, *, within: timedelta = timedelta(days=21)) -> datetime | None:
+    """The earliest planned calendar slot on the platform no post covers yet, an hour or more from now."""
+    if ctx.calendar is None:
+        return None
+    start = ctx.now() + timedelta(hours=1)
+    try:
+        items = ctx.calendar.items(ctx.brand.id, start, start + within)
+    except SQLAlchemyError:  # the draft still gets the next posting hour
+        log.warning("could not read the content calendar", exc_info=True)
+        return None
+    open_slots = [i.at for i in items if i.kind == "planned" and i.platform == platform and i.status == "planned"]
+    return min(open_slots, default=None)
 
 
 def check_parts(
@@ -142,9 +160,10 @@ def new_draft(
     *,
     request: str = "",
 ) -> Draft:
-    """A first-revision draft scheduled for the next posting slot."""
+    """A first-revision draft scheduled for the platform's next open calendar slot, else the next posting hour."""
     ctx = runtime.context
-    when = next_slot(ctx.now(), ctx.options.timezone, ctx.options.default_post_hour)
+    options = ctx.options
+    when = open_calendar_slot(ctx, platform) or next_slot(ctx.now(), options.timezone, options.default_post_hour)
     return Draft(
         id=uuid.uuid4().hex,
         revision=1,

@@ -12,7 +12,7 @@ from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.drafting import check_parts, voice_kit
 from agents.specialists.event_details import event_details, without_event_details
-from agents.specialists.hashtags import HashtagRecord, choose_hashtags
+from agents.specialists.hashtags import HashtagRecord, choose_hashtags, past_hashtags
 from agents.specialists.platform_copy import (
     Copy,
     CopyRequest,
@@ -77,10 +77,11 @@ def _messenger(templates: list[dict[str, str]], ctx: AgentContext) -> Copy:
 
 
 def compose_facebook(
-    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] = ()
+    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] | None = None
 ) -> Package:
     """A Facebook Page, Event or Group post (the draft), or Messenger reply templates (reply only)."""
     ctx = runtime.context
+    history = past_hashtags(ctx, PLATFORM) if history is None else history
     brief = parse_brief(request)
     fmt = facebook_format(request, brief.intent)
     details = event_details(request)

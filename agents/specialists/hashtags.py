@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from agents.context import AgentContext
+from agents.replies import reply
 from tools.content.compose import VoiceKit
+
+log = logging.getLogger(__name__)
 
 _STOP = frozenset(
     "a an the our your their my this that these those of for and or to in on at by with from about into new now "
@@ -121,3 +128,23 @@ def choose_hashtags(
     """The hashtags for a post: candidates from the brand and the topic, ranked, within the brand's limit."""
     candidates = hashtag_candidates(topic, kit, suggested, known=[record[0] for record in history])
     return rank_hashtags(candidates, history, limit=kit.hashtag_limit)
+
+
+def past_hashtags(ctx: AgentContext, platform: str, *, posts: int = 500) -> list[HashtagRecord]:
+    """How each hashtag did on the brand's recent measured posts on the platform (empty without a history store)."""
+    if ctx.history is None:
+        return []
+    try:
+        outcomes = ctx.history.outcomes(ctx.brand.id, platform=platform, limit=posts)
+    except SQLAlchemyError:  # drafting goes on without history; the reply says none was used
+        log.warning("could not read the post history for hashtags", exc_info=True)
+        return []
+    return [HashtagRecord(*row) for outcome in outcomes for row in outcome.hashtag_rows() if row[1] > 0]
+
+
+def hashtag_note(tags: Sequence[str], history: Sequence[HashtagRecord]) -> str:
+    """The reply line saying which hashtags were chosen and what evidence ranked them."""
+    shown = " ".join(tags) or "none"
+    if not history:
+        return reply("hashtags_no_history", tags=shown)
+    return reply("hashtags_ranked", tags=shown, uses=len(history), distinct=len({r[0].lower() for r in history}))

@@ -12,7 +12,7 @@ from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.captions import bio_caption
 from agents.specialists.drafting import voice_kit
-from agents.specialists.hashtags import HashtagRecord, choose_hashtags
+from agents.specialists.hashtags import HashtagRecord, choose_hashtags, hashtag_note, past_hashtags
 from agents.specialists.platform_copy import (
     Copy,
     CopyRequest,
@@ -89,10 +89,11 @@ def _script(pieces: dict[str, Any]) -> str:
 
 
 def compose_instagram(
-    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] = ()
+    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] | None = None
 ) -> Package:
-    """Instagram copy for a request; `history` holds past hashtag results (none are recorded yet)."""
+    """Instagram copy for a request; `history` holds past hashtag results (default: the brand's own)."""
     ctx = runtime.context
+    history = past_hashtags(ctx, PLATFORM) if history is None else history
     brief = parse_brief(request)
     fmt = instagram_format(request)
     topic = topic_from(brief)
@@ -107,7 +108,7 @@ def compose_instagram(
             frames = "\n".join(f"{n}. {frame}" for n, frame in enumerate(pieces["frames"], 1))
             return Copy(None, [reply("stories_frames", frames=frames)], [])
         tags = choose_hashtags(topic, kit, history, suggested=pieces["hashtags"])
-        tag_note = reply("hashtags_ranked" if history else "hashtags_no_history", tags=" ".join(tags) or "none")
+        tag_note = hashtag_note(tags, history)
         caption = bio_caption(
             pieces["caption"],
             hashtags=tags,

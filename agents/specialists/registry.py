@@ -46,6 +46,7 @@ class Specialist:
 def build_registry() -> dict[str, Specialist]:
     """All sixteen specialists, built ones with their nodes."""
     from agents.specialists.content_quality import review_content
+    from agents.specialists.content_strategist import plan_content
     from agents.specialists.platform_nodes import (
         write_facebook_post,
         write_instagram_post,
@@ -64,6 +65,7 @@ def build_registry() -> dict[str, Specialist]:
         "youtube": write_youtube_video,
         "social_coordinator": coordinate_platforms,
         "content_quality": review_content,
+        "content_strategist": plan_content,
     }
     registry = {}
     for name in SPECIALIST_NAMES:

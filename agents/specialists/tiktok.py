@@ -12,7 +12,7 @@ from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.captions import bio_caption
 from agents.specialists.drafting import voice_kit
-from agents.specialists.hashtags import HashtagRecord, choose_hashtags
+from agents.specialists.hashtags import HashtagRecord, choose_hashtags, hashtag_note, past_hashtags
 from agents.specialists.platform_copy import (
     Copy,
     CopyRequest,
@@ -70,10 +70,11 @@ def script_lines(hook: str, beats: list[dict[str, str]]) -> str:
 
 
 def compose_tiktok(
-    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] = ()
+    request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] | None = None
 ) -> Package:
     """A TikTok script (in the reply) and its caption with a video gap (the draft)."""
     ctx = runtime.context
+    history = past_hashtags(ctx, PLATFORM) if history is None else history
     sound, rest = named_sound(request)
     brief = parse_brief(rest)
     topic = topic_from(brief)
@@ -102,7 +103,7 @@ def compose_tiktok(
         notes = [reply("tiktok_script", script=script_lines(pieces["hook"], beats))]
         if sound:
             notes.append(reply("sound_note", sound=sound))
-        notes.append(reply("hashtags_ranked" if history else "hashtags_no_history", tags=" ".join(tags) or "none"))
+        notes.append(hashtag_note(tags, history))
         notes.append(reply("add_video"))
         return Copy(f"{caption}\n\n[video: {gap('video')}]", notes, [caption])
 

@@ -11,22 +11,24 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from agents.specialists.registry import PLANNED
 from bot.app import App
+from bot.calendar_command import calendar_text
 from bot.slack.mrkdwn import neutralise
 from bot.status import brand_status, render_status
 from memory import repository as repo
+from tools.content.periods import PeriodError
 
 COMMAND = "/brandpilot"
 USAGE = (
     "*BrandPilot commands*\n"
     "• `/brandpilot ask TEXT`: ask or request anything; I answer in a thread here\n"
     "• `/brandpilot status`: what is scheduled and waiting\n"
-    "• `/brandpilot report [weekly|monthly]`, `calendar [week]`, `campaign [list|status NAME]`, `crisis status`\n"
+    "• `/brandpilot calendar [dates]`: the content calendar, e.g. `calendar next week` (default: the next 14 days)\n"
+    "• `/brandpilot report [weekly|monthly]`, `campaign [list|status NAME]`, `crisis status`\n"
     "• `/brandpilot help`: this list\n"
     "Or mention me in a channel, or DM me."
 )
 LATER = {  # subcommand: (specialist that will answer it, allowed arguments or None for free text)
     "report": ("performance_analyst", {"", "weekly", "monthly"}),
-    "calendar": ("content_strategist", {"", "week"}),
     "campaign": ("campaign_manager", None),
     "crisis": ("crisis_detector", {"status"}),
 }
@@ -45,13 +47,30 @@ def not_available(name: str) -> str:
     )
 
 
+def workspace_brands(app: App, team: str | None) -> list[str]:
+    """The brands the config maps a workspace to (the default brand when none is), never another's."""
+    mapped = [w.brand for w in app.settings.workspaces if w.surface == "slack" and w.id == team]
+    return [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
+
+
+def calendar_reply(app: App, team: str | None, words: str) -> str:
+    """The calendar of each brand of the workspace for the dates named; bad dates get a usage answer."""
+    try:
+        brands = workspace_brands(app, team)
+        texts = [
+            (f"*{app.brands[b].name}*\n" if len(brands) > 1 else "") + calendar_text(app, b, words) for b in brands
+        ]
+    except PeriodError as error:
+        return usage_error(neutralise(str(error)))
+    return neutralise("\n\n".join(texts))
+
+
 def status_text(app: App, team: str | None = None) -> str:
     """The brands served, then per brand of this workspace: accounts and tokens, the queue, pauses, last results.
 
     A workspace sees only the brands the config maps it to (the default brand when none is), never another's.
     """
-    mapped = [w.brand for w in app.settings.workspaces if w.surface == "slack" and w.id == team]
-    shown = [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
+    shown = workspace_brands(app, team)
     with app.sessions() as session:
         counts = Counter(post.status for brand_id in shown for post in repo.list_posts(session, brand_id))
     posts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
@@ -73,6 +92,9 @@ def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
             return
         if sub == "status":
             await ack(text=await asyncio.to_thread(status_text, app, command.get("team_id")))
+            return
+        if sub == "calendar":
+            await ack(text=await asyncio.to_thread(calendar_reply, app, command.get("team_id"), rest))
             return
         if sub == "ask":
             if not rest:

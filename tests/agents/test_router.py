@@ -101,3 +101,18 @@ def test_route_output_shape(router):
     data = router.route("draft a linkedin post about our hiring").to_dict()
     assert set(data) == {"agent", "confidence", "method"}
     json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "agent", "method"),
+    [
+        ("how often should we post on x", "content_strategist", "rule"),
+        ("show the calendar for december", "content_strategist", "rule"),
+        ("predict engagement for this tweet: 'our new roast is here'", "content_strategist", "rule"),
+        ("write a tweet about the best time of year for a candle", "x", "semantic"),
+        ("can you draft the instagram post for our calendar slot on tuesday", "instagram", "semantic"),
+    ],
+)
+def test_a_clear_strategy_ask_naming_a_platform_goes_to_the_strategist(router, text, agent, method):
+    decision = router.route(text)
+    assert (decision.agent, decision.method) == (agent, method)

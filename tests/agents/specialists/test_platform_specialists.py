@@ -162,6 +162,31 @@ def test_one_lucky_post_does_not_outrank_a_tag_that_does_well_again_and_again():
     assert rank_hashtags(["#Lucky", "#Weak", "#Steady"], history) == ["#Steady", "#Lucky", "#Weak"]
 
 
+def test_instagram_ranks_its_hashtags_by_the_brands_own_past_posts(make_context, sessions):
+    from datetime import UTC, date, datetime
+
+    from memory.db import write_transaction
+    from memory.history import DailyMetrics, HistoryStore, NewPost, add_post, set_metrics
+
+    with write_transaction(sessions) as session:
+        for n, (tags, engagements) in enumerate([("#Candle #HarborAndPine", 90)] * 6 + [("#WinterCandle", 10)] * 6):
+            at = datetime(2026, 10, 1 + n, 9, tzinfo=UTC)
+            post_id = add_post(
+                session, NewPost("harbor-pine", "instagram", at, text=f"Pour day {tags}", external_id=str(n))
+            )
+            set_metrics(session, post_id, [DailyMetrics(date(2026, 10, 1 + n), reach=1000, engagements=engagements)])
+        add_post(session, NewPost("harbor-pine", "instagram", datetime(2026, 11, 1, tzinfo=UTC), text="#Unmeasured"))
+    package = compose(
+        make_context,
+        "instagram",
+        "write an instagram caption about our winter candle sale",
+        history=HistoryStore(sessions),
+    )
+    tags = find_hashtags(package.text)
+    assert tags.index("#Candle") < tags.index("#WinterCandle")
+    assert any("past posts (18 uses of 3 tags)" in note for note in package.notes)
+
+
 def test_rank_hashtags_respects_the_limit_and_drops_repeats():
     history = [("#c", 1000, 90), ("#b", 1000, 50), ("#a", 1000, 10)]
     assert rank_hashtags(["#a", "#b", "#C", "#c"], history, limit=2) == ["#C", "#b"]

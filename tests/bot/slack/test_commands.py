@@ -58,13 +58,38 @@ async def test_malformed_commands_get_a_private_usage_message(slack, text, expec
     ("text", "who"),
     [
         ("report weekly", "Performance analyst"),
-        ("calendar", "Content strategist"),
         ("crisis status", "Crisis detector"),
     ],
 )
 async def test_commands_for_capabilities_not_built_say_so(slack, text, who):
     _, application, _ = slack
     assert f"*{who}*, which isn't available yet" in (await command(application, text))["text"]
+
+
+async def test_calendar_shows_the_planned_slots_of_the_period_privately(slack):
+    _, application, app = slack
+    from datetime import UTC, datetime, timedelta
+
+    from memory.calendar import CalendarStore
+    from tools.analytics.calendar_plan import PlannedSlot
+
+    soon = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) + timedelta(days=2)
+    slot = PlannedSlot("linkedin", soon, "Our people", None, 0.02, "because", None)
+    [entry] = CalendarStore(app.sessions).add("harbor-pine", [slot], created_by="U123", ideas=["Meet <!here> Nora"])
+    text = (await command(application, "calendar"))["text"]
+    assert "Calendar for the next 14 days" in text and entry[:8] in text and "LinkedIn" in text
+    assert "&lt;!here&gt;" in text and "<!here>" not in text
+    assert "Nothing is on the calendar" in (await command(application, "calendar 2031-01-05"))["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("calendar banana", "couldn't read 'banana' as dates"), ("calendar feb 31", "does not exist")],
+)
+async def test_calendar_with_dates_it_cannot_read_says_how_to_write_them(slack, text, expected):
+    _, application, _ = slack
+    answer = (await command(application, text))["text"]
+    assert expected in answer and "BrandPilot commands" in answer
 
 
 async def test_status_reports_posts_and_brands(slack):
