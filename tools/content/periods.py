@@ -130,9 +130,14 @@ def _week(today: date, weeks_ahead: int, words: str) -> _Span:
 def _day_month(d1: int, m1: int, d2: int, m2: int, year: str | None, today: date) -> _Span:
     """Day-month dates; "Dec 1 to Jan 5" runs into the next year; with no year, a range already over moves on one."""
     wrap = int(m2 < m1)
-    end_year = int(year) if year else today.year + wrap
-    if not year and (end_year, m2, d2) < (today.year, today.month, today.day):
-        end_year += 1
+    if year:
+        end_year = int(year)
+    elif wrap and (m2, d2) >= (today.month, today.day):  # asked in January about "Dec 20 - Jan 5": this January
+        end_year = today.year
+    else:
+        end_year = today.year + wrap
+        if (end_year, m2, d2) < (today.year, today.month, today.day):
+            end_year += 1
     return _date(end_year - wrap, m1, d1), _date(end_year, m2, d2), ""
 
 
@@ -217,7 +222,11 @@ def _today_or_tomorrow(m: re.Match[str], today: date) -> _Span:
     return day, day, m[1]
 
 
-@_rule(r"(?<!every )(?<!each )\b(" + "|".join(_WEEKDAYS) + r")\b")
+# a weekday after "every", or one the message rules out ("we never post on sunday"), is not the period
+_NOT_THE_DAY = ("every", "each", "never post on", "never on", "not on", "no posts on", "except", "avoid", "skip")
+
+
+@_rule("".join(f"(?<!{words} )" for words in _NOT_THE_DAY) + r"\b(" + "|".join(_WEEKDAYS) + r")\b")
 def _weekday(m: re.Match[str], today: date) -> _Span:
     day = today + timedelta(days=(_WEEKDAYS.index(m[1]) - today.weekday() - 1) % 7 + 1)
     return day, day, m[1].capitalize()

@@ -145,3 +145,13 @@ def test_relative_periods_from_a_sunday(text: str, start: date, end: date) -> No
 
 def test_next_month_from_december_is_next_january() -> None:
     assert period_in("next month", D(2026, 12, 31)).label == "next month (Fri 1 Jan – Sun 31 Jan 2027)"
+
+
+def test_a_range_over_new_year_asked_in_january_is_this_january():
+    period = period_in("plan dec 20 - jan 5", date(2027, 1, 3))
+    assert (period.start, period.end) == (date(2027, 1, 3), date(2027, 1, 5))
+
+
+@pytest.mark.parametrize("text", ["plan content, we never post on sunday", "plan posts but skip friday"])
+def test_a_weekday_the_message_rules_out_is_not_the_period(text):
+    assert not period_in(text, TODAY).stated
