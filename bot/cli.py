@@ -321,6 +321,7 @@ from bot import (  # noqa: E402,F401
     cli_analysis,
     cli_calendar,
     cli_knowledge,
+    cli_metrics,
     cli_platforms,
     cli_queue,
     cli_serve,

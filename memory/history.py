@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from memory.models import PostMetric, PublishedPost, ScheduledPost, utcnow
 from memory.repository import upsert_insert
 from tools.analytics.best_times import PostRecord
+from tools.analytics.metrics_csv import ImportedPost
 from tools.content.text import find_hashtags, find_links, find_markers
 
 COUNTS = ("impressions", "reach", "engagements", "clicks", "video_views", "conversions")
@@ -100,7 +101,17 @@ def record_published(session: Session, post: ScheduledPost) -> None:
     if post.dry_run or post.status != "published":
         return
     exists = session.scalar(select(PublishedPost.id).where(PublishedPost.scheduled_post_id == post.id))
-    if exists is None:
+    imported = None
+    if exists is None and post.external_id is not None:  # already imported (a CSV, a sync): link it, don't add it
+        imported = session.scalar(
+            select(PublishedPost).where(
+                PublishedPost.platform == post.platform, PublishedPost.external_id == post.external_id
+            )
+        )
+    if imported is not None:
+        imported.scheduled_post_id = imported.scheduled_post_id or post.id
+        session.flush()
+    elif exists is None:
         session.add(
             PublishedPost(
                 brand_id=post.brand_id,
@@ -160,7 +171,10 @@ class HistoryStore:
         self, brand_id: str, *, platform: str | None = None, since: datetime | None = None, limit: int = 5000
     ) -> list[PostOutcome]:
         """The brand's posts (newest first, at most `limit`) with their metrics summed over all days."""
-        sums = [func.coalesce(func.sum(getattr(PostMetric, name)), 0).label(name) for name in (*COUNTS, *AMOUNTS)]
+        sums = [  # reach is people, not views: it doesn't add up over days, so a post's reach is its best day's
+            func.coalesce((func.max if name == "reach" else func.sum)(getattr(PostMetric, name)), 0).label(name)
+            for name in (*COUNTS, *AMOUNTS)
+        ]
         query = (
             select(PublishedPost, *sums)
             .outerjoin(PostMetric, PostMetric.post_id == PublishedPost.id)
@@ -195,3 +209,50 @@ def _outcome(post: PublishedPost, sums: tuple) -> PostOutcome:
         campaign=post.campaign,
         totals=totals,
     )
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import wrote."""
+
+    posts: int
+    new_posts: int
+    days: int
+
+
+def import_posts(session: Session, brand_id: str, posts: Iterable[ImportedPost]) -> ImportSummary:
+    """Add imported posts (or find them) and write their daily metrics, in the caller's transaction.
+
+    Raises:
+        ValueError: a post of the file is already recorded for another brand (nothing should be committed).
+    """
+    count = new = days = 0
+    for post in posts:
+        owner = session.scalar(
+            select(PublishedPost.brand_id).where(
+                PublishedPost.platform == post.platform, PublishedPost.external_id == post.post_id
+            )
+        )
+        if owner is not None and owner != brand_id:
+            raise ValueError(f"{post.platform} post {post.post_id} is recorded for brand {owner!r}, not {brand_id!r}")
+        new += owner is None
+        post_id = add_post(
+            session,
+            NewPost(
+                brand_id=brand_id,
+                platform=post.platform,
+                published_at=post.published_at,
+                text=post.text,
+                external_id=post.post_id,
+                url=post.url,
+                media_kind=post.media_kind,
+                campaign=post.campaign,
+            ),
+        )
+        days += set_metrics(session, post_id, [DailyMetrics(day, **_ints(values)) for day, values in post.days.items()])
+        count += 1
+    return ImportSummary(count, new, days)
+
+
+def _ints(values: dict[str, float]) -> dict[str, float]:
+    return {name: (int(value) if name in COUNTS else value) for name, value in values.items()}

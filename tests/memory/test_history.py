@@ -120,3 +120,23 @@ def test_media_kind_from_the_draft_markers(text: str, kind: str) -> None:
 def test_utm_campaign_is_read_from_the_first_tagged_link() -> None:
     assert utm_campaign("see https://a.example/x and https://b.example/?utm_campaign=spring") == "spring"
     assert utm_campaign("no links here") is None
+
+
+def test_a_published_post_already_imported_is_linked_not_added_twice(factory: Factory) -> None:
+    post_id = schedule(factory, "imported-first", dry_run=False)
+    with factory.begin() as session:
+        imported = add_post(session, NewPost("kettle-ember", "x", NOW, text="Fresh roast Friday!", external_id="x-5"))
+        claim_due_posts(session, now=NOW + timedelta(minutes=1))
+        queue.settle(session, post_id, "uncertain", error="no answer", resume={})
+        queue.confirm_live(session, post_id, external_id="x-5", url="https://x.example/5")
+        rows = session.scalars(select(PublishedPost)).all()
+    assert [(row.id, row.scheduled_post_id) for row in rows] == [(imported, post_id)]
+
+
+def test_reach_is_a_posts_best_day_not_the_sum_of_its_days(factory: Factory) -> None:
+    with factory.begin() as session:
+        post_id = add_post(session, NewPost("b", "x", NOW, external_id="x-1"))
+        days = [DailyMetrics(date(2025, 11, 27 + n), impressions=100, reach=80 - n * 10) for n in range(3)]
+        set_metrics(session, post_id, days)
+    [outcome] = HistoryStore(factory).outcomes("b")
+    assert outcome.total("reach") == 80 and outcome.total("impressions") == 300

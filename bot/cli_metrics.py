@@ -1,0 +1,51 @@
+"""`brandpilot metrics import FILE`: a brand's past posts and their daily numbers from CSV, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
+from bot.cli_platforms import BrandOpt, _brand
+from bot.deployment import deployment
+
+metrics_app = typer.Typer(help="Past posts and their metrics, which strategy learns from.", no_args_is_help=True)
+app.add_typer(metrics_app, name="metrics")
+
+
+@metrics_app.command("import")
+def import_metrics(
+    file: Annotated[Path, typer.Argument(help="CSV with platform, post_id, published_at, date and metric columns.")],
+    brand: BrandOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a CSV of posts and daily metrics; a file with any bad row imports nothing and lists every problem."""
+    from memory.db import write_transaction
+    from memory.history import import_posts
+    from tools.analytics.metrics_csv import MetricsFileError, parse_metrics_csv
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        fail(f"Can't read {file}: {error.strerror or error}.")
+    try:
+        posts = parse_metrics_csv(raw, settings.agents.timezone)
+    except MetricsFileError as error:
+        fail(f"{file}: {error}")
+    with user_errors(), deployment(settings) as where:
+        try:
+            with write_transaction(where.sessions) as session:
+                summary = import_posts(session, brand_id, posts)
+        except ValueError as error:
+            fail(f"{file}: nothing was imported: {error}")
+    if as_json:
+        emit_json({"brand": brand_id, "posts": summary.posts, "new_posts": summary.new_posts, "days": summary.days})
+    else:
+        out.print(
+            f"Imported {summary.days} days of metrics for {summary.posts} posts of {brand_id} "
+            f"({summary.new_posts} new to the history)."
+        )
