@@ -9,9 +9,12 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
+from agents.routing.strategy_asks import PLAN
+from agents.specialists.content_strategist import plan_period, safe_answer
 from agents.specialists.drafting import grounding_note, latest_request, new_draft, write_parts
 from agents.specialists.follow_up import revise_last_draft
 from agents.specialists.packages import compose_package, has_composer
+from agents.specialists.platform_compare import compare_performance
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
 from tools.content.platform_fit import rank_platforms
@@ -23,12 +26,31 @@ _DRAFTING = re.compile(
 )
 
 
+_COMPARE = re.compile(
+    r"\b(?:compare|comparison|versus|vs\.?|which (?:platform|channel|network|one)s?|"
+    r"(?:best|top|worst) (?:platform|channel)s?|how (?:do|does|are|is)\b[^.?!]*\b(?:doing|performing|compare))\b",
+    re.IGNORECASE,
+)
+_PERFORMANCE = re.compile(
+    r"\b(?:perform\w*|engagement|results?|doing|numbers|reach|works? (?:best|better)|(?:best|better) for us)\b", re.I
+)
+
+
 def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
-    """Adapt content for the named platforms (or all enabled ones) and recommend the best fit."""
+    """Compare how the platforms perform, plan a cross-platform schedule, or adapt content and recommend a fit."""
     follow_up = revise_last_draft(state, runtime, name="social_coordinator")
     if follow_up is not None:
         return follow_up
     request = latest_request(state)
+    if not _DRAFTING.search(request):
+        answer = None
+        if _COMPARE.search(request) and _PERFORMANCE.search(request):
+            answer = compare_performance
+        elif PLAN.search(request):
+            answer = plan_period
+        if answer is not None:
+            text = safe_answer(runtime.context, request, state, lambda ctx, words, _: answer(ctx, words))
+            return {"messages": [AIMessage(text, name="social_coordinator")], "drafts": [], "outcomes": []}
     brief = parse_brief(request)
     enabled = list(runtime.context.options.enabled_platforms)
     platforms = [p for p in brief.platforms if p in enabled] or enabled
