@@ -28,14 +28,19 @@ from tools.content.checks import max_chars
 
 PLATFORM = "tiktok"
 MIN_BEATS, MAX_BEATS = 3, 5
+# "using the", "jumping on the", "riding the", "set to the"... before a named sound or trend
+_LEAD_IN = (
+    r"(?:(?:jump|hop|riff|play|cash)(?:ing|ping)?(?: in)?\s+)?(?:using|use|with|to|over|on|set to|featuring|riding)\s+"
+)
 _QUOTED_SOUND = re.compile(
-    r"\s*(?:\b(?:using|use|with|to|over|on|set to|featuring)\s+)?(?:the\s+)?[\"“‘']([^\"”’']{2,60})[\"”’']\s+"
+    r"\s*(?:\b" + _LEAD_IN + r")?"
+    r"(?:the\s+)?[\"“‘']([^\"”’']{2,60})[\"”’']\s+"
     r"(?:sound|song|audio|track|trend)\b"
     r"|\s*\b(?:sound|song|audio|track|trend)\s*(?::|called|named)?\s*[\"“‘']([^\"”’']{2,60})[\"”’']",
     re.IGNORECASE,
 )
 _PLAIN_SOUND = re.compile(
-    r"\s*\b(?:using|use|with|to|over|on|set to|featuring)\s+(?:the\s+)?"
+    r"\s*\b" + _LEAD_IN + r"(?:the\s+)?"
     r"((?:#\w+)|(?:[A-Z0-9][\w'’-]*(?:\s+[A-Z0-9][\w'’-]*){0,4}))\s+(?:sound|song|audio|track|trend)\b"
 )
 
