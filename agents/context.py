@@ -74,6 +74,9 @@ class ContentCalendar(Protocol):
     def items(self, brand_id: str, start: datetime, end: datetime) -> list[CalendarItem]:
         """Planned slots and queued posts in the period, in time order."""
 
+    def next_open_slot(self, brand_id: str, platform: str, start: datetime, end: datetime) -> datetime | None:
+        """The earliest still-planned slot on the platform in the period that no queued post fills."""
+
     def add(
         self,
         brand_id: str,

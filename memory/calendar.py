@@ -49,7 +49,10 @@ class CalendarStore:
         with self._sessions() as session:
             posts, entries = _rows(session, brand_id, start, end)
         busy = [Busy(p.platform, p.scheduled_for, f"scheduled post {p.id[:8]}") for p in posts]
-        busy += [Busy(e.platform, e.slot_at, f"calendar: {e.pillar}") for e in entries if e.status in OPEN_ENTRIES]
+        for item in _matched(posts, entries):
+            if item.kind == "planned" and item.status in OPEN_ENTRIES:
+                label = f"calendar: {item.pillar}"
+                busy.append(Busy(item.platform, item.at, label, planned=item.status == "planned"))
         return busy
 
     def items(self, brand_id: str, start: datetime, end: datetime) -> list[CalendarItem]:
@@ -60,17 +63,38 @@ class CalendarStore:
         """
         with self._sessions() as session:
             posts, entries = _rows(session, brand_id, start, end)
-        unmatched = {post.id: _post_item(post) for post in posts}
-        items = []
-        for entry in entries:
-            if entry.status == "skipped":
-                continue
-            match = _closest(entry, unmatched.values())
-            if match is not None:
-                del unmatched[match.id]
-            items.append(_entry_item(entry, match.id if match else entry.scheduled_post_id))
-        items += unmatched.values()
-        return sorted(items, key=lambda item: (item.at, item.platform, item.kind))
+        return sorted(_matched(posts, entries), key=lambda item: (item.at, item.platform, item.kind))
+
+    def next_open_slot(self, brand_id: str, platform: str, start: datetime, end: datetime) -> datetime | None:
+        """The earliest slot on the platform in the period that is still only planned and no queued post fills.
+
+        One indexed query answers for a brand with nothing planned, so drafting pays almost nothing for it.
+        """
+        with self._sessions() as session:
+            entries = session.scalars(
+                select(CalendarEntry)
+                .where(
+                    CalendarEntry.brand_id == brand_id,
+                    CalendarEntry.slot_at >= start,
+                    CalendarEntry.slot_at < end,
+                    CalendarEntry.platform == platform,
+                    CalendarEntry.status == "planned",
+                )
+                .order_by(CalendarEntry.slot_at)
+            ).all()
+            if not entries:
+                return None
+            posts = session.scalars(
+                select(ScheduledPost).where(
+                    ScheduledPost.brand_id == brand_id,
+                    ScheduledPost.platform == platform,
+                    ScheduledPost.status.in_(LIVE_POSTS),
+                    ScheduledPost.scheduled_for >= start - MATCH_WITHIN,
+                    ScheduledPost.scheduled_for < end + MATCH_WITHIN,
+                )
+            ).all()
+        free = [i.at for i in _matched(posts, entries) if i.kind == "planned" and i.status == "planned"]
+        return min(free, default=None)
 
     def add(
         self,
@@ -102,15 +126,14 @@ class CalendarStore:
         ]
         with write_transaction(self._sessions) as session:
             if replace is not None:
-                session.execute(
-                    delete(CalendarEntry).where(
-                        CalendarEntry.brand_id == brand_id,
-                        CalendarEntry.status == "planned",
-                        CalendarEntry.platform.in_({slot.platform for slot in slots}),
-                        CalendarEntry.slot_at >= replace[0],
-                        CalendarEntry.slot_at < replace[1],
-                    )
-                )
+                posts, entries = _rows(session, brand_id, *replace)
+                platforms = {slot.platform for slot in slots}
+                stale = [
+                    item.id
+                    for item in _matched(posts, entries)
+                    if item.kind == "planned" and item.status == "planned" and item.platform in platforms
+                ]
+                session.execute(delete(CalendarEntry).where(CalendarEntry.id.in_(stale)))
             session.add_all(rows)
             session.flush()
             return [row.id for row in rows]
@@ -155,9 +178,30 @@ def _rows(session: Session, brand_id: str, start: datetime, end: datetime) -> tu
     return list(posts), list(entries)
 
 
-def _closest(entry: CalendarEntry, posts: Sequence[CalendarItem]) -> CalendarItem | None:
-    near = [p for p in posts if p.platform == entry.platform and abs(p.at - entry.slot_at) <= MATCH_WITHIN]
-    return min(near, key=lambda p: abs(p.at - entry.slot_at), default=None)
+def _matched(posts: Sequence[ScheduledPost], entries: Sequence[CalendarEntry]) -> list[CalendarItem]:
+    """Planned slots (skipped ones left out) with the post that fills each, then the posts no slot took.
+
+    Pairs are made nearest first across the whole period, so a post goes to the slot it is closest to.
+    """
+    pairs = sorted(
+        (abs(post.scheduled_for - entry.slot_at), entry.id, post.id)
+        for entry in entries
+        if entry.status != "skipped"
+        for post in posts
+        if post.platform == entry.platform and abs(post.scheduled_for - entry.slot_at) <= MATCH_WITHIN
+    )
+    filled: dict[str, str] = {}
+    taken: set[str] = set()
+    for _, entry_id, post_id in pairs:
+        if entry_id not in filled and post_id not in taken:
+            filled[entry_id] = post_id
+            taken.add(post_id)
+    items = [
+        _entry_item(entry, filled.get(entry.id) or entry.scheduled_post_id)
+        for entry in entries
+        if entry.status != "skipped"
+    ]
+    return items + [_post_item(post) for post in posts if post.id not in taken]
 
 
 def _post_item(post: ScheduledPost) -> CalendarItem:

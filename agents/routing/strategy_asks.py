@@ -30,7 +30,7 @@ TIMES = re.compile(
     r"\b(?:best|good|right|optimal|ideal|worst)\s+(?:tim\w*|tiem|days?|hours?)\b|"
     r"\bwhen\b[^.?!]*\b(?:post|publish|drop|put out|go live)|\bwhat time|\bwhich days?\b|\btiming\b|"
     r"\bmorning or (?:evening|afternoon|night)\b|\btime of (?:the )?day\b|\bdays? of the week\b|"
-    r"\bat \d{1,2}(?::\d2)?\s*(?:am|pm)\b[^.?!]*\?",
+    r"\bat \d{1,2}(?::\d{2})?\s*(?:am|pm)\b[^.?!]*\?",
     re.IGNORECASE,
 )
 CADENCE = re.compile(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from itertools import groupby
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from agents.replies import reply
 from agents.specialists.strategy_facts import label, local_bounds
 from memory.calendar import SHORT_ID, CalendarItem
 from tools.analytics.best_times import BestTimes
-from tools.analytics.calendar_plan import CalendarPlan
+from tools.analytics.calendar_plan import Busy, CalendarPlan
 from tools.content.brand_plan import BrandPlan
 from tools.content.periods import Period, PeriodError, period_in
 
@@ -29,8 +30,7 @@ def render_plan(
     ids: Sequence[str],
     plan: BrandPlan,
     best: dict[str, BestTimes],
-    *,
-    busy_count: int,
+    busy: Sequence[Busy],
 ) -> str:
     """The reply for a new plan: the slots by day, why those times, and where cadence and pillars came from."""
     zone = ZoneInfo(ctx.options.timezone)
@@ -57,15 +57,24 @@ def render_plan(
         times = best[platform]
         if not times.from_prior_only:
             basis = reply("plan_times_history", posts=times.history_posts, baseline=f"{times.baseline:.2%}")
-            lines.append(f"- {label(platform)}: {basis} {times.evidence(1)[0]}")
+            lines.append(f"- {label(platform)}: {basis} {_best_used(result, platform, zone, times)}")
     if prior_only:
         lines.append(f"- {', '.join(prior_only)}: {reply('plan_times_prior')}")
     lines.append(_sources(plan, platforms))
-    if busy_count:
-        lines.append(reply("plan_kept_clear", count=busy_count))
+    if busy:
+        lines.append(reply("plan_kept_clear", count=len(busy)))
     lines += [f"_Note: {note}_" for note in result.notes]
     lines.append(reply("plan_next_steps"))
     return "\n".join(lines)
+
+
+def _best_used(result: CalendarPlan, platform: str, zone: ZoneInfo, times: BestTimes) -> str:
+    """The evidence for the best hour this plan actually uses on the platform."""
+    used = {
+        (s.at.astimezone(zone).weekday(), s.at.astimezone(zone).hour) for s in result.slots if s.platform == platform
+    }
+    slots = [slot for slot in times.slots if (slot.weekday, slot.hour) in used][:1]
+    return replace(times, slots=slots).evidence(1)[0] if slots else ""
 
 
 def _sources(plan: BrandPlan, platforms: list[str]) -> str:

@@ -63,12 +63,10 @@ def open_calendar_slot(ctx: AgentContext, platform: str, *, within: timedelta = 
         return None
     start = ctx.now() + timedelta(hours=1)
     try:
-        items = ctx.calendar.items(ctx.brand.id, start, start + within)
+        return ctx.calendar.next_open_slot(ctx.brand.id, platform, start, start + within)
     except SQLAlchemyError:  # the draft still gets the next posting hour
         log.warning("could not read the content calendar", exc_info=True)
         return None
-    open_slots = [i.at for i in items if i.kind == "planned" and i.platform == platform and i.status == "planned"]
-    return min(open_slots, default=None)
 
 
 def check_parts(

@@ -18,12 +18,14 @@ from agents.specialists.strategy_facts import (
 )
 from agents.specialists.strategy_ideas import model_lines, offline_ideas
 from agents.state import BrandPilotState
+from prompts.loader import quoted
 from tools.analytics.best_times import WEEKDAYS, BestTimes, Slot
 from tools.analytics.calendar_plan import DAY_PART_HOURS
 from tools.analytics.engagement import PastPost, Prediction, predict
 from tools.content.brand_plan import WEEK, Cadence
 from tools.content.brief import parse_brief
 
+TIMES_SHOWN = 3  # platforms in a best-times answer that names none
 _QUOTED = re.compile(r"\"([^\"]{8,})\"|“([^”]{8,})”|(?<![A-Za-z])'([^']{8,})'(?![A-Za-z])")
 _CAMPAIGN = re.compile(r"\bcampaign[:\s]+[\"“']?([A-Za-z0-9][\w-]{1,60})|\b([A-Za-z0-9][\w-]{1,60}) campaign\b", re.I)
 _COUNT = re.compile(r"\b(\d{1,2})\s+(?:\w+\s+){0,3}?(?:ideas|posts|hooks|angles)\b", re.IGNORECASE)
@@ -94,7 +96,8 @@ def _short(text: str, limit: int = 70) -> str:
 
 def best_times_answer(ctx: AgentContext, request: str, state: BrandPilotState) -> str:
     """The top slots per platform with their evidence, and the days the brand's playbook asks for."""
-    platforms = platforms_for(ctx, request)[:3] if not _all_asked(request) else platforms_for(ctx, request)
+    asked = platforms_for(ctx, request)
+    platforms = asked if _all_asked(request) else asked[:TIMES_SHOWN]
     outcomes = past_posts(ctx)
     best = times_by_platform(ctx, platforms, outcomes)
     plan = brand_plan(ctx)
@@ -111,6 +114,8 @@ def best_times_answer(ctx: AgentContext, request: str, state: BrandPilotState) -
             lines += [f"- {line}" for line in BestTimes(platform, slots, 0, times.baseline, False).evidence(3)]
         if cadence is not None and (cadence.weekdays != WEEK or cadence.day_part):
             lines.append(f"- {reply('times_playbook', days=_days(cadence), source=cadence.source)}")
+    if len(platforms) < len(asked):
+        lines.append(reply("times_more", others=", ".join(label(p) for p in asked[len(platforms) :])))
     return "\n".join(lines)
 
 
@@ -172,9 +177,9 @@ def ideas_answer(ctx: AgentContext, request: str, state: BrandPilotState) -> str
     chosen = [plan.pillars[n % len(plan.pillars)] for n in range(count)]
     names = [pillar.name for pillar in chosen]
     if ctx.llm is not None:
-        pillar_list = ", ".join(p.name for p in plan.pillars)
+        pillar_list = quoted(", ".join(p.name for p in plan.pillars))
         ideas = model_lines(
-            ctx, "pillar_ideas", count, pillars=sorted(set(names)), request=request, pillar_list=pillar_list
+            ctx, "pillar_ideas", count, pillars=sorted(set(names)), request=quoted(request), pillar_list=pillar_list
         )
         if ideas:
             return "\n".join([reply("ideas_heading", count=count), *(f"{n}. {i}" for n, i in enumerate(ideas, 1))])

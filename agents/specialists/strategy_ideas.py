@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from zoneinfo import ZoneInfo
 
 from agents.context import AgentContext
 from agents.llm import USER_TEXT_TAG
@@ -79,8 +80,9 @@ def ideas_for_slots(ctx: AgentContext, slots: Sequence[PlannedSlot], known: Sequ
     pillars = [slot.pillar for slot in slots]
     if ctx.llm is None or not slots:
         return offline_ideas(ctx, [described.get(name, Pillar(name)) for name in pillars])
+    zone = ZoneInfo(ctx.options.timezone)
     lines = [
-        f"{n}. {slot.at:%a %d %b} {label(slot.platform)} {slot.format or 'post'}, pillar: {slot.pillar}"
+        f"{n}. {slot.at.astimezone(zone):%a %d %b} {label(slot.platform)} {slot.format or 'post'}: {slot.pillar}"
         for n, slot in enumerate(slots, 1)
     ]
     ideas = model_lines(ctx, "slot_ideas", len(slots), slots="\n".join(lines), pillars=sorted(set(pillars)))

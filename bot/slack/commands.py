@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import Counter
 from typing import Any
 
@@ -12,11 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.specialists.registry import PLANNED
 from bot.app import App
 from bot.calendar_command import calendar_text
-from bot.slack.mrkdwn import neutralise
+from bot.slack.mrkdwn import neutralise, to_mrkdwn
 from bot.status import brand_status, render_status
 from memory import repository as repo
 from tools.content.periods import PeriodError
 
+log = logging.getLogger(__name__)
 COMMAND = "/brandpilot"
 USAGE = (
     "*BrandPilot commands*\n"
@@ -58,11 +60,14 @@ def calendar_reply(app: App, team: str | None, words: str) -> str:
     try:
         brands = workspace_brands(app, team)
         texts = [
-            (f"*{app.brands[b].name}*\n" if len(brands) > 1 else "") + calendar_text(app, b, words) for b in brands
+            (f"**{app.brands[b].name}**\n" if len(brands) > 1 else "") + calendar_text(app, b, words) for b in brands
         ]
     except PeriodError as error:
         return usage_error(neutralise(str(error)))
-    return neutralise("\n\n".join(texts))
+    except Exception:  # the command must still be answered within Slack's 3 seconds
+        log.exception("/brandpilot calendar failed")
+        return "The calendar couldn't be read just now (details are in the log). Try again in a moment."
+    return to_mrkdwn("\n\n".join(texts))
 
 
 def status_text(app: App, team: str | None = None) -> str:

@@ -18,7 +18,9 @@ from agents.router import Router, load_router_model
 from agents.routing.exemplars import load_exemplars
 from bot.app import brand_from_path
 from config.settings import SAMPLE_BRAND_PATH
+from memory.calendar import CalendarStore
 from memory.db import create_db_engine, session_factory, upgrade_database
+from memory.history import HistoryStore
 from memory.ledger import SqlApprovalLedger
 
 FIXED_NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
@@ -91,3 +93,19 @@ def brand_knowledge(sample_knowledge: Path):
 
     library = KnowledgeLibrary(lambda: KnowledgeStore.open(sample_knowledge), {}, auto_ingest=False)
     return library.for_brand("harbor-pine")
+
+
+@pytest.fixture
+def strategy_context(make_context, sessions, brand_knowledge):
+    """A context with the real history and calendar stores and the sample brand's knowledge base."""
+
+    def make(**overrides):
+        values = {
+            "history": HistoryStore(sessions),
+            "calendar": CalendarStore(sessions),
+            "knowledge": brand_knowledge,
+            "options": AgentOptions(timezone="America/New_York"),
+        }
+        return make_context(**{**values, **overrides})
+
+    return make

@@ -59,14 +59,15 @@ def test_busy_lists_queued_posts_and_open_slots_but_not_cancelled_or_skipped(fac
     store = CalendarStore(factory)
     [skipped, open_slot] = store.add("kettle-ember", [slot("x", 5), slot("x", 9)], created_by="ana")
     store.set_status("kettle-ember", skipped, "skipped")
-    queued = schedule(factory, "queued", at=NOW + timedelta(hours=12))
-    cancelled = schedule(factory, "gone", at=NOW + timedelta(hours=14))
+    queued = schedule(factory, "queued", at=NOW + timedelta(hours=22))  # too far from the open slot to fill it
+    cancelled = schedule(factory, "gone", at=NOW + timedelta(hours=10))
     with factory.begin() as session:
         cancel_post(session, cancelled)
     busy = store.busy("kettle-ember", NOW, NOW + DAY)
-    assert sorted((b.at - NOW) / timedelta(hours=1) for b in busy) == [9, 12]
+    assert sorted((b.at - NOW) / timedelta(hours=1) for b in busy) == [9, 22]
     assert {b.label for b in busy} == {"calendar: Brew guides", f"scheduled post {queued[:8]}"}
-    assert open_slot not in {i.id for i in store.items("kettle-ember", NOW, NOW + DAY) if i.status == "skipped"}
+    assert [b.planned for b in busy if b.label.startswith("calendar")] == [True]
+    assert [i.id for i in store.items("kettle-ember", NOW, NOW + DAY) if i.kind == "planned"] == [open_slot]
 
 
 def test_an_unknown_or_ambiguous_slot_id_is_refused(factory: Factory) -> None:
@@ -74,8 +75,31 @@ def test_an_unknown_or_ambiguous_slot_id_is_refused(factory: Factory) -> None:
     store.add("b", [slot("x", 5)], created_by="ana")
     with pytest.raises(NotFoundError, match="copy the id"):
         store.set_status("b", "no-such-id", "done")
-    with pytest.raises(NotFoundError):
-        store.set_status("b", "", "done")  # a prefix that matches every slot is not one slot
-    store.add("b", [slot("x", 9)], created_by="ana")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(NotFoundError, match="at least 8 characters"):
         store.set_status("b", "", "done")
+
+
+def test_each_post_fills_the_slot_it_is_closest_to(factory: Factory) -> None:
+    store = CalendarStore(factory)
+    nine, two = store.add("kettle-ember", [slot("x", 9), slot("x", 14)], created_by="ana")
+    moved = schedule(factory, "moved", at=NOW + timedelta(hours=13))  # nearer the 14:00 slot than the 09:00 one
+    items = {i.id: i for i in store.items("kettle-ember", NOW, NOW + DAY)}
+    assert items[two].filled_by == moved and items[nine].filled_by is None and items[nine].status == "planned"
+
+
+def test_replanning_keeps_the_slots_a_post_already_fills(factory: Factory) -> None:
+    store = CalendarStore(factory)
+    filled, empty = store.add("kettle-ember", [slot("x", 9), slot("x", 30)], created_by="ana")
+    schedule(factory, "written", at=NOW + timedelta(hours=9))
+    store.add("kettle-ember", [slot("x", 40)], created_by="ana", replace=(NOW, NOW + 3 * DAY))
+    kept = {i.id for i in store.items("kettle-ember", NOW, NOW + 3 * DAY) if i.kind == "planned"}
+    assert filled in kept and empty not in kept and len(kept) == 2
+
+
+def test_the_next_open_slot_skips_filled_and_other_platform_slots(factory: Factory) -> None:
+    store = CalendarStore(factory)
+    assert store.next_open_slot("kettle-ember", "x", NOW, NOW + 3 * DAY) is None
+    store.add("kettle-ember", [slot("x", 5), slot("x", 30), slot("linkedin", 2)], created_by="ana")
+    schedule(factory, "fills-the-first", at=NOW + timedelta(hours=6))
+    assert store.next_open_slot("kettle-ember", "x", NOW, NOW + 3 * DAY) == NOW + timedelta(hours=30)
+    assert store.next_open_slot("kettle-ember", "linkedin", NOW, NOW + 3 * DAY) == NOW + timedelta(hours=2)

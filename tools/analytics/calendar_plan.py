@@ -30,6 +30,7 @@ class Busy:
     platform: str
     at: datetime  # aware
     label: str  # e.g. "scheduled post 3f2a…" or "calendar: Brew guides"
+    planned: bool = False  # a calendar slot still only planned (planning its dates again replaces it)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ WEEK = (0, 1, 2, 3, 4, 5, 6)  # Monday .. Sunday, as in datetime.weekday()
 DAY_PARTS = ("morning", "midday", "afternoon", "evening")
 
 
+class BrandPlanError(ValueError):
+    """The brand pack's content plan can't be read; the message says where and what is allowed."""
+
+
 @dataclass(frozen=True)
 class Cadence:
     """How often the brand posts on one platform, and on which days and at what part of the day."""
@@ -84,9 +88,18 @@ def load_brand_plan(pack: Path, platforms: Sequence[str]) -> BrandPlan:
     the general defaults `DEFAULT_CADENCE` and `DEFAULT_PILLARS`. Cadence `per_week` never counts Stories.
 
     Raises:
-        ValueError: for an unknown platform, a missing folder, or a `content:` section that breaks the format
+        BrandPlanError: for an unknown platform, a missing folder, or a `content:` section that breaks the format
             (the message names the file, the field path and what is allowed there).
     """
+    try:
+        return _load(pack, platforms)
+    except BrandPlanError:
+        raise
+    except ValueError as error:
+        raise BrandPlanError(str(error)) from error
+
+
+def _load(pack: Path, platforms: Sequence[str]) -> BrandPlan:
     wanted, folder = _platforms(platforms), Path(pack)
     if not folder.is_dir():
         raise ValueError(f"{folder}: no such brand-pack folder")

@@ -3,50 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-import pytest
 from fakes import ScriptedChatModel
 from graph_runs import pending, run
+from history_rows import ZONE, add_history
 
-from agents.context import AgentOptions
 from memory.calendar import CalendarStore
-from memory.db import write_transaction
-from memory.history import DailyMetrics, HistoryStore, NewPost, add_post, set_metrics
 
-ZONE = ZoneInfo("America/New_York")
 NEXT_WEEK = [date(2026, 11, 30) + timedelta(days=n) for n in range(7)]  # FIXED_NOW is Friday 27 November 2026
-
-
-@pytest.fixture
-def strategy_context(make_context, sessions, brand_knowledge):
-    """A context with the real history and calendar stores and the sample brand's knowledge base."""
-
-    def make(**overrides):
-        values = {
-            "history": HistoryStore(sessions),
-            "calendar": CalendarStore(sessions),
-            "knowledge": brand_knowledge,
-            "options": AgentOptions(timezone="America/New_York"),
-        }
-        return make_context(**{**values, **overrides})
-
-    return make
-
-
-def add_history(sessions, platform, *, weekday, hour, posts, rate, text="Pour day at the net loft #PourDay"):
-    """`posts` measured posts on `platform` at a local weekday and hour in the weeks before FIXED_NOW."""
-    with write_transaction(sessions) as session:
-        for week in range(1, posts + 1):
-            day = date(2026, 11, 23) + timedelta(days=weekday) - timedelta(weeks=week)
-            at = datetime(day.year, day.month, day.day, hour, tzinfo=ZONE)
-            post_id = add_post(
-                session,
-                NewPost("harbor-pine", platform, at, text=text, external_id=f"{platform}-{weekday}-{hour}-{week}"),
-            )
-            set_metrics(
-                session, post_id, [DailyMetrics(day, impressions=1000, reach=800, engagements=int(rate * 1000))]
-            )
 
 
 def reply_of(snapshot) -> str:
@@ -85,12 +49,13 @@ def test_planning_keeps_clear_of_a_post_already_scheduled_and_replanning_replace
     tuesday_nine = next(i.at for i in before if i.at.astimezone(ZONE).weekday() == 1)
     assert tuesday_nine.astimezone(ZONE).hour == 9
     CalendarStore(sessions).set_status("harbor-pine", before[0].id, "drafted")  # someone is writing that one
-    run(graph, strategy_context(), "plan next week's content calendar for linkedin", thread="b")
+    again = reply_of(run(graph, strategy_context(), "plan next week's content calendar for linkedin", thread="b"))
     after = planned(sessions)
     drafted = [i for i in after if i.status == "drafted"]
     fresh = [i for i in after if i.status == "planned"]
-    assert len(drafted) == 1 and len(fresh) == 2  # the old planned slot was replaced, the drafted one kept
-    assert all(abs(f.at - drafted[0].at) >= timedelta(hours=4) for f in fresh)
+    assert len(drafted) == 1 and len(fresh) == 1  # the planned slot was replaced; the drafted one kept and counted
+    assert abs(fresh[0].at - drafted[0].at) >= timedelta(hours=4)
+    assert "LinkedIn already has 1 queued or drafted" in again
 
 
 def test_the_calendar_is_shown_for_the_period_asked(graph, strategy_context, sessions):
@@ -169,3 +134,52 @@ def test_a_draft_takes_its_platforms_next_open_calendar_slot(graph, strategy_con
     snapshot = run(graph, strategy_context(), "write a linkedin post about our new workshop tours", thread="b")
     [request] = pending(snapshot)
     assert datetime.fromisoformat(request["draft"]["scheduled_for"]) == first_slot
+
+
+def test_platform_performance_is_compared_with_intervals_and_a_careful_verdict(graph, strategy_context, sessions):
+    thin = reply_of(run(graph, strategy_context(), "which platform performs best for us?", thread="a"))
+    assert "can't compare platforms yet" in thin
+    add_history(sessions, "instagram", weekday=1, hour=9, posts=8, rate=0.05, spread=0.005)
+    add_history(sessions, "tiktok", weekday=2, hour=9, posts=8, rate=0.02, spread=0.005)
+    add_history(sessions, "linkedin", weekday=3, hour=9, posts=2, rate=0.09)
+    clear = reply_of(run(graph, strategy_context(), "which platform performs best for us?", thread="b"))
+    assert clear.index("**Instagram**") < clear.index("**TikTok**") and "5.00% engagement per post" in clear
+    assert "lead is likely real" in clear and "fewer than 3 measured posts: LinkedIn (2)." in clear
+    add_history(sessions, "facebook", weekday=4, hour=9, posts=8, rate=0.045, spread=0.03)
+    close = reply_of(run(graph, strategy_context(), "compare how instagram and facebook are performing", thread="c"))
+    assert "could be chance" in close and "TikTok" not in close
+
+
+def test_planning_the_same_dates_again_gives_the_same_hours_not_worse_ones(graph, strategy_context, sessions):
+    ask = "plan next week's content calendar for instagram and linkedin"
+    run(graph, strategy_context(), ask, thread="a")
+    first = sorted((i.platform, i.at) for i in planned(sessions))
+    again = reply_of(run(graph, strategy_context(), ask, thread="b"))
+    assert sorted((i.platform, i.at) for i in planned(sessions)) == first
+    assert "Kept clear" not in again
+
+
+def test_posts_already_queued_count_toward_the_cadence(graph, strategy_context, sessions):
+    from queue_rows import schedule
+
+    tuesday = datetime(2026, 12, 1, 11, tzinfo=ZONE)
+    schedule(sessions, "queued", at=tuesday, brand="harbor-pine", platform="linkedin", text="We're hiring pourers.")
+    reply = reply_of(run(graph, strategy_context(), "plan next week's content calendar for linkedin"))
+    slots = [i for i in planned(sessions) if i.kind == "planned"]
+    assert len(slots) == 1 and all(abs(s.at - tuesday) >= timedelta(hours=4) for s in slots)
+    assert "LinkedIn already has 1 queued or drafted" in reply
+
+
+def test_a_malformed_content_section_gets_a_plain_answer(graph, strategy_context, tmp_path, sample_brand):
+    import shutil
+    from dataclasses import replace
+
+    from bot.app import brand_from_path
+
+    pack = tmp_path / "pack"
+    shutil.copytree(sample_brand.pack, pack)
+    rules = pack / "brand.yaml"
+    rules.write_text(rules.read_text().replace("weekdays: [mon, tue, wed, thu, fri]", "weekdays: [funday]", 1))
+    brand = replace(brand_from_path(pack), id="harbor-pine")
+    reply = reply_of(run(graph, strategy_context(brand=brand), "how often should we post on linkedin?"))
+    assert "can't read the brand's content plan" in reply and "'funday' is not a weekday" in reply

@@ -77,7 +77,8 @@ async def test_calendar_shows_the_planned_slots_of_the_period_privately(slack):
     slot = PlannedSlot("linkedin", soon, "Our people", None, 0.02, "because", None)
     [entry] = CalendarStore(app.sessions).add("harbor-pine", [slot], created_by="U123", ideas=["Meet <!here> Nora"])
     text = (await command(application, "calendar"))["text"]
-    assert "Calendar for the next 14 days" in text and entry[:8] in text and "LinkedIn" in text
+    assert "*Calendar for the next 14 days*" in text and "**" not in text  # Slack's mrkdwn, not Markdown
+    assert entry[:8] in text and "LinkedIn" in text
     assert "&lt;!here&gt;" in text and "<!here>" not in text
     assert "Nothing is on the calendar" in (await command(application, "calendar 2031-01-05"))["text"]
 
