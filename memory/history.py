@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.models import PostMetric, PublishedPost, ScheduledPost, utcnow
@@ -97,37 +97,41 @@ def add_post(session: Session, post: NewPost) -> str:
 
 
 def record_published(session: Session, post: ScheduledPost) -> None:
-    """Put a post BrandPilot just published into the history (once per scheduled post; dry runs never)."""
+    """Put a post BrandPilot just published into the history (once per scheduled post; dry runs never).
+
+    One INSERT that gives way on either unique key: a post recorded before stays as it is, and one imported
+    before it was confirmed (same platform id) is linked to this scheduled post instead of added again.
+    """
     if post.dry_run or post.status != "published":
         return
-    exists = session.scalar(select(PublishedPost.id).where(PublishedPost.scheduled_post_id == post.id))
-    imported = None
-    if exists is None and post.external_id is not None:  # already imported (a CSV, a sync): link it, don't add it
-        imported = session.scalar(
-            select(PublishedPost).where(
-                PublishedPost.platform == post.platform, PublishedPost.external_id == post.external_id
+    insert = upsert_insert(session.get_bind().dialect.name)
+    row = {
+        "brand_id": post.brand_id,
+        "platform": post.platform,
+        "external_id": post.external_id,
+        "url": post.url,
+        "published_at": post.published_at or utcnow(),
+        "text": post.text,
+        "hashtags": find_hashtags(post.text),
+        "media_kind": media_kind(post.text),
+        "campaign": (post.options or {}).get("campaign") or utm_campaign(post.text),
+        "source": "published",
+        "scheduled_post_id": post.id,
+    }
+    added = session.execute(
+        insert(PublishedPost).values(**row).on_conflict_do_nothing().returning(PublishedPost.id)
+    ).first()
+    if added is None and post.external_id is not None:
+        session.execute(
+            update(PublishedPost)
+            .where(
+                PublishedPost.platform == post.platform,
+                PublishedPost.external_id == post.external_id,
+                PublishedPost.scheduled_post_id.is_(None),
             )
+            .values(scheduled_post_id=post.id)
+            .execution_options(synchronize_session=False)
         )
-    if imported is not None:
-        imported.scheduled_post_id = imported.scheduled_post_id or post.id
-        session.flush()
-    elif exists is None:
-        session.add(
-            PublishedPost(
-                brand_id=post.brand_id,
-                platform=post.platform,
-                external_id=post.external_id,
-                url=post.url,
-                published_at=post.published_at or utcnow(),
-                text=post.text,
-                hashtags=find_hashtags(post.text),
-                media_kind=media_kind(post.text),
-                campaign=(post.options or {}).get("campaign") or utm_campaign(post.text),
-                source="published",
-                scheduled_post_id=post.id,
-            )
-        )
-        session.flush()
 
 
 def media_kind(text: str) -> str:
