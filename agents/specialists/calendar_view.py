@@ -48,7 +48,7 @@ def render_plan(
     for day, group in groupby(rows, key=lambda row: _day(row[0].at, zone)):
         lines.append(f"\n**{day}**")
         for slot, idea, entry_id in group:
-            kind = f" {slot.format}" if slot.format else ""
+            kind = (f" {slot.format}" if slot.format else "") + (f" [{slot.campaign}]" if slot.campaign else "")
             hour = slot.at.astimezone(zone).strftime("%H:%M")
             lines.append(f"- {hour} {label(slot.platform)}{kind}, _{slot.pillar}_: {idea} `{entry_id[:SHORT_ID]}`")
     lines.append(reply("plan_times_heading"))
@@ -133,7 +133,7 @@ def _item_line(item: CalendarItem, zone: ZoneInfo) -> str:
     if item.kind == "post":
         preview = " ".join(item.text.split())[:80]
         return f"- {hour} {label(item.platform)} post ({item.status}): “{preview}” `{item.id[:SHORT_ID]}`"
-    kind = f" {item.format}" if item.format else ""
+    kind = (f" {item.format}" if item.format else "") + (f" [{item.campaign}]" if item.campaign else "")
     state = f"covered by post `{item.filled_by[:SHORT_ID]}`" if item.filled_by else item.status
     idea = f": {item.idea}" if item.idea else ""
     return f"- {hour} {label(item.platform)}{kind}, _{item.pillar}_{idea} ({state}) `{item.id[:SHORT_ID]}`"

@@ -24,7 +24,7 @@ def test_the_calendar_lists_planned_slots_as_text_and_json():
     text = run("calendar")
     assert text.exit_code == 0, text.output
     assert "Calendar for the next 14 days" in text.output and entry[:8] in text.output
-    assert "Wick-trim reel" in text.output
+    assert "Wick-trim reel" in text.output and "reel [winter]" in text.output  # format and campaign
     as_json = run("calendar", "--json", "--brand", "harbor-pine")
     [item] = json.loads(as_json.output)["items"]
     assert item["id"] == entry and item["format"] == "reel" and item["campaign"] == "winter"
