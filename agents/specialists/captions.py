@@ -75,3 +75,10 @@ def bio_caption(
         head, _, rest = body.partition("\n")
         body = f"{head}\n{shorten(rest, max(room - len(head) - 1, 0))}".strip()
     return f"{body}\n\n{tail}".strip() if tail else body
+
+
+def script_lines(hook: str, beats: list[dict[str, str]], *, hook_label: str = "Hook (0-2 s)") -> str:
+    """The script as reply lines: the hook for the first 2 seconds, then each beat with its on-screen text."""
+    lines = [f"- {hook_label}: {hook}"]
+    lines += [f'- Beat {n}: {beat["shot"]} On screen: "{beat["on_screen"]}"' for n, beat in enumerate(beats, 1)]
+    return "\n".join(lines)

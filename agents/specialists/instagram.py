@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
-from agents.specialists.captions import bio_caption
+from agents.specialists.captions import bio_caption, script_lines
 from agents.specialists.drafting import voice_kit
 from agents.specialists.hashtags import HashtagRecord, choose_hashtags, hashtag_note, past_hashtags
 from agents.specialists.platform_copy import (
@@ -82,12 +82,6 @@ def _media_lines(fmt: str, slides: int) -> str:
     return f"[image: {gap('image')}]\n[alt: {gap('alt')}]"
 
 
-def _script(pieces: dict[str, Any]) -> str:
-    lines = [f"- Hook (first 2 seconds): {pieces['hook']}"]
-    lines += [f'- Beat {n}: {b["shot"]} On screen: "{b["on_screen"]}"' for n, b in enumerate(pieces["beats"], 1)]
-    return "\n".join(lines)
-
-
 def compose_instagram(
     request: str, runtime: Runtime[AgentContext], *, variant: int = 0, history: Sequence[HashtagRecord] | None = None
 ) -> Package:
@@ -123,7 +117,12 @@ def compose_instagram(
             listed = "\n".join(f"{n}. {text}" for n, text in enumerate(pieces["slides"][:MAX_SLIDES], 1))
             notes.append(reply("carousel_slides", slides=listed))
         elif fmt == "reels":
-            notes.append(reply("reels_script", script=_script(pieces)))
+            notes.append(
+                reply(
+                    "reels_script",
+                    script=script_lines(pieces["hook"], pieces["beats"], hook_label="Hook (first 2 seconds)"),
+                )
+            )
         notes.append(tag_note)
         if products:
             notes.append(reply("product_tag", products=", ".join(products)))

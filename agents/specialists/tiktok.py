@@ -10,7 +10,7 @@ from langgraph.runtime import Runtime
 
 from agents.context import AgentContext
 from agents.replies import reply
-from agents.specialists.captions import bio_caption
+from agents.specialists.captions import bio_caption, script_lines
 from agents.specialists.drafting import voice_kit
 from agents.specialists.hashtags import HashtagRecord, choose_hashtags, hashtag_note, past_hashtags
 from agents.specialists.platform_copy import (
@@ -65,13 +65,6 @@ def _template_pieces(intent: str, quoted: str | None, values: dict[str, str]) ->
         "caption": quoted or fill(by_intent(t["caption"], intent), **values),
         "hashtags": [],
     }
-
-
-def script_lines(hook: str, beats: list[dict[str, str]]) -> str:
-    """The script as reply lines: the hook for the first 2 seconds, then each beat with its on-screen text."""
-    lines = [f"- Hook (0-2 s): {hook}"]
-    lines += [f'- Beat {n}: {beat["shot"]} On screen: "{beat["on_screen"]}"' for n, beat in enumerate(beats, 1)]
-    return "\n".join(lines)
 
 
 def compose_tiktok(
