@@ -177,6 +177,21 @@ def attempt_count(session: Session, post_id: str) -> int:
     return session.scalar(query) or 0
 
 
+def waiting_threads(session: Session, brand_id: str, platform: str) -> list[str]:
+    """The threads where the brand's posts still waiting to go out on the platform were approved."""
+    query = (
+        select(ContentItem.thread_key)
+        .join(ScheduledPost, ScheduledPost.content_item_id == ContentItem.id)
+        .where(
+            ScheduledPost.brand_id == brand_id,
+            ScheduledPost.platform == platform,
+            ScheduledPost.status.in_(("scheduled", "publishing")),
+        )
+        .distinct()
+    )
+    return sorted(key for key in session.scalars(query) if key)
+
+
 def thread_of(session: Session, post: ScheduledPost) -> str | None:
     """The conversation thread the post was approved in."""
     return session.scalar(select(ContentItem.thread_key).where(ContentItem.id == post.content_item_id))

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService, NewAlert
+from memory import queue
 from memory.credentials import Connection
 from memory.db import write_transaction
 from memory.notices import add_notice
@@ -86,7 +87,10 @@ class Reporter:
         self.alerts.raise_alert(new)
 
     def token_expiring(self, connection: Connection, now: datetime) -> None:
-        """A connected account's token runs out soon (or already has)."""
+        """A connected account's token runs out soon (or already has).
+
+        Told in the alerts channel and in the approval thread of every post still waiting on that account.
+        """
         assert connection.expires_at is not None
         label = get_platform(connection.platform).label
         left = connection.expires_at - now
@@ -98,6 +102,9 @@ class Reporter:
         )
         key = f"token_expiring:{connection.brand_id}:{connection.platform}:{connection.expires_at:%Y%m%d%H%M}"
         self.alerts.raise_alert(NewAlert(connection.brand_id, "token_expiring", "warning", summary, dedup_key=key))
+        with write_transaction(self.sessions) as session:
+            for thread in queue.waiting_threads(session, connection.brand_id, connection.platform):
+                add_notice(session, thread_key=thread, text=f":key: {summary}", dedup_key=f"{key}:{thread}")
 
     def _alert(self, post: Post, kind: str, severity: str, summary: str, key: str) -> None:
         evidence = (f"Post text: {str(post['text'])[:300]}",)

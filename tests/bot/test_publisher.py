@@ -284,6 +284,23 @@ def test_tokens_expiring_within_a_week_are_reported_once(world, http):
     assert "X token" in alert.summary and "platforms connect x" in alert.summary
 
 
+def test_an_expiring_token_is_told_in_the_threads_of_the_posts_waiting_on_it(world, http):
+    connect(world, expires_at=datetime.now(UTC) + timedelta(days=3))
+    connect(world, "linkedin", "li-token", expires_at=datetime.now(UTC) + timedelta(days=30))
+    approve(world, "cli:wait1", "write a tweet about our winter candle sale")
+    approve(world, "cli:wait2", "pls tweet that the fog bell candle is back in stock")
+    approve(world, "cli:other", "draft a linkedin post about our new workshop tours")
+    work = publisher(world, http, Clock(datetime.now(UTC)))
+
+    work.check_tokens()
+    work.check_tokens()
+
+    for thread in ("cli:wait1", "cli:wait2"):
+        [notice] = [n for n in notices_of(world, thread) if "token" in n]
+        assert "X token" in notice and "platforms connect x" in notice
+    assert not [n for n in notices_of(world, "cli:other") if "token" in n]
+
+
 def test_a_retired_linkedin_version_fails_the_post_and_raises_a_critical_alert(world, http, fakes, monkeypatch):
     connect(world, "linkedin", "li-token")
     fakes["linkedin"].state["active_versions"] = {"202601"}  # the configured 202511 was sunset
@@ -336,6 +353,40 @@ def test_media_named_in_the_draft_is_uploaded_and_the_markers_are_not_published(
     [tweet] = [r.json() for r in fakes["x"].of("POST", "/2/tweets")]
     assert tweet == {"text": "The Fog Bell is back in stock.", "media": {"media_ids": [media_id]}}
     assert upload.headers["authorization"] == "Bearer x-token"
+
+
+def test_an_approved_x_reply_is_published_under_the_post_it_answers(world, http, fakes):
+    connect(world)
+    fakes["x"].state["tweets"]["1861234567890"] = {"id": "1861234567890", "text": "do you ship to Canada?"}
+    text = "[reply to: https://x.com/sam_k/status/1861234567890]\n\nWe do! Shipping to Canada takes 5 to 7 days."
+    post = approve(world, "cli:reply", "reply to @sam_k on X: 'do you ship to Canada?'", edit=text)
+
+    [result] = publisher(world, http, Clock(post.scheduled_for + timedelta(minutes=1))).run_once()
+
+    assert result["status"] == "published"
+    [tweet] = [r.json() for r in fakes["x"].of("POST", "/2/tweets")]
+    assert tweet == {
+        "text": "We do! Shipping to Canada takes 5 to 7 days.",
+        "reply": {"in_reply_to_tweet_id": "1861234567890"},
+    }
+
+
+def test_an_approved_linkedin_document_post_uploads_the_pdf_and_posts_it_with_its_title(world, http, fakes):
+    connect(world, "linkedin", "li-token")
+    with serve(file_host(b"%PDF-1.7 guide", "application/pdf")) as cdn:
+        text = (
+            "[title: The first-burn guide]\n\nSix pages on getting a clean first burn.\n\n"
+            f"[document: {cdn.url}/guides/first-burn.pdf]"
+        )
+        post = approve(world, "cli:doc", "LinkedIn document post about the first burn", edit=text)
+        [result] = publisher(world, http, Clock(post.scheduled_for + timedelta(minutes=1))).run_once()
+
+    assert result["status"] == "published"
+    [urn] = fakes["linkedin"].state["documents"]
+    assert fakes["linkedin"].state["documents"][urn] == b"%PDF-1.7 guide"
+    [create] = [r.json() for r in fakes["linkedin"].of("POST", "/rest/posts")]
+    assert create["content"] == {"media": {"title": "The first-burn guide", "id": urn}}
+    assert create["commentary"] == "Six pages on getting a clean first burn."
 
 
 def test_media_that_is_not_a_web_address_is_stopped_at_approval_and_again_before_sending(world, fakes):
