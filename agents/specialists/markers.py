@@ -1,4 +1,4 @@
-"""Draft markers a post needs before publishing: real media addresses, alt text and a YouTube title."""
+"""Draft markers a post needs before publishing: real media addresses, alt text, titles and X reply targets."""
 
 from __future__ import annotations
 
@@ -6,12 +6,18 @@ from agents.context import BrandProfile
 from agents.hitl import Finding
 from agents.specialists.platform_templates import gap
 from tools.content.text import DraftMarker, find_markers, strip_markers
+from tools.platforms.base import x_post_id
+from tools.platforms.linkedin import DOCUMENT_NAMES, DOCUMENT_TYPES, document_suffix
 from tools.platforms.specs import get_platform
 
 MEDIA_MISSING_RULE = "draft-media-missing"
 MEDIA_ADDRESS_RULE = "draft-media-address"
 TITLE_RULE = "draft-title"
-MARKER_RULES = (MEDIA_MISSING_RULE, MEDIA_ADDRESS_RULE, TITLE_RULE)
+DOCUMENT_RULE = "draft-document"
+REPLY_RULE = "draft-reply-target"
+MARKER_RULES = (MEDIA_MISSING_RULE, MEDIA_ADDRESS_RULE, TITLE_RULE, DOCUMENT_RULE, REPLY_RULE)
+DOCUMENT_PLATFORMS = ("linkedin",)
+REPLY_PLATFORMS = ("x",)
 GUIDELINE = "BrandPilot drafts"
 _KIND_WORDS = {("image", "video"): "an image or video", ("video",): "a video", ("image",): "an image"}
 
@@ -23,7 +29,7 @@ def is_web_address(value: str) -> bool:
 
 def marker_text(marker: DraftMarker) -> str:
     """A marker written back as it appears in a draft."""
-    return f"[{marker.kind}: {marker.value}]"
+    return f"[{'reply to' if marker.kind == 'reply' else marker.kind}: {marker.value}]"
 
 
 def alt_gaps(text: str) -> list[str]:
@@ -32,14 +38,23 @@ def alt_gaps(text: str) -> list[str]:
     return [marker_text(m) for m in find_markers(text) if m.kind == "alt" and m.value == placeholder]
 
 
+def _error(rule: str, message: str, fix: str, span: str | None = None) -> Finding:
+    return Finding(rule=rule, severity="error", message=message, guideline=GUIDELINE, span=span, fix=fix, kind="rule")
+
+
 def marker_findings(parts: list[str], platform: str, brand: BrandProfile) -> list[Finding]:
-    """Errors for media a platform needs but the draft lacks, media markers without a web address and a bad title."""
+    """Errors for what a draft's markers promise but can't deliver.
+
+    Media a platform needs but the draft lacks, media without a web address, a missing or long title, a
+    document anywhere but LinkedIn (or with other media, or of another file type) and a reply target that is
+    not an X post.
+    """
     spec = get_platform(platform)
     markers = [m for part in parts for m in find_markers(part)]
-    media = [m for m in markers if m.kind in ("image", "video")]
+    findings = _document_findings(markers, platform, brand) + _reply_findings(markers, platform)
+    media = [m for m in markers if m.kind in ("image", "video", "document")]
     fetchable = [m for m in media if is_web_address(m.value)]
     unfetchable = [m for m in media if not is_web_address(m.value)]
-    findings = []
     if spec.required_media and not any(m.kind in spec.required_media for m in fetchable):
         findings.append(_media_missing(spec.label, spec.required_media, unfetchable))
     elif unfetchable:
@@ -56,10 +71,48 @@ def marker_findings(parts: list[str], platform: str, brand: BrandProfile) -> lis
             )
         )
     if spec.title_max_chars:
-        title = _title_finding(markers, spec.label, title_limit(platform, brand))
+        title = _title_finding(markers, f"A {spec.label} video", spec.label, title_limit(platform, brand))
         if title:
             findings.append(title)
     return findings
+
+
+def _document_findings(markers: list[DraftMarker], platform: str, brand: BrandProfile) -> list[Finding]:
+    documents = [m for m in markers if m.kind == "document"]
+    if not documents:
+        return []
+    span = marker_text(documents[0])
+    label = get_platform(platform).label
+    if platform not in DOCUMENT_PLATFORMS:
+        message = f"{label} does not take document posts; only LinkedIn does."
+        return [_error(DOCUMENT_RULE, message, f"delete {span}", span)]
+    if len(documents) > 1 or any(m.kind in ("image", "video") for m in markers):
+        message = f"A {label} document post carries one document and no images or video."
+        return [_error(DOCUMENT_RULE, message, "keep one [document: …] and delete the other media lines", span)]
+    findings = []
+    value = documents[0].value
+    if is_web_address(value) and document_suffix(value) not in DOCUMENT_TYPES:
+        message = f"{span} is not a file {label} takes as a document ({DOCUMENT_NAMES})."
+        fix = f"export the document as PDF and put its address in {span}"
+        findings.append(_error(DOCUMENT_RULE, message, fix, span))
+    title = _title_finding(markers, f"A {label} document post", label, title_limit(platform, brand))
+    return findings + ([title] if title else [])
+
+
+def _reply_findings(markers: list[DraftMarker], platform: str) -> list[Finding]:
+    replies = [m for m in markers if m.kind == "reply"]
+    if not replies:
+        return []
+    span = marker_text(replies[0])
+    label = get_platform(platform).label
+    if platform not in REPLY_PLATFORMS:
+        message = f"BrandPilot can't publish replies on {label}; copy this one and answer by hand."
+        return [_error(REPLY_RULE, message, f"delete {span}", span)]
+    if x_post_id(replies[0].value) is None:
+        message = f"{span} does not name the X post to answer."
+        fix = f"put the post's address in {span}, like [reply to: https://x.com/NAME/status/1234567890]"
+        return [_error(REPLY_RULE, message, fix, span)]
+    return []
 
 
 def _media_missing(label: str, kinds: tuple[str, ...], unfetchable: list[DraftMarker]) -> Finding:
@@ -86,13 +139,14 @@ def title_limit(platform: str, brand: BrandProfile) -> int:
     return (settings and settings.title_max_chars) or get_platform(platform).title_max_chars or 100
 
 
-def _title_finding(markers: list[DraftMarker], label: str, limit: int) -> Finding | None:
+def _title_finding(markers: list[DraftMarker], what: str, label: str, limit: int) -> Finding | None:
+    """A missing or too long `[title: …]` for `what` ("A YouTube video") on the platform called `label`."""
     titles = [m.value for m in markers if m.kind == "title" and m.value]
     if not titles:
         return Finding(
             rule=TITLE_RULE,
             severity="error",
-            message=f"A {label} video needs a title: add [title: …] at the top.",
+            message=f"{what} needs a title: add [title: …] at the top.",
             guideline=GUIDELINE,
             span=None,
             fix=f"add a line [title: …] of at most {limit} characters",

@@ -36,6 +36,7 @@ from tools.platforms.base import (
     Published,
     TransientError,
     media_in,
+    reply_in,
     title_in,
 )
 from tools.platforms.specs import get_platform
@@ -325,7 +326,7 @@ def _outgoing(claimed: _Claimed) -> OutgoingPost:
     """The post as a client sends it: media and title from the markers, an X thread in parts, resume data.
 
     Raises:
-        ValueError: the draft names media that is not a web address.
+        ValueError: the draft names media that is not a web address, or a reply target that is not an X post.
     """
     spec = get_platform(claimed.platform)
     parts = thread_parts(claimed.text) if spec.supports_threads else [claimed.text]
@@ -336,6 +337,7 @@ def _outgoing(claimed: _Claimed) -> OutgoingPost:
         parts=tuple(part for part in (strip_markers(p) for p in parts) if part),
         media=media_in(claimed.text) + listed,
         title=title_in(claimed.text) or claimed.options.get("title"),
+        reply_to=reply_in(claimed.text),
         options={**claimed.options, **claimed.resume},
     )
 

@@ -73,6 +73,9 @@ class Brief:
     thread_parts: int | None = None
 
 
+_PLATFORM_NAMES = r"(?:x|twitter|linkedin|instagram|facebook|tiktok|youtube)"
+
+
 def platforms_in(text: str) -> list[str]:
     """Platforms named in a request, in a stable order."""
     return [p for p, pattern in PLATFORM_PATTERNS.items() if re.search(pattern, text, re.IGNORECASE)]
@@ -92,6 +95,10 @@ def supplied_text(text: str) -> str | None:
 def topic_of(text: str) -> str:
     """The subject of a drafting request with its instruction words removed."""
     topic = text.strip()
+    # "a piece on LinkedIn about X": the platform goes, what it is about stays
+    topic = re.sub(
+        rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\s+(?=(?:about|on|regarding|covering)\b)", " ", topic, flags=re.I
+    )
     for pattern, replacement in _SHORTHAND:
         topic = pattern.sub(replacement, topic)
     quoted = supplied_text(topic)
@@ -101,7 +108,7 @@ def topic_of(text: str) -> str:
         for pattern in (_LEAD, _VERB, _FORM, _LINK_WORD):
             topic = pattern.sub("", topic, count=1).strip()
     topic = re.sub(
-        r"\s+(?:on|for|to)\s+(?:x|twitter|linkedin|instagram|facebook|tiktok|youtube)\b.*$",
+        rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\b.*$",
         "",
         topic,
         flags=re.IGNORECASE,

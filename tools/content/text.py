@@ -12,15 +12,15 @@ from typing import Literal
 
 # --- Draft markers ---------------------------------------------------------------------------
 
-_MARKER_RE = re.compile(r"\[\s*(image|video|alt|title)\s*:([^\]\n]*)\]", re.IGNORECASE)
+_MARKER_RE = re.compile(r"\[\s*(image|video|document|alt|title|reply\s+to)\s*:([^\]\n]*)\]", re.IGNORECASE)
 _MARKER_WITH_SPACE_RE = re.compile(r"[ \t]*" + _MARKER_RE.pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class DraftMarker:
-    """An ``[image: ...]``, ``[video: ...]``, ``[alt: ...]`` or ``[title: ...]`` marker and where it starts."""
+    """A draft marker (image, video, document, alt, title or ``[reply to: ...]``, kind ``reply``) and its start."""
 
-    kind: Literal["image", "video", "alt", "title"]
+    kind: Literal["image", "video", "document", "alt", "title", "reply"]
     value: str
     start: int
 
@@ -29,7 +29,7 @@ def find_markers(text: str) -> list[DraftMarker]:
     """Return the draft markers in ``text`` in order, values stripped of spaces."""
     return [
         DraftMarker(
-            kind=m.group(1).lower(),  # type: ignore[arg-type]  # the pattern allows only the four kinds
+            kind="reply" if m.group(1).lower().startswith("reply") else m.group(1).lower(),  # type: ignore[arg-type]
             value=m.group(2).strip(),
             start=m.start(),
         )

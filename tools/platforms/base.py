@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,8 @@ class OutgoingPost:
     """An approved post as a platform client sends it.
 
     `post_id` is BrandPilot's scheduled-post id; clients pass it where the API takes a client reference so
-    a retry can be recognised. `parts` holds one text, or an X thread's posts in order. `title` is YouTube's.
+    a retry can be recognised. `parts` holds one text, or an X thread's posts in order. `title` is YouTube's video
+    title or a LinkedIn document's. `reply_to` is the id of the X post this one answers.
     """
 
     post_id: str
@@ -37,6 +39,7 @@ class OutgoingPost:
     parts: tuple[str, ...]
     media: tuple[Media, ...] = ()
     title: str | None = None
+    reply_to: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -276,7 +279,7 @@ def refreshed_from(
 
 
 def media_in(text: str) -> tuple[Media, ...]:
-    """The media a draft names with `[image: URL]` / `[video: URL]` markers, each with the `[alt: ...]` after it.
+    """The media a draft names with `[image|video|document: URL]` markers, each with the `[alt: ...]` after it.
 
     Raises:
         ValueError: a marker names something that is not a web address the platform can fetch.
@@ -285,7 +288,7 @@ def media_in(text: str) -> tuple[Media, ...]:
     for marker in find_markers(text):
         if marker.kind == "alt" and media and not media[-1].alt:
             media[-1] = replace(media[-1], alt=marker.value)
-        elif marker.kind in ("image", "video"):
+        elif marker.kind in ("image", "video", "document"):
             if not marker.value.lower().startswith(("https://", "http://")):
                 raise ValueError(
                     f"the {marker.kind} {marker.value!r} in the draft is not a web address the platform can fetch; "
@@ -296,5 +299,37 @@ def media_in(text: str) -> tuple[Media, ...]:
 
 
 def title_in(text: str) -> str | None:
-    """The `[title: ...]` a draft gives (YouTube's video title), if any."""
+    """The `[title: ...]` a draft gives (YouTube's video title, a LinkedIn document's), if any."""
     return next((m.value for m in find_markers(text) if m.kind == "title" and m.value), None)
+
+
+_X_STATUS = re.compile(
+    r"^https?://(?:www\.|mobile\.)?(?:x|twitter)\.com/(?:[A-Za-z0-9_]{1,15}|i/web)/status(?:es)?/(\d{1,20})"
+)
+
+
+def x_post_id(value: str) -> str | None:
+    """The post id in an X post's address (x.com or twitter.com, `/status/ID`) or a bare numeric id, else None."""
+    value = value.strip()
+    if value.isdigit() and len(value) <= 20:
+        return value
+    match = _X_STATUS.match(value)
+    return match.group(1) if match else None
+
+
+def reply_in(text: str) -> str | None:
+    """The id of the X post a draft answers (`[reply to: https://x.com/…/status/ID]`), if it names one.
+
+    Raises:
+        ValueError: the marker names something that is not an X post's address or id.
+    """
+    marker = next((m for m in find_markers(text) if m.kind == "reply"), None)
+    if marker is None:
+        return None
+    found = x_post_id(marker.value)
+    if found is None:
+        raise ValueError(
+            f"the reply target {marker.value!r} in the draft is not an X post's address; "
+            "edit the draft to name it as [reply to: https://x.com/NAME/status/ID]"
+        )
+    return found

@@ -1,4 +1,4 @@
-"""LinkedIn client: versioned Posts API (text and images), account check and OAuth token refresh.
+"""LinkedIn client: versioned Posts API (text, images, documents), account check and OAuth token refresh.
 
 Every `/rest` call carries `LinkedIn-Version: YYYYMM`. LinkedIn serves each version for about a year and then
 answers 426 `NONEXISTENT_VERSION`; that becomes a `DeprecatedVersionError` telling the operator to move
@@ -32,6 +32,16 @@ from tools.platforms.base import (
 
 PLATFORM = "linkedin"
 MAX_IMAGES = 20
+# What the Documents API takes: PDF, PowerPoint and Word files of at most 100 MB (and 300 pages).
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".ppt": "application/vnd.ms-powerpoint",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+DOCUMENT_NAMES = ", ".join(suffix.lstrip(".").upper() for suffix in DOCUMENT_TYPES)
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 VERSION_PATTERN = re.compile(r"^\d{6}(\.\d{2})?$")
 VERSION_CODES = frozenset({"NONEXISTENT_VERSION", "VERSION_MISSING"})
 ORGANIZATION_PREFIX = "urn:li:organization:"
@@ -74,13 +84,31 @@ def error_message(body: dict[str, Any], status: int) -> str:
     return first_message(body, ("message", "error_description", "error")) or f"LinkedIn answered HTTP {status}"
 
 
-def check_media(media: tuple[Media, ...]) -> None:
-    """Refuse media this client can't post to LinkedIn: anything but images, or more than twenty."""
+def check_media(media: tuple[Media, ...], title: str | None = None) -> None:
+    """Refuse media this client can't post to LinkedIn.
+
+    A post takes up to twenty images, or one document (PDF, PPT(X), DOC(X)) with a title and nothing else.
+    """
+    documents = [m for m in media if m.kind == "document"]
+    if documents:
+        if len(media) > 1:
+            raise PermanentError(PLATFORM, "a LinkedIn document post takes one document and no other media")
+        if not (title or "").strip():
+            raise PermanentError(PLATFORM, "a LinkedIn document post needs a title: add [title: …] to the draft")
+        if document_suffix(documents[0].url) not in DOCUMENT_TYPES:
+            raise PermanentError(PLATFORM, f"LinkedIn documents must be {DOCUMENT_NAMES} files, not {documents[0].url}")
+        return
     kinds = sorted({m.kind for m in media if m.kind != "image"})
     if kinds:
         raise PermanentError(PLATFORM, f"only images can be attached to LinkedIn posts here, not {', '.join(kinds)}")
     if len(media) > MAX_IMAGES:
         raise PermanentError(PLATFORM, f"LinkedIn takes at most {MAX_IMAGES} images per post, not {len(media)}")
+
+
+def document_suffix(url: str) -> str:
+    """The file extension of an address's path, lower case with its dot (".pdf"), or "" when it has none."""
+    name = urlsplit(url.strip()).path.rsplit("/", 1)[-1].lower()
+    return name[name.rfind(".") :] if "." in name else ""
 
 
 class LinkedInClient:
@@ -104,8 +132,11 @@ class LinkedInClient:
         self.oauth_url = oauth_url.rstrip("/")
 
     def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
-        """Create a public feed post (`POST /rest/posts`); the new post's URN comes back in `x-restli-id`."""
-        check_media(post.media)
+        """Create a public feed post (`POST /rest/posts`); the new post's URN comes back in `x-restli-id`.
+
+        Images go through the Images API; a document (with the post's title) through the Documents API.
+        """
+        check_media(post.media, post.title)
         body: dict[str, Any] = {
             "author": credentials.account_id,
             "commentary": escape_commentary(post.text),
@@ -118,8 +149,11 @@ class LinkedInClient:
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
-        images = [{"id": self._upload(m, credentials), "altText": m.alt} for m in post.media]
-        if len(images) == 1:
+        documents = [m for m in post.media if m.kind == "document"]
+        images = [{"id": self._upload(m, credentials), "altText": m.alt} for m in post.media if m.kind == "image"]
+        if documents:
+            body["content"] = {"media": {"title": post.title, "id": self._upload(documents[0], credentials)}}
+        elif len(images) == 1:
             body["content"] = {"media": images[0]}
         elif images:
             body["content"] = {"multiImage": {"images": images}}
@@ -157,23 +191,33 @@ class LinkedInClient:
         )
 
     def _upload(self, media: Media, credentials: Credentials) -> str:
-        """Fetch the image from its URL and upload it with the Images API; returns its urn:li:image URN."""
+        """Fetch the file from its URL and upload it with the Images or Documents API; returns its URN."""
         fetched = fetch_media(self.http, PLATFORM, media)
+        api = "documents" if media.kind == "document" else "images"
+        if media.kind == "document" and len(fetched.content) > MAX_DOCUMENT_BYTES:
+            size = len(fetched.content) / 1024 / 1024
+            raise PermanentError(PLATFORM, f"the document {media.url} is {size:.0f} MB; LinkedIn takes up to 100 MB")
         request = {"initializeUploadRequest": {"owner": credentials.account_id}}
-        response = self._call("POST", "/rest/images?action=initializeUpload", credentials, json=request)
+        response = self._call("POST", f"/rest/{api}?action=initializeUpload", credentials, json=request)
         value = json_body(response).get("value") or {}
-        upload_url, image = value.get("uploadUrl"), value.get("image")
-        if not upload_url or not image:
-            raise PermanentError(PLATFORM, "LinkedIn's image upload answer had no uploadUrl or image URN")
+        upload_url, urn = value.get("uploadUrl"), value.get(media.kind)
+        if not upload_url or not urn:
+            raise PermanentError(
+                PLATFORM, f"LinkedIn's {media.kind} upload answer had no uploadUrl or {media.kind} URN"
+            )
         if not self._is_linkedin(upload_url):
             raise PermanentError(PLATFORM, f"LinkedIn gave an upload URL outside LinkedIn ({upload_url}); not sending")
-        content_type = fetched.headers.get("content-type") or mimetypes.guess_type(media.url)[0]
+        content_type = (
+            DOCUMENT_TYPES[document_suffix(media.url)]
+            if media.kind == "document"
+            else fetched.headers.get("content-type") or mimetypes.guess_type(media.url)[0]
+        )
         headers = {"Authorization": f"Bearer {credentials.access_token}"}
         if content_type:
             headers["Content-Type"] = content_type
         uploaded = send(self.http, PLATFORM, "PUT", upload_url, content=fetched.content, headers=headers)
         self._raise_for(uploaded)
-        return str(image)
+        return str(urn)
 
     def _is_linkedin(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""

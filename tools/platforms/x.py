@@ -122,6 +122,7 @@ class XClient:
     def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
         """Post the text (a thread part by part) with its images on the first post.
 
+        With `post.reply_to` the first post answers that X post (a thread then hangs under it).
         `post.options["posted_ids"]` (from a `PartialThreadError`) resumes a thread after those posts; media is
         then not uploaded again, since it belongs to the first post.
         """
@@ -132,8 +133,8 @@ class XClient:
         media_ids = [] if ids else [self._upload(m, credentials) for m in post.media]
         for index in range(len(ids), len(post.parts)):
             body: dict[str, Any] = {"text": post.parts[index]}
-            if ids:
-                body["reply"] = {"in_reply_to_tweet_id": ids[-1]}
+            if ids or post.reply_to:
+                body["reply"] = {"in_reply_to_tweet_id": ids[-1] if ids else post.reply_to}
             if index == 0 and media_ids:
                 body["media"] = {"media_ids": media_ids}
             try:

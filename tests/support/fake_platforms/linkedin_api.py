@@ -1,9 +1,10 @@
-"""A fake LinkedIn API: versioned Posts and Images APIs, organizations, OpenID userinfo and the token endpoint.
+"""A fake LinkedIn API: versioned Posts, Images and Documents APIs, organizations, userinfo and the token endpoint.
 
 State (`api.state`): `tokens` (valid access tokens), `active_versions` (LinkedIn-Version values served),
 `authors` (URNs the token may post as), `posts` (URN -> stored post, with `rendered`: the commentary as
-LinkedIn shows it), `images` (URN -> bytes or None until uploaded), `organizations` (id -> organization),
-`userinfo` (the member), `clients` (client id -> secret) and `refresh_tokens` (refresh token -> client id).
+LinkedIn shows it), `images` and `documents` (URN -> bytes or None until uploaded), `organizations`
+(id -> organization), `userinfo` (the member), `clients` (client id -> secret) and `refresh_tokens`
+(refresh token -> client id).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def linkedin_api() -> FakeApi:
         authors={"urn:li:person:782bbtaQ", "urn:li:organization:2414183"},
         posts={},
         images={},
+        documents={},
         organizations={"2414183": {"id": 2414183, "localizedName": "Acme Corp", "vanityName": "acme-corp"}},
         userinfo={"sub": "782bbtaQ", "name": "Dana Reyes", "given_name": "Dana", "family_name": "Reyes"},
         clients={"li-client": "li-secret"},
@@ -110,10 +112,17 @@ def linkedin_api() -> FakeApi:
                 code="ACCESS_DENIED",
             )
         content = body.get("content") or {}
-        images = [content["media"]] if "media" in content else (content.get("multiImage") or {}).get("images", [])
-        missing = [i.get("id") for i in images if api.state["images"].get(i.get("id")) is None]
-        if missing:
-            return error(422, f"ERROR :: /content :: images {missing} are not uploaded")
+        media = content.get("media") or {}
+        if str(media.get("id", "")).startswith("urn:li:document:"):
+            if api.state["documents"].get(media["id"]) is None:
+                return error(422, f"ERROR :: /content/media :: document {media['id']} is not uploaded")
+            if not media.get("title"):
+                return error(422, "ERROR :: /content/media/title :: a document post requires a title")
+        else:
+            images = [media] if media else (content.get("multiImage") or {}).get("images", [])
+            missing = [i.get("id") for i in images if api.state["images"].get(i.get("id")) is None]
+            if missing:
+                return error(422, f"ERROR :: /content :: images {missing} are not uploaded")
         rendered = render_little(body["commentary"])
         for urn, post in api.state["posts"].items():
             if post["author"] == author and post["rendered"] == rendered:
@@ -133,6 +142,27 @@ def linkedin_api() -> FakeApi:
         api.state["images"][urn] = None
         value = {"uploadUrlExpiresAt": 1_900_000_000_000, "uploadUrl": f"{api.url}/dms-uploads/{number}", "image": urn}
         return Response(200, {"value": value})
+
+    def initialize_document_upload(request: Request) -> Response:
+        if request.query.get("action") != ["initializeUpload"]:
+            return error(400, "Unsupported action")
+        owner = ((request.json() or {}).get("initializeUploadRequest") or {}).get("owner")
+        if owner not in api.state["authors"]:
+            return error(403, "Not enough permissions to access: documents.ACTION.20251101", code="ACCESS_DENIED")
+        number = next(ids)
+        urn = f"urn:li:document:D4D10AQ{number}"
+        api.state["documents"][urn] = None
+        value = {"uploadUrlExpiresAt": 1_900_000_000_000, "uploadUrl": f"{api.url}/dms-docs/{number}", "document": urn}
+        return Response(200, {"value": value})
+
+    def upload_document(request: Request, fake: FakeApi) -> Response:
+        if not authorized(request):
+            return unauthorized()
+        urn = f"urn:li:document:D4D10AQ{request.path.rsplit('/', 1)[-1]}"
+        if urn not in api.state["documents"]:
+            return error(404, "Upload URL not found")
+        api.state["documents"][urn] = request.body
+        return Response(201, raw=b"")
 
     def upload_image(request: Request, fake: FakeApi) -> Response:
         if not authorized(request):
@@ -176,6 +206,8 @@ def linkedin_api() -> FakeApi:
     api.route("POST", "/rest/posts", versioned(create_post))
     api.route("POST", "/rest/images", versioned(initialize_image_upload))
     api.route("PUT", "/dms-uploads/", upload_image)
+    api.route("POST", "/rest/documents", versioned(initialize_document_upload))
+    api.route("PUT", "/dms-docs/", upload_document)
     api.route("GET", "/rest/organizations/", versioned(organization))
     api.route("GET", "/v2/userinfo", userinfo)
     api.route("POST", "/oauth/v2/accessToken", access_token)

@@ -229,3 +229,12 @@ def test_video_and_title_markers_are_found_and_never_published() -> None:
         ("video", "https://cdn.example/pour.mp4"),
     ]
     assert strip_markers(draft) == "Watch us pour it."
+
+
+def test_document_and_reply_markers_are_read_and_never_published() -> None:
+    draft = "[reply to:  https://x.com/jane/status/123 ]\n\nThanks!\n\n[Document: https://cdn.example/guide.pdf]"
+    assert [(m.kind, m.value) for m in find_markers(draft)] == [
+        ("reply", "https://x.com/jane/status/123"),
+        ("document", "https://cdn.example/guide.pdf"),
+    ]
+    assert strip_markers(draft) == "Thanks!"

@@ -145,6 +145,51 @@ def test_several_images_make_a_multi_image_post(li: Setup, cdn: FakeApi) -> None
     }
 
 
+PDF = b"%PDF-1.7 fake deck"
+
+
+def test_document_is_uploaded_then_posted_with_its_title(li: Setup, serve_fake: Callable[[FakeApi], FakeApi]) -> None:
+    files = serve_fake(file_host(PDF, "application/octet-stream"))
+    document = OutgoingPost(
+        post_id="sp-8",
+        platform="linkedin",
+        parts=("Five lessons from our first year",),
+        media=(Media("document", f"{files.url}/lessons.pdf"),),
+        title="Five lessons from year one",
+    )
+
+    published = li.client.publish(document, ORG)
+
+    init, upload, create = li.api.requests
+    assert (init.method, init.path, init.query) == ("POST", "/rest/documents", {"action": ["initializeUpload"]})
+    assert init.headers["linkedin-version"] == "202511"
+    assert init.json() == {"initializeUploadRequest": {"owner": "urn:li:organization:2414183"}}
+    assert (upload.method, upload.body, upload.headers["content-type"]) == ("PUT", PDF, "application/pdf")
+    [urn] = li.api.state["documents"]
+    assert urn.startswith("urn:li:document:") and li.api.state["documents"][urn] == PDF
+    assert create.json()["content"] == {"media": {"title": "Five lessons from year one", "id": urn}}
+    assert published.external_id in li.api.state["posts"]
+
+
+@pytest.mark.parametrize(
+    ("media", "title", "message"),
+    [
+        ((Media("document", "https://cdn.example/deck.pdf"),), None, "needs a title"),
+        ((Media("document", "https://cdn.example/deck.pdf"),), "  ", "needs a title"),
+        ((Media("document", "https://cdn.example/deck.key"),), "Deck", "PDF, PPT, PPTX, DOC, DOCX"),
+        ((Media("document", "https://cdn.example/a.pdf"), Media("image", "https://cdn.example/b.jpg")), "T", "one"),
+    ],
+)
+def test_bad_document_posts_are_refused_before_any_call(
+    li: Setup, media: tuple[Media, ...], title: str | None, message: str
+) -> None:
+    outgoing = OutgoingPost(post_id="sp-9", platform="linkedin", parts=("Deck",), media=media, title=title)
+
+    with pytest.raises(PermanentError, match=message):
+        li.client.publish(outgoing, ORG)
+    assert li.api.requests == []
+
+
 def test_video_is_refused_before_any_call(li: Setup) -> None:
     with pytest.raises(PermanentError, match="only images"):
         li.client.publish(post("clip", media=(Media("video", "https://cdn.example/v.mp4"),)), ORG)

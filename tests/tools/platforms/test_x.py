@@ -98,6 +98,30 @@ def test_thread_of_three_parts_chains_replies(x: Setup) -> None:
     assert x.api.state["tweets"][third]["reply"] == {"in_reply_to_tweet_id": second}
 
 
+def test_reply_answers_the_named_post_and_a_reply_thread_hangs_under_it(x: Setup) -> None:
+    original = x.client.publish(
+        OutgoingPost(post_id="sp-0", platform="x", parts=("Is the cold brew back?",)), CREDENTIALS
+    )
+    [first_request] = x.api.requests
+
+    reply = x.client.publish(
+        OutgoingPost(
+            post_id="sp-1", platform="x", parts=("Yes, from Monday!", "More soon."), reply_to=original.external_id
+        ),
+        CREDENTIALS,
+    )
+
+    first, second = x.api.requests[1:]
+    assert "reply" not in first_request.json()
+    assert first.json() == {"text": "Yes, from Monday!", "reply": {"in_reply_to_tweet_id": original.external_id}}
+    assert second.json()["reply"] == {"in_reply_to_tweet_id": reply.part_ids[0]}
+
+
+def test_reply_to_a_missing_post_is_refused_with_xs_words(x: Setup) -> None:
+    with pytest.raises(PermanentError, match="deleted or not visible"):
+        x.client.publish(OutgoingPost(post_id="sp-2", platform="x", parts=("Thanks!",), reply_to="999"), CREDENTIALS)
+
+
 def test_failure_on_part_two_carries_posted_ids_and_resume_skips_part_one(x: Setup) -> None:
     fail_after(x.api, "POST", "/2/tweets", 1, Response(503, {"title": "Service Unavailable", "status": 503}))
     thread = post("1/3 first", "2/3 second", "3/3 third")
