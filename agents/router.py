@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
+from agents.routing.reply_asks import x_reply_ask
 from agents.routing.strategy_asks import strategy_ask
 from agents.routing.text import SHORTHAND_PATH
 from tools.content.brief import platforms_in
@@ -25,6 +26,9 @@ STRATEGIST = "content_strategist"
 # Specialists whose wording overlaps the strategist's: "best time to post on TikTok" names a platform, and
 # "show the calendar" reads like nothing BrandPilot drafts. A clear strategy ask goes to the strategist.
 _YIELDS_TO_STRATEGY = frozenset({"x", "linkedin", "instagram", "facebook", "tiktok", "youtube", OUT_OF_SCOPE})
+# Text quoted for an answer looks like text quoted for a check; a reply to an X post (a reply verb with a tweet,
+# an X address or an @handle) is the X specialist's. A crisis responder keeps the replies it is given.
+_YIELDS_TO_X_REPLY = frozenset({"content_quality", OUT_OF_SCOPE})
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,8 @@ class Router:
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)
         if top in _YIELDS_TO_STRATEGY and STRATEGIST in dict(candidates) and strategy_ask(text):
             return RouteDecision(STRATEGIST, dict(candidates)[STRATEGIST], "rule", "routed", candidates)
+        if top in _YIELDS_TO_X_REPLY and x_reply_ask(text):  # a quoted post to answer, not to check
+            return RouteDecision("x", dict(ranked)["x"], "rule", "routed", candidates)
         if top == OUT_OF_SCOPE and p_top >= self.confidence_threshold:
             return RouteDecision(None, p_top, "semantic", "out_of_scope", candidates)
         if top != OUT_OF_SCOPE and p_top >= self.confidence_threshold:

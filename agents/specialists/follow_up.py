@@ -10,6 +10,7 @@ from agents.replies import reply
 from agents.specialists.drafting import latest_request, voice_kit
 from agents.specialists.markers import join_markers, keep_markers, split_markers
 from agents.specialists.packages import compose_package, has_composer
+from agents.specialists.x_reply import compose_x_reply, reply_ask
 from agents.state import BrandPilotState, Draft
 from agents.writing import edit_post
 from tools.content.brief import parse_brief
@@ -63,6 +64,9 @@ def revise_last_draft(state: BrandPilotState, runtime: Runtime[AgentContext], *,
 def _another_version(last: Draft, variant: int, runtime: Runtime[AgentContext]) -> str:
     """Template text for the last draft's request with other voice lines (offline only)."""
     platform = last["platform"]
+    ask = reply_ask(last["request"]) if platform == "x" else None
+    if ask is not None:
+        return compose_x_reply(ask, last["request"], runtime, variant=variant).text or ""
     if has_composer(platform):
         return compose_package(platform, last["request"], runtime, variant=variant).text or ""
     kit = voice_kit(runtime.context.brand, platform, runtime.context.options.campaign_code)

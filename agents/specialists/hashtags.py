@@ -35,7 +35,7 @@ class HashtagRecord(NamedTuple):
 
 def _topic_words(topic: str) -> list[str]:
     plain = re.sub(r"['’]s\b", "", topic)  # possessives: "month's" is "month"
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]+", plain) if w.lower() not in _STOP]
+    words = [w for w in re.findall(r"[^\W\d_]\w+", plain) if w.lower() not in _STOP and "_" not in w]
     return [w[:1].upper() + w[1:].lower() if not w.isupper() else w for w in words]
 
 

@@ -12,6 +12,7 @@ from agents.replies import reply
 from agents.specialists.drafting import grounding_note, new_draft
 from agents.specialists.facebook import compose_facebook
 from agents.specialists.instagram import compose_instagram
+from agents.specialists.linkedin import compose_linkedin
 from agents.specialists.platform_copy import Package
 from agents.specialists.tiktok import compose_tiktok
 from agents.specialists.youtube import compose_youtube
@@ -19,6 +20,7 @@ from tools.platforms.specs import get_platform
 
 COMPOSERS: dict[str, Callable[..., Package]] = {
     "instagram": compose_instagram,
+    "linkedin": compose_linkedin,
     "facebook": compose_facebook,
     "tiktok": compose_tiktok,
     "youtube": compose_youtube,

@@ -1,4 +1,4 @@
-"""The Instagram, Facebook, TikTok and YouTube specialists: one draft (or reply-only copy) per request."""
+"""The LinkedIn, Instagram, Facebook, TikTok and YouTube specialists: one draft (or reply-only copy) per request."""
 
 from __future__ import annotations
 
@@ -17,6 +17,11 @@ def _write_for(platform: str, state: BrandPilotState, runtime: Runtime[AgentCont
         return follow_up
     request = latest_request(state)
     return package_update(compose_package(platform, request, runtime), request, runtime, name=platform)
+
+
+def write_linkedin_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
+    """Draft a LinkedIn company-page post, thought-leadership post, B2B post or document post."""
+    return _write_for("linkedin", state, runtime)
 
 
 def write_instagram_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:

@@ -50,11 +50,12 @@ def build_registry() -> dict[str, Specialist]:
     from agents.specialists.platform_nodes import (
         write_facebook_post,
         write_instagram_post,
+        write_linkedin_post,
         write_tiktok_video,
         write_youtube_video,
     )
-    from agents.specialists.platform_writer import write_linkedin_post, write_x_post
     from agents.specialists.social_coordinator import coordinate_platforms
+    from agents.specialists.x_writer import write_x_post
 
     nodes: dict[str, Node] = {
         "x": write_x_post,

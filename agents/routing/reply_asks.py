@@ -1,0 +1,29 @@
+"""Requests to answer someone's post ("reply to this tweet: ...") recognised in plain words."""
+
+from __future__ import annotations
+
+import re
+
+REPLY = re.compile(
+    r"\b(?:(?:a|an|our|the|draft|write|suggest|some|quick|short|polite|friendly|good)\s+"
+    r"(?:repl(?:y|ies)|responses?|answers?|comebacks?)|repl(?:y|ies|ying)\s+(?:to|for|under)|"
+    r"respond(?:ing)?\s+to|answer(?:ing)?\s+(?:this|that|the|her|his|their|them|him|these|@)|get back to|"
+    r"say back)\b",
+    re.IGNORECASE,
+)
+_ON_X = re.compile(
+    r"\b(?:tweet\w*|twitter|x\.com|on x|x post|post on x|their post on x)\b|(?<![\w@.])@[A-Za-z0-9_]{1,15}\b",
+    re.IGNORECASE,
+)
+
+
+_QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
+
+
+def x_reply_ask(text: str) -> bool:
+    """Whether a message asks for an answer to someone's X post (a reply verb and an X post, link or @handle).
+
+    Quoted text is the material, not the ask: "check this tweet: 'reply to win'" asks for a check.
+    """
+    ask = _QUOTES.sub(" ", text)
+    return bool(REPLY.search(ask) and _ON_X.search(ask))
