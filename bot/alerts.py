@@ -143,20 +143,25 @@ class AlertService:
         """Use the application's database sessions."""
         self.sessions = sessions
 
-    def raise_alert(self, new: NewAlert) -> tuple[AlertView, bool]:
-        """Store the alert (or find the one already raised with its dedup key); True when it is new."""
+    def raise_alert(self, new: NewAlert, *, session: Session | None = None) -> tuple[AlertView, bool]:
+        """Store the alert (or find the one already raised with its dedup key); True when it is new.
+
+        With `session` the alert is written in the caller's transaction, so it commits with the change it reports.
+        """
+        if session is None:
+            with write_transaction(self.sessions) as own:
+                return self.raise_alert(new, session=own)
         evidence = [item.strip()[:MAX_EVIDENCE_CHARS] for item in new.evidence if item.strip()]
-        with write_transaction(self.sessions) as session:
-            row, created = store.raise_alert(
-                session,
-                brand_id=new.brand_id,
-                kind=new.kind,
-                severity=new.severity,
-                summary=new.summary.strip(),
-                evidence=evidence,
-                dedup_key=new.dedup_key,
-            )
-            return AlertView.of(row), created
+        row, created = store.raise_alert(
+            session,
+            brand_id=new.brand_id,
+            kind=new.kind,
+            severity=new.severity,
+            summary=new.summary.strip(),
+            evidence=evidence,
+            dedup_key=new.dedup_key,
+        )
+        return AlertView.of(row), created
 
     def get(self, alert_id: str) -> AlertView:
         """One alert; InputError when there is none with that id."""

@@ -29,13 +29,14 @@ class Reporter:
         self.sessions = sessions
         self.alerts = alerts
 
-    def failed(self, post: Post, thread: str | None, error: str) -> None:
-        """A post that will not go out as it stands."""
+    def failed(self, post: Post, thread: str | None, error: str, session: Session) -> None:
+        """A post that will not go out as it stands (told in the transaction that records it)."""
         what = _what(post)
         summary = f"{what} was not published: {error}"
         fix = f"Fix the cause, then `brandpilot queue retry {post['id']}` (or reschedule it) to try again."
-        self._alert(post, "publish_failed", "high", f"{summary} {fix}", f"publish_failed:{post['id']}:{_nth(post)}")
-        self._notice(thread, f":x: {summary}\n{fix}", f"failed:{post['id']}:{_nth(post)}")
+        key = f"{post['id']}:{_nth(post)}"
+        self._alert(post, "publish_failed", "high", f"{summary} {fix}", f"publish_failed:{key}", session)
+        self._notice(thread, f":x: {summary}\n{fix}", f"failed:{key}", session)
 
     def retrying(self, post: Post, thread: str | None, error: str, at: datetime, attempt: int) -> None:
         """A transient failure; the post waits for its next attempt."""
@@ -70,15 +71,19 @@ class Reporter:
         self._alert(post, "publish_late", "warning", summary, f"publish_late:{post['id']}:{post['scheduled_for']}")
         self._notice(thread, f":warning: {summary}", f"late:{post['id']}:{post['scheduled_for']}")
 
-    def uncertain(self, post: Post, thread: str | None) -> None:
-        """The post may be live (a worker stopped mid-publish, or no answer came back), so it is not resent."""
+    def uncertain(self, post: Post, thread: str | None, session: Session) -> None:
+        """The post may be live (a worker stopped mid-publish, or no answer came back), so it is not resent.
+
+        Told in the transaction that records it.
+        """
         why = post.get("last_error") or "the worker stopped after sending it"
         summary = (
             f"{_what(post)} may or may not be live: {why}. Check the account; if it is live run "
             f"`brandpilot queue confirm {post['id']}`, if not `brandpilot queue retry {post['id']}`."
         )
-        self._alert(post, "publish_uncertain", "high", summary, f"publish_uncertain:{post['id']}:{_nth(post)}")
-        self._notice(thread, f":grey_question: {summary}", f"uncertain:{post['id']}:{_nth(post)}")
+        key = f"{post['id']}:{_nth(post)}"
+        self._alert(post, "publish_uncertain", "high", summary, f"publish_uncertain:{key}", session)
+        self._notice(thread, f":grey_question: {summary}", f"uncertain:{key}", session)
 
     def api_version(self, brand_id: str, platform: str, message: str) -> None:
         """The platform stopped serving the configured API version: every post there fails until it is changed."""
@@ -106,15 +111,21 @@ class Reporter:
             for thread in queue.waiting_threads(session, connection.brand_id, connection.platform):
                 add_notice(session, thread_key=thread, text=f":key: {summary}", dedup_key=f"{key}:{thread}")
 
-    def _alert(self, post: Post, kind: str, severity: str, summary: str, key: str) -> None:
+    def _alert(
+        self, post: Post, kind: str, severity: str, summary: str, key: str, session: Session | None = None
+    ) -> None:
         evidence = (f"Post text: {str(post['text'])[:300]}",)
-        self.alerts.raise_alert(NewAlert(str(post["brand_id"]), kind, severity, summary, evidence, dedup_key=key))
+        new = NewAlert(str(post["brand_id"]), kind, severity, summary, evidence, dedup_key=key)
+        self.alerts.raise_alert(new, session=session)
 
-    def _notice(self, thread: str | None, text: str, key: str) -> None:
+    def _notice(self, thread: str | None, text: str, key: str, session: Session | None = None) -> None:
         if not thread:
             return
-        with write_transaction(self.sessions) as session:
+        if session is not None:
             add_notice(session, thread_key=thread, text=text, dedup_key=key)
+            return
+        with write_transaction(self.sessions) as own:
+            add_notice(own, thread_key=thread, text=text, dedup_key=key)
 
 
 def _nth(post: Post) -> object:

@@ -110,9 +110,8 @@ class Publisher:
         """Claims are stamped with the database's wall clock, so staleness is judged on it too."""
         with write_transaction(self.sessions) as session:
             _, uncertain = queue.recover_stale(session, datetime.now(UTC), STALE_CLAIM)
-            found = [(_numbered(session, p), queue.thread_of(session, p)) for p in uncertain]
-        for post, thread in found:
-            self.reporter.uncertain(post, thread)
+            for post in uncertain:
+                self.reporter.uncertain(_numbered(session, post), queue.thread_of(session, post), session)
 
     def _publish_safely(self, claimed: _Claimed) -> dict[str, object] | None:
         try:
@@ -215,22 +214,24 @@ class Publisher:
 
     def _uncertain(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
         """The platform may have the post: a person checks, then confirms it or retries it."""
-        summary, thread = self._settle(claimed, "uncertain", error, resume)
-        self.reporter.uncertain(summary, thread)
-        return summary
+        return self._settle(claimed, "uncertain", error, resume)
 
     def _fail(self, claimed: _Claimed, error: str, resume: dict[str, Any]) -> dict[str, object]:
-        summary, thread = self._settle(claimed, "failed", error, resume)
-        self.reporter.failed(summary, thread, error)
-        return summary
+        return self._settle(claimed, "failed", error, resume)
 
     def _settle(
         self, claimed: _Claimed, status: Literal["failed", "uncertain"], error: str, resume: dict[str, Any]
-    ) -> tuple[dict[str, object], str | None]:
+    ) -> dict[str, object]:
+        """Record the outcome and report it in one transaction: a failure is never stored without its alert."""
         with write_transaction(self.sessions) as session:
             post = queue.settle(session, claimed.id, status, error=error, resume=resume)
             _audit(session, claimed, f"post.{status}", {"error": error})
-            return _numbered(session, post), queue.thread_of(session, post)
+            summary, thread = _numbered(session, post), queue.thread_of(session, post)
+            if status == "failed":
+                self.reporter.failed(summary, thread, error, session)
+            else:
+                self.reporter.uncertain(summary, thread, session)
+            return summary
 
     def _finish(
         self, claimed: _Claimed, published: Published | None, *, dry_run: bool, detail: str | None

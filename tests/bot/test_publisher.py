@@ -192,6 +192,28 @@ def test_a_permanent_refusal_is_not_retried_and_is_reported(world, http, fakes):
     assert "duplicate" in alert.summary.lower()
 
 
+def test_a_failure_is_never_recorded_without_its_alert(world, http, fakes, monkeypatch):
+    connect(world)
+    post = approve(world, "cli:crash", "write a tweet about our winter candle sale")
+    fakes["x"].state["tweets"]["1"] = {"id": "1", "text": post.text}  # X refuses duplicate content
+    original = AlertService.raise_alert
+
+    def crash(*args, **kwargs):  # the process dies while the failure is being reported
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(AlertService, "raise_alert", crash)
+    clock = Clock(post.scheduled_for + timedelta(minutes=1))
+    assert publisher(world, http, clock).run_once() == []
+    assert stored(world, post.id).status != "failed"  # the failure and its alert commit together, or neither
+
+    monkeypatch.setattr(AlertService, "raise_alert", original)
+    with world.sessions.begin() as session:
+        session.execute(update(ScheduledPost).values(updated_at=datetime.now(UTC) - STALE_CLAIM * 2))
+    publisher(world, http, clock).run_once()
+    assert stored(world, post.id).status == "uncertain"  # it was sent before the crash: never resent blindly
+    assert alerts_of(world, "publish_uncertain") and len(fakes["x"].of("POST", "/2/tweets")) == 1
+
+
 def test_a_refused_token_is_refreshed_once_and_the_new_one_stored(world, http, fakes):
     connect(world, token="x-expired", refresh_token="x-refresh")
     post = approve(world, "cli:401", "write a tweet about our winter candle sale")
