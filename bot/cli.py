@@ -320,6 +320,7 @@ from bot import (  # noqa: E402,F401
     cli_alert,
     cli_analysis,
     cli_calendar,
+    cli_demo,
     cli_knowledge,
     cli_metrics,
     cli_platforms,

@@ -40,6 +40,8 @@ POST_STATUSES = (
 ATTEMPT_OUTCOMES = ("published", "dry_run_published", "failed", "retry", "uncertain")
 HISTORY_SOURCES = ("published", "import", "sync", "demo")
 CALENDAR_STATUSES = ("planned", "drafted", "scheduled", "done", "skipped")
+CAMPAIGN_STATUSES = ("planning", "active", "paused", "completed")
+CAMPAIGN_OBJECTIVES = ("awareness", "engagement", "traffic", "leads", "sales")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -444,3 +446,45 @@ class CalendarEntry(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Campaign(Base):
+    """A brand's campaign: objective and KPI targets, budget and dates, and where it is in its lifecycle."""
+
+    __tablename__ = "campaigns"
+    __table_args__ = (
+        _one_of("status", CAMPAIGN_STATUSES),
+        _one_of("objective", CAMPAIGN_OBJECTIVES),
+        UniqueConstraint("brand_id", "name"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    objective: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="planning")
+    budget: Mapped[float] = mapped_column(Float, default=0.0)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    kpis: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{"metric": ..., "target": ...}]
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ConversionPath(Base):
+    """One customer journey: the channels it touched in order, and whether (and for how much) it converted."""
+
+    __tablename__ = "conversion_paths"
+    __table_args__ = (Index("ix_conversion_paths_brand_id_ended_at", "brand_id", "ended_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    campaign: Mapped[str | None] = mapped_column(String(128))
+    touches: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{"channel": ..., "at": ISO}]
+    converted: Mapped[bool] = mapped_column(Boolean, default=False)
+    value: Mapped[float] = mapped_column(Float, default=0.0)
+    ended_at: Mapped[datetime] = mapped_column()
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)

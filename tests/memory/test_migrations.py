@@ -25,6 +25,8 @@ from memory.models import Base
 TABLES = {
     "alembic_version",
     "calendar_entries",
+    "campaigns",
+    "conversion_paths",
     "approvals",
     "audit_log",
     "brands",
