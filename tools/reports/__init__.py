@@ -1,0 +1,1 @@
+"""Weekly and monthly marketing reports: their contents, text renderings and charts."""
