@@ -488,3 +488,23 @@ class ConversionPath(Base):
     value: Mapped[float] = mapped_column(Float, default=0.0)
     ended_at: Mapped[datetime] = mapped_column()
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AbTestPlan(Base):
+    """A planned A/B test: its fixed horizon (visitors per arm) and, once called at the horizon, the verdict."""
+
+    __tablename__ = "ab_tests"
+    __table_args__ = (UniqueConstraint("brand_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    brand_id: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(128))
+    baseline_rate: Mapped[float] = mapped_column(Float)
+    mde: Mapped[float] = mapped_column(Float)  # absolute
+    alpha: Mapped[float] = mapped_column(Float)
+    power: Mapped[float] = mapped_column(Float)
+    n_per_arm: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column()
+    verdict: Mapped[str | None] = mapped_column(Text)  # the summary given at the horizon, kept as the decision

@@ -23,6 +23,7 @@ from memory.db import (
 from memory.models import Base
 
 TABLES = {
+    "ab_tests",
     "alembic_version",
     "calendar_entries",
     "campaigns",
