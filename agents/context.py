@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from agents.router import Router
     from agents.state import Draft
     from knowledge.retrieval import Hit
+    from memory.ab_tests import AbTestStore
     from memory.calendar import CalendarItem
+    from memory.campaigns import CampaignStore
     from memory.history import PostOutcome
+    from memory.metrics import MetricsStore
     from tools.analytics.calendar_plan import Busy, PlannedSlot
     from tools.content.rulebook import Rulebook
 
@@ -110,6 +113,9 @@ class AgentContext:
     knowledge: KnowledgeSearch | None = None
     history: PostHistory | None = None
     calendar: ContentCalendar | None = None
+    metrics: MetricsStore | None = None
+    campaigns: CampaignStore | None = None
+    ab_tests: AbTestStore | None = None
     actor: str = "unknown"
     options: AgentOptions = field(default_factory=AgentOptions)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Literal
 
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
-from agents.routing.reply_asks import x_reply_ask
+from agents.routing.reply_asks import crisis_cue, x_reply_ask
 from agents.routing.strategy_asks import strategy_ask
 from agents.routing.text import SHORTHAND_PATH
+from tools.analytics.asks import ab_counts
 from tools.content.brief import platforms_in
 from tools.content.revise import is_revision_request
 
@@ -27,8 +28,22 @@ STRATEGIST = "content_strategist"
 # "show the calendar" reads like nothing BrandPilot drafts. A clear strategy ask goes to the strategist.
 _YIELDS_TO_STRATEGY = frozenset({"x", "linkedin", "instagram", "facebook", "tiktok", "youtube", OUT_OF_SCOPE})
 # Text quoted for an answer looks like text quoted for a check; a reply to an X post (a reply verb with a tweet,
-# an X address or an @handle) is the X specialist's. A crisis responder keeps the replies it is given.
-_YIELDS_TO_X_REPLY = frozenset({"content_quality", OUT_OF_SCOPE})
+# an X address or an @handle) is the X specialist's. The crisis responder keeps replies that speak of a crisis.
+_YIELDS_TO_X_REPLY = frozenset({"content_quality", OUT_OF_SCOPE, "crisis_responder"})
+
+
+def _yields_to_x_reply(top: str, text: str) -> bool:
+    if top not in _YIELDS_TO_X_REPLY or not x_reply_ask(text):
+        return False
+    return top != "crisis_responder" or not crisis_cue(text)
+
+
+def _ab_result(text: str) -> bool:
+    """Whether a message gives two versions' conversions and visitors (an A/B result), possible or not."""
+    try:
+        return ab_counts(text) is not None
+    except ValueError:  # impossible counts are still an A/B result, for the campaign manager to explain
+        return True
 
 
 @dataclass(frozen=True)
@@ -113,7 +128,9 @@ class Router:
             return RouteDecision(current_agent, p_top, "semantic", "follow_up", candidates)
         if top in _YIELDS_TO_STRATEGY and STRATEGIST in dict(candidates) and strategy_ask(text):
             return RouteDecision(STRATEGIST, dict(candidates)[STRATEGIST], "rule", "routed", candidates)
-        if top in _YIELDS_TO_X_REPLY and x_reply_ask(text):  # a quoted post to answer, not to check
+        if top != "campaign_manager" and _ab_result(text):  # two versions' counts: a test to judge
+            return RouteDecision("campaign_manager", dict(ranked)["campaign_manager"], "rule", "routed", candidates)
+        if _yields_to_x_reply(top, text):  # a quoted post to answer, not to check
             return RouteDecision("x", dict(ranked)["x"], "rule", "routed", candidates)
         if top == OUT_OF_SCOPE and p_top >= self.confidence_threshold:
             return RouteDecision(None, p_top, "semantic", "out_of_scope", candidates)

@@ -23,7 +23,9 @@ from config.settings import BrandEntry, Settings
 from knowledge.library import KnowledgeLibrary
 from knowledge.store import KnowledgeStore
 from memory import repository as repo
+from memory.ab_tests import AbTestStore
 from memory.calendar import CalendarStore
+from memory.campaigns import CampaignStore
 from memory.checkpointer import open_checkpointer
 from memory.coordination import Coordinator, make_coordinator
 from memory.credentials import CredentialStore, platform_cipher
@@ -39,6 +41,7 @@ from memory.db import (
 )
 from memory.history import HistoryStore
 from memory.ledger import SqlApprovalLedger
+from memory.metrics import MetricsStore
 from tools.content.rulebook import Rulebook, load_rulebook
 
 log = logging.getLogger(__name__)
@@ -168,6 +171,7 @@ def open_app(settings: Settings) -> Iterator[App]:
     )
 
     history, calendar = HistoryStore(sessions), CalendarStore(sessions)
+    metrics, campaigns, ab_tests = MetricsStore(sessions), CampaignStore(sessions), AbTestStore(sessions)
 
     def brand_for(turn: Turn) -> str:
         return workspace_brands.get((turn.surface, turn.workspace or ""), settings.default_brand_id())
@@ -185,6 +189,9 @@ def open_app(settings: Settings) -> Iterator[App]:
             knowledge=knowledge.for_brand(brand.id),
             history=history,
             calendar=calendar,
+            metrics=metrics,
+            campaigns=campaigns,
+            ab_tests=ab_tests,
             actor=actor,
             options=options,
         )

@@ -17,6 +17,11 @@ _ON_X = re.compile(
 )
 
 
+_CRISIS = re.compile(
+    r"\b(?:crisis|outage|recall\w*|backlash|viral|boycott\w*|lawsuit|allegation\w*|poison\w*|injur\w*|safety|"
+    r"angry|furious|upset|outrage\w*|complain\w*|apolog\w*|scandal|leak\w*|breach|hack\w*|pile[- ]?on)\b",
+    re.IGNORECASE,
+)
 _QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
 
 
@@ -27,3 +32,8 @@ def x_reply_ask(text: str) -> bool:
     """
     ask = _QUOTES.sub(" ", text)
     return bool(REPLY.search(ask) and _ON_X.search(ask))
+
+
+def crisis_cue(text: str) -> bool:
+    """Whether a message speaks of a crisis (an outage, a recall, angry customers): the crisis responder's."""
+    return bool(_CRISIS.search(text))

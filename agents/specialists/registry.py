@@ -45,8 +45,10 @@ class Specialist:
 
 def build_registry() -> dict[str, Specialist]:
     """All sixteen specialists, built ones with their nodes."""
+    from agents.specialists.campaign_manager import manage_campaigns
     from agents.specialists.content_quality import review_content
     from agents.specialists.content_strategist import plan_content
+    from agents.specialists.performance_analyst import analyse_performance
     from agents.specialists.platform_nodes import (
         write_facebook_post,
         write_instagram_post,
@@ -67,6 +69,8 @@ def build_registry() -> dict[str, Specialist]:
         "social_coordinator": coordinate_platforms,
         "content_quality": review_content,
         "content_strategist": plan_content,
+        "performance_analyst": analyse_performance,
+        "campaign_manager": manage_campaigns,
     }
     registry = {}
     for name in SPECIALIST_NAMES:

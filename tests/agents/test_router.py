@@ -116,3 +116,22 @@ def test_route_output_shape(router):
 def test_a_clear_strategy_ask_naming_a_platform_goes_to_the_strategist(router, text, agent, method):
     decision = router.route(text)
     assert (decision.agent, decision.method) == (agent, method)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is B really better? A: 120/2400, B: 156/2380",
+        "control got 3.1% of 10k visitors vs the new page at 3.6% of 10k, significant?",
+    ],
+)
+def test_two_versions_counts_go_to_the_campaign_manager(router, text):
+    decision = router.route(text)
+    assert decision.agent == "campaign_manager"
+
+
+def test_a_reply_to_an_x_post_goes_to_x_unless_it_speaks_of_a_crisis(router):
+    praise = "write a response to https://x.com/jane_doe/status/1861234567890: 'obsessed with the Low Tide candle'"
+    assert router.route(praise).agent == "x"
+    outage = "reply to this tweet from an upset customer during the outage: 'third time this month, unreal'"
+    assert router.route(outage).agent == "crisis_responder"

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import text
 
 from bot.deployment import deployment
-from bot.reports import make_report
 from config.settings import load_settings
 from memory.db import write_transaction
 from memory.demo import seed_demo
+from memory.reports import make_report
 from tools.analytics.demo_history import demo_history
 from tools.reports.render import to_json, to_markdown
 from tools.reports.summary import report_periods

@@ -49,7 +49,8 @@ def _headline(line: Headline) -> str:
 
 def to_markdown(report: Report) -> str:
     """The summary card: headline KPIs, campaign KPIs against targets, top posts, changes, forecast, advice."""
-    title = f"**{report.kind.title()} report for {report.brand}: {report.period.label}**"
+    kind = {"weekly": "Weekly report", "monthly": "Monthly report"}.get(report.kind, "Performance")
+    title = f"**{kind} for {report.brand}: {report.period.label}**"
     lines = [title + (" (includes DEMO data)" if report.demo else "")]
     if report.empty:
         lines.append(

@@ -11,7 +11,7 @@ from tools.analytics.forecast import Forecast
 from tools.analytics.kpis import KpiStatus, Pacing
 from tools.platforms.specs import PLATFORMS, get_platform
 
-Kind = Literal["weekly", "monthly"]
+Kind = Literal["weekly", "monthly", "period"]  # "period": any dates a person asked about
 HEADLINE = ("impressions", "engagements", "engagement_rate", "clicks", "conversions", "revenue", "spend", "roas")
 PAID_ONLY = frozenset({"roas"})
 MIN_POSTS_FOR_ADVICE = 3
@@ -26,7 +26,7 @@ class Period:
     label: str
 
 
-def report_periods(kind: Kind, today: date) -> tuple[Period, Period]:
+def report_periods(kind: Literal["weekly", "monthly"], today: date) -> tuple[Period, Period]:
     """The last full week (Monday to Sunday) or calendar month before `today`, and the one before it."""
     if kind == "weekly":
         end = today - timedelta(days=today.weekday())
@@ -181,7 +181,7 @@ def build_report(
     demo: bool,
     sources: tuple[str, ...] = (),
 ) -> Report:
-    """Assemble the report from numbers already read (see `bot.reports` for where each comes from)."""
+    """Assemble the report from numbers already read (see `memory.reports` for where each comes from)."""
     comparison = compare_periods(previous_totals, current_totals) if current_totals or previous_totals else None
     current_sum = sum(current_totals.values(), Totals())
     previous_sum = sum(previous_totals.values(), Totals())
