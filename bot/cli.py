@@ -320,10 +320,12 @@ from bot import (  # noqa: E402,F401
     cli_alert,
     cli_analysis,
     cli_calendar,
+    cli_campaign,
     cli_demo,
     cli_knowledge,
     cli_metrics,
     cli_platforms,
     cli_queue,
+    cli_report,
     cli_serve,
 )

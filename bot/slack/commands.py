@@ -14,6 +14,7 @@ from agents.specialists.registry import PLANNED
 from bot.app import App
 from bot.calendar_command import calendar_text
 from bot.slack.mrkdwn import neutralise, to_mrkdwn
+from bot.slack.report_command import parse_report_args, post_report
 from bot.status import brand_status, render_status
 from memory import repository as repo
 from tools.content.periods import PeriodError
@@ -25,12 +26,12 @@ USAGE = (
     "• `/brandpilot ask TEXT`: ask or request anything; I answer in a thread here\n"
     "• `/brandpilot status`: what is scheduled and waiting\n"
     "• `/brandpilot calendar [dates]`: the content calendar, e.g. `calendar next week` (default: the next 14 days)\n"
-    "• `/brandpilot report [weekly|monthly]`, `campaign [list|status NAME]`, `crisis status`\n"
+    "• `/brandpilot report [weekly|monthly] [brand]`: the report card here, its charts in the thread\n"
+    "• `/brandpilot campaign [list|status NAME]`, `crisis status`\n"
     "• `/brandpilot help`: this list\n"
     "Or mention me in a channel, or DM me."
 )
 LATER = {  # subcommand: (specialist that will answer it, allowed arguments or None for free text)
-    "report": ("performance_analyst", {"", "weekly", "monthly"}),
     "campaign": ("campaign_manager", None),
     "crisis": ("crisis_detector", {"status"}),
 }
@@ -100,6 +101,16 @@ def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
             return
         if sub == "calendar":
             await ack(text=await asyncio.to_thread(calendar_reply, app, command.get("team_id"), rest))
+            return
+        if sub == "report":
+            parsed = parse_report_args(rest, workspace_brands(app, command.get("team_id")))
+            if isinstance(parsed, str):
+                await ack(text=usage_error(parsed))
+                return
+            kind, brands = parsed
+            await ack(text=f"Making the {kind} report for {', '.join(brands)}; it will appear in this channel.")
+            for brand_id in brands:
+                await post_report(client, app, command["channel_id"], brand_id, kind)
             return
         if sub == "ask":
             if not rest:

@@ -29,10 +29,21 @@ def neutralise(text: str) -> str:
 
 
 def to_mrkdwn(markdown: str) -> str:
-    """Convert the Markdown our replies use (bold, italic, strike, links, headings, bullets, code) to mrkdwn."""
+    """Convert the Markdown our replies use (bold, italic, strike, links, headings, bullets, code, tables) to mrkdwn.
+
+    Slack has no tables, so a table becomes a code block with its columns lined up.
+    """
     out: list[str] = []
     fenced = False
-    for line in markdown.splitlines():
+    table: list[list[str]] = []
+    for line in [*markdown.splitlines(), ""]:
+        row = _table_row(line) if not fenced else None
+        if row is not None:
+            table.append(row)
+            continue
+        if table:
+            out += _table_block(table)
+            table = []
         if _FENCE.match(line.strip()):
             fenced = not fenced
             out.append("```")
@@ -40,7 +51,26 @@ def to_mrkdwn(markdown: str) -> str:
         out.append(neutralise(line) if fenced else _inline(line))
     if fenced:
         out.append("```")
-    return "\n".join(out)
+    return "\n".join(out[:-1] if out and out[-1] == "" else out)
+
+
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?$")
+
+
+def _table_row(line: str) -> list[str] | None:
+    stripped = line.strip()
+    if not (stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1):
+        return None
+    return [cell.strip() for cell in stripped.strip("|").split("|")]
+
+
+def _table_block(rows: list[list[str]]) -> list[str]:
+    cells = [row for row in rows if not _TABLE_RULE.match("|" + "|".join(row) + "|")]
+    width = max(len(row) for row in cells)
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    sizes = [max(len(row[i]) for row in cells) for i in range(width)]
+    lines = ["  ".join(cell.ljust(sizes[i]) for i, cell in enumerate(row)).rstrip() for row in cells]
+    return ["```", *(neutralise(line) for line in lines), "```"]
 
 
 def _inline(line: str) -> str:

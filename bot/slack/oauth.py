@@ -43,6 +43,7 @@ BOT_SCOPES = (  # what an install asks for; the same list as deploy/slack/manife
     "commands",
     "usergroups:read",
     "assistant:write",
+    "files:write",
 )
 STATE_TTL_SECONDS = 600  # an install link works for ten minutes, once
 FAILURES = {  # Bolt's failure reasons, as an installer should read them

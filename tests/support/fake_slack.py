@@ -34,6 +34,8 @@ REQUIRED = {  # method: arguments Slack rejects the call without
     "assistant.threads.setSuggestedPrompts": ("channel_id", "thread_ts", "prompts"),
     "assistant.threads.setTitle": ("channel_id", "thread_ts", "title"),
     "oauth.v2.access": ("client_id", "client_secret", "code"),
+    "files.getUploadURLExternal": ("filename", "length"),
+    "files.completeUploadExternal": ("files",),
 }
 
 
@@ -61,6 +63,8 @@ class FakeSlack:
     socket_url: str = ""  # what apps.connections.open hands out (a local websocket server in tests)
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)  # OAuth code -> oauth.v2.access answer (once)
     tokens: dict[str, dict[str, Any]] = field(default_factory=dict)  # installed bot token -> its auth.test answer
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> filename, length, bytes once sent
+    files: list[dict[str, Any]] = field(default_factory=list)  # completed uploads: id, title, bytes, channel, thread
 
     def offer_install(self, code: str, *, team: str, token: str, bot_user: str, user: str = "U0ADMIN") -> None:
         """Let `code` be exchanged once (oauth.v2.access) for a bot token of `team`, as if `user` installed the app."""
@@ -133,6 +137,8 @@ def _answer(fake: FakeSlack, method: str, args: dict[str, Any], token: str | Non
         return {"ok": True, "channel": args["channel"], "ts": ts, "message": {"text": args.get("text")}}
     if method.endswith("Stream") or method == "chat.delete":
         return _stream(fake, method, args)
+    if method.startswith("files."):
+        return _files(fake, method, args)
     if method == "usergroups.users.list":
         members = fake.groups.get(str(args["usergroup"]))
         return {"ok": True, "users": members} if members is not None else {"ok": False, "error": "no_such_subteam"}
@@ -177,6 +183,28 @@ def _exchange(fake: FakeSlack, args: dict[str, Any], missing: list[str]) -> dict
     return answer or {"ok": False, "error": "invalid_code"}
 
 
+def _files(fake: FakeSlack, method: str, args: dict[str, Any]) -> dict[str, Any]:
+    """files.getUploadURLExternal and files.completeUploadExternal, with the upload in between checked."""
+    with fake.lock:
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{len(fake.uploads) + 1:08d}"
+            fake.uploads[file_id] = {"filename": args["filename"], "length": int(args["length"]), "data": None}
+            base = fake.url.removesuffix("/api/")
+            return {"ok": True, "upload_url": f"{base}/upload/v1/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            done = []
+            for item in json.loads(args["files"]):
+                upload = fake.uploads.get(item.get("id"))
+                if upload is None or upload["data"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                entry = {**upload, "id": item["id"], "title": item.get("title"), "channel": args.get("channel_id")}
+                entry |= {"thread_ts": args.get("thread_ts"), "initial_comment": args.get("initial_comment")}
+                done.append(entry)
+            fake.files += done
+            return {"ok": True, "files": [{"id": f["id"], "title": f["title"]} for f in done]}
+    return {"ok": False, "error": "unknown_method"}
+
+
 def _stream(fake: FakeSlack, method: str, args: dict[str, Any]) -> dict[str, Any]:
     """chat.startStream / appendStream / stopStream as Slack documents them, and chat.delete."""
     with fake.lock:
@@ -216,7 +244,11 @@ def fake_slack_server() -> Iterator[FakeSlack]:
         def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
             path, _, query = self.path.partition("?")
             method = path.rstrip("/").rsplit("/", 1)[-1]
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
+            data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if path.startswith("/upload/v1/"):  # the upload URL files.getUploadURLExternal handed out
+                self._upload(method, data)
+                return
+            raw = data.decode()
             if "json" in (self.headers.get("Content-Type") or ""):
                 args = json.loads(raw or "{}")
             else:
@@ -244,6 +276,18 @@ def fake_slack_server() -> Iterator[FakeSlack]:
             body = json.dumps(answer).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _upload(self, file_id: str, data: bytes) -> None:
+            with fake.lock:
+                upload = fake.uploads.get(file_id)
+                ok = upload is not None and upload["length"] == len(data)
+                if ok:
+                    upload["data"] = data
+            body = f"OK - {len(data)}".encode() if ok else b"bad upload"
+            self.send_response(200 if ok else 400)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -43,7 +43,8 @@ async def test_help_lists_the_commands_privately(slack, text):
     [
         ("frobnicate", "I don't know `frobnicate`"),
         ("ask", "`ask` needs a request"),
-        ("report yearly", "after `report` use `monthly`, `weekly`"),
+        ("report yearly", "say `weekly` or `monthly`"),
+        ("report weekly nobrand", "This workspace has no brand `nobrand`; its brands: harbor-pine"),
         ("crisis <!here>", "&lt;!here&gt;"),
     ],
 )
@@ -57,13 +58,35 @@ async def test_malformed_commands_get_a_private_usage_message(slack, text, expec
 @pytest.mark.parametrize(
     ("text", "who"),
     [
-        ("report weekly", "Performance analyst"),
         ("crisis status", "Crisis detector"),
     ],
 )
 async def test_commands_for_capabilities_not_built_say_so(slack, text, who):
     _, application, _ = slack
     assert f"*{who}*, which isn't available yet" in (await command(application, text))["text"]
+
+
+async def test_report_posts_the_card_in_the_channel_and_the_charts_in_its_thread(slack):
+    fake, application, app = slack
+    from datetime import UTC, datetime
+
+    from memory.db import write_transaction
+    from memory.demo import seed_demo
+    from tools.analytics.demo_history import demo_history
+
+    history = demo_history(end=datetime.now(UTC).date(), platforms=("instagram", "linkedin"), weeks=6)
+    with write_transaction(app.sessions) as session:
+        seed_demo(session, "harbor-pine", history, actor="test")
+    answer = await command(application, "report weekly")
+    assert "Making the weekly report for harbor-pine" in answer["text"]
+    [card] = await settle(fake, "chat.postMessage")
+    assert card.args["channel"] == "C42" and "*Weekly report for harbor-pine" in card.args["text"]
+    assert "```" in card.args["text"] and "**" not in card.args["text"]  # the table as a code block, mrkdwn bold
+    await settle(fake, "files.completeUploadExternal")
+    assert sorted(f["filename"] for f in fake.files) == ["channel_mix.png", "funnel.png", "trend.png"]
+    assert all(f["data"].startswith(b"\x89PNG") and f["channel"] == "C42" for f in fake.files)
+    [card_ts] = [ts for ts, message in fake.messages.items() if "Weekly report" in (message["text"] or "")]
+    assert {f["thread_ts"] for f in fake.files} == {card_ts}
 
 
 async def test_calendar_shows_the_planned_slots_of_the_period_privately(slack):

@@ -23,6 +23,7 @@ NEEDS = {  # Web API method the code calls: the bot scope it needs
     "assistant_threads_setStatus": "assistant:write",
     "assistant_threads_setSuggestedPrompts": "assistant:write",
     "assistant_threads_setTitle": "assistant:write",
+    "files_upload_v2": "files:write",
 }
 
 
