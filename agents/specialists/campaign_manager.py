@@ -21,11 +21,17 @@ from tools.analytics.kpis import OBJECTIVE_KPIS, kpi_status, pacing
 from tools.reports.render import number
 
 NAME = "campaign_manager"
-_MOVES = (  # words asking for a lifecycle step, and the state they lead to
-    (re.compile(r"\b(?:pause|hold|stop running)\b", re.I), "paused"),
-    (re.compile(r"\b(?:resume|restart|unpause|start|launch|activate|kick off|go live)\b", re.I), "active"),
-    (re.compile(r"\b(?:complete|finish|end|close|wrap up|mark (?:it )?(?:as )?done)\b", re.I), "completed"),
+# A lifecycle step is asked for in the imperative ("pause the Winter launch", "can you resume ...", "mark
+# Spring refresh as done"); a question that merely contains such a word ("when does it end?") changes nothing.
+_POLITE = (
+    r"^\W*(?:(?:ok|okay|hey|so|now|then|please|pls|kindly)\W+)*(?:(?:can|could|would) you\s+|let'?s\s+)?(?:please\s+)?"
 )
+_MOVES = (
+    (re.compile(_POLITE + r"(?:pause|hold|put on hold)\b", re.I), "paused"),
+    (re.compile(_POLITE + r"(?:resume|restart|unpause|start|launch|activate|kick off)\b", re.I), "active"),
+    (re.compile(_POLITE + r"(?:complete|finish|end|close|wrap up)\b|\bmark\b.*\bas (?:done|complete|finished)", re.I),
+     "completed"),
+)  # fmt: skip
 _LIST = re.compile(r"\b(?:campaigns|what(?:'s| is) running|which campaigns|list)\b", re.I)
 
 
@@ -54,7 +60,7 @@ def _answer(ctx: AgentContext, request: str) -> str:
     design = ab_design(request)
     if design is not None:
         return design_answer(ctx.ab_tests, brand, design, request, ctx.actor)
-    campaign = _named_campaign(ctx.campaigns, brand, request)
+    campaign = named_campaign(ctx.campaigns, brand, request)
     if campaign is not None:
         step = next((to for pattern, to in _MOVES if pattern.search(request)), None)
         if step is not None and step != campaign.status:
@@ -73,7 +79,8 @@ def _answer(ctx: AgentContext, request: str) -> str:
     )
 
 
-def _named_campaign(store: CampaignStore, brand: str, request: str) -> CampaignView | None:
+def named_campaign(store: CampaignStore, brand: str, request: str) -> CampaignView | None:
+    """The brand's campaign the request names (the longest name found in it), if any."""
     lowered = " ".join(request.lower().split())
     named = [c for c in store.list(brand) if c.name.lower() in lowered]
     return max(named, key=lambda c: len(c.name)) if named else None

@@ -10,12 +10,13 @@ from langgraph.runtime import Runtime
 from sqlalchemy.exc import SQLAlchemyError
 
 from agents.context import AgentContext
+from agents.specialists.campaign_manager import named_campaign, status_answer
 from agents.specialists.drafting import latest_request
 from agents.state import BrandPilotState
 from memory.metrics import MetricsStore
 from memory.reports import forecast_weeks, period_report
-from tools.analytics.asks import period_ask
 from tools.analytics.attribution import MODEL_NAMES, attribute
+from tools.analytics.period_asks import period_ask
 from tools.reports.render import number, to_markdown
 from tools.reports.summary import Period, report_periods
 
@@ -63,6 +64,10 @@ def _answer(ctx: AgentContext, metrics: MetricsStore, request: str, today: date)
         return attribution_answer(metrics, brand, today)
     if _FORECAST.search(request):
         return forecast_answer(metrics, brand, today)
+    assert ctx.campaigns is not None
+    campaign = named_campaign(ctx.campaigns, brand, request)
+    if campaign is not None:  # "how is the Winter launch doing?": that campaign's KPIs and pacing
+        return status_answer(metrics, campaign, today)
     asked = period_ask(request, today)
     note = ""
     if asked is None:
@@ -74,7 +79,6 @@ def _answer(ctx: AgentContext, metrics: MetricsStore, request: str, today: date)
     else:
         period = Period(asked.start, asked.end, asked.label)
         previous = Period(asked.compare_start, asked.compare_end, asked.compare_label)
-    assert ctx.campaigns is not None
     report = period_report(metrics, ctx.campaigns, brand, "period", period, previous)
     tail = "\n\n_Charts: `/brandpilot report weekly` in Slack, or `brandpilot report weekly` in a terminal._"
     return to_markdown(report) + note + ("" if report.empty else tail)

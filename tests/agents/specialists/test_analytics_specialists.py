@@ -81,6 +81,20 @@ def test_pausing_a_campaign_is_a_legal_step_and_an_illegal_one_is_explained(grap
     assert CampaignStore(sessions).get(BRAND, "winter launch").status == "paused"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "when does the Summer markets campaign end?",
+        "did the Summer markets campaign start well?",
+        "how are the Summer markets doing since the launch? (campaign)",
+    ],
+)
+def test_questions_with_lifecycle_words_never_change_a_campaign(graph, analytics, sessions, question):
+    _, text = reply(graph, analytics(), question)
+    assert "**Summer markets** (paused" in text
+    assert CampaignStore(sessions).get(BRAND, "summer markets").status == "paused"
+
+
 def test_a_budget_is_split_per_week_from_the_paid_history(graph, analytics):
     _, text = reply(graph, analytics(), "where should the next $20k go? cap facebook at 6k")
     assert "**Where $20,000 should go** over a month" in text and "a week" in text
