@@ -7,17 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.platforms.specs import PLATFORMS, get_platform
-from tools.reports.charts import (
-    ChannelMix,
-    ChannelValue,
-    ForecastPoint,
-    Funnel,
-    TrendSeries,
-    channel_mix_chart,
-    funnel_chart,
-    save_png,
-    trend_chart,
-)
+from tools.reports.chart_data import ChannelMix, ChannelValue, ForecastPoint, Funnel, TrendSeries
+from tools.reports.charts import channel_mix_chart, funnel_chart, save_png, trend_chart
 from tools.reports.render import to_json, to_markdown
 from tools.reports.summary import Report
 

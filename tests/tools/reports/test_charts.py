@@ -16,14 +16,9 @@ import pytest
 from matplotlib.image import imread
 
 from tools.reports import charts
+from tools.reports.chart_data import ChannelMix, ChannelValue, ForecastPoint, Funnel, FunnelStage, TrendSeries
 from tools.reports.charts import (
     PNG_SIGNATURE,
-    ChannelMix,
-    ChannelValue,
-    ForecastPoint,
-    Funnel,
-    FunnelStage,
-    TrendSeries,
     channel_mix_chart,
     channel_mix_figure,
     funnel_chart,
