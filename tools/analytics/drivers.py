@@ -7,6 +7,8 @@ import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
+from tools.platforms.specs import platform_label
+
 METRICS = ("impressions", "engagements", "clicks", "conversions", "spend", "revenue")
 RATIO_DEFINITIONS: dict[str, str] = {
     "engagement_rate": "engagement rate = engagements / impressions",
@@ -17,9 +19,6 @@ RATIO_DEFINITIONS: dict[str, str] = {
     "roi": "ROI = (revenue - spend) / spend",
 }
 BARELY = 0.2  # an effect smaller than this share of the larger one "barely moved" the total
-_DISPLAY = dict(
-    x="X", linkedin="LinkedIn", instagram="Instagram", facebook="Facebook", tiktok="TikTok", youtube="YouTube"
-)
 
 
 @dataclass(frozen=True)
@@ -194,7 +193,7 @@ def explain(platform: PlatformChange) -> str:
     """One sentence: how the platform's engagements changed and whether impressions or the rate drove it."""
     change = platform.change("engagements").absolute
     verb = f"rose {change:,.0f}" if change > 0 else f"fell {-change:,.0f}" if change < 0 else "did not change"
-    head = f"{_DISPLAY.get(platform.platform, platform.platform)}: engagements {verb}"
+    head = f"{platform_label(platform.platform)}: engagements {verb}"
     impressions = platform.change("impressions")
     if not change and not platform.volume_effect:
         return f"{head}."

@@ -118,3 +118,9 @@ def get_platform(name: str) -> PlatformSpec:
     if spec is None:
         raise ValueError(f"Unknown platform {name!r}; use one of: {', '.join(PLATFORMS)}.")
     return spec
+
+
+def platform_label(name: str) -> str:
+    """How people write a platform's name ("LinkedIn", "TikTok"); any other channel name ("email") as given."""
+    spec = _BY_NAME.get(name.strip().lower())
+    return spec.label if spec else name

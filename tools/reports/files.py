@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.platforms.specs import PLATFORMS, get_platform
+from tools.platforms.specs import platform_label
 from tools.reports.chart_data import ChannelMix, ChannelValue, ForecastPoint, Funnel, TrendSeries
 from tools.reports.charts import channel_mix_chart, funnel_chart, save_png, trend_chart
 from tools.reports.render import to_json, to_markdown
@@ -20,10 +20,6 @@ class Chart:
     name: str
     title: str
     png: bytes
-
-
-def _label(platform: str) -> str:
-    return get_platform(platform).label if platform in PLATFORMS else platform.title()
 
 
 def report_charts(report: Report) -> list[Chart]:
@@ -47,7 +43,7 @@ def report_charts(report: Report) -> list[Chart]:
         )
         charts.append(Chart("trend.png", series.title, trend_chart(series)))
     channels = tuple(
-        ChannelValue(_label(p.platform), p.change("engagements").current, p.change("engagements").previous)
+        ChannelValue(platform_label(p.platform), p.change("engagements").current, p.change("engagements").previous)
         for p in report.comparison.platforms
     )
     if channels:

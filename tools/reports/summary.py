@@ -9,7 +9,7 @@ from typing import Literal
 from tools.analytics.drivers import RATIO_DEFINITIONS, Comparison, Totals, compare_periods, ratios, top_drivers
 from tools.analytics.forecast import Forecast
 from tools.analytics.kpis import KpiStatus, Pacing
-from tools.platforms.specs import PLATFORMS, get_platform
+from tools.platforms.specs import platform_label
 
 Kind = Literal["weekly", "monthly", "period"]  # "period": any dates a person asked about
 HEADLINE = ("impressions", "engagements", "engagement_rate", "clicks", "conversions", "revenue", "spend", "roas")
@@ -142,10 +142,10 @@ def advice(
         best_rate, best = max(rated)
         worst_rate, worst = min(rated)
         if best_rate > 1.5 * worst_rate:
+            good, poor = platform_label(best), platform_label(worst)
             lines.append(
-                f"{_label(best)} earned {best_rate:.1%} engagement per impression against {_label(worst)}'s "
-                f"{worst_rate:.1%}: move one of next week's {_label(worst)} posts there, or test what works on "
-                f"{_label(best)} on {_label(worst)}."
+                f"{good} earned {best_rate:.1%} engagement per impression against {poor}'s {worst_rate:.1%}: move "
+                f"one of next week's {poor} posts there, or test what works on {good} on {poor}."
             )
     for line in campaigns:
         if line.pacing and line.pacing.status in ("overspending", "underspending"):
@@ -158,10 +158,6 @@ def advice(
         for kpi in behind:
             lines.append(f"{line.name}: {kpi.metric} is at {kpi.progress:.0%} of its target; review the plan.")
     return lines
-
-
-def _label(platform: str) -> str:
-    return get_platform(platform).label if platform in PLATFORMS else platform.title()
 
 
 def build_report(
