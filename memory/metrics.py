@@ -38,6 +38,12 @@ class PostTotals:
         return self.totals.engagements / self.totals.impressions if self.totals.impressions else 0.0
 
 
+def best_posts(posts: list[PostTotals], *, limit: int = 3, min_impressions: int = 200) -> list[PostTotals]:
+    """The posts with the highest engagement rate, leaving out those seen fewer than `min_impressions` times."""
+    ranked = [p for p in posts if p.totals.impressions >= min_impressions]
+    return sorted(ranked, key=lambda p: (-p.engagement_rate, p.published_at))[:limit]
+
+
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=UTC)
 
@@ -119,9 +125,7 @@ class MetricsStore:
         SQL: SELECT h.*, SUM(m.impressions), ... FROM post_history h JOIN post_metrics m ON m.post_id = h.id
         WHERE h.brand_id = :brand AND h.published_at >= :start AND h.published_at < :end GROUP BY h.id
         """
-        posts = self.posts(brand_id, start, end)
-        ranked = [p for p in posts if p.totals.impressions >= min_impressions]
-        return sorted(ranked, key=lambda p: (-p.engagement_rate, p.published_at))[:limit]
+        return best_posts(self.posts(brand_id, start, end), limit=limit, min_impressions=min_impressions)
 
     def posts(self, brand_id: str, start: date, end: date) -> list[PostTotals]:
         """Every post published in [start, end) with its summed numbers (the query in `top_posts`)."""

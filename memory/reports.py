@@ -9,7 +9,7 @@ from typing import Literal
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.campaigns import CampaignStore, CampaignView
-from memory.metrics import MetricsStore
+from memory.metrics import MetricsStore, best_posts
 from tools.analytics.drivers import Totals
 from tools.analytics.forecast import MIN_WEEKS, Forecast, forecast
 from tools.analytics.kpis import kpi_status, pacing
@@ -33,7 +33,7 @@ def period_report(
     """The report for any period against another (the chat's "how did last month go?")."""
     weekly = metrics.weekly(brand_id, period.end - timedelta(weeks=HISTORY_WEEKS), period.end)
     posts = metrics.posts(brand_id, period.start, period.end)
-    ranked = metrics.top_posts(brand_id, period.start, period.end)
+    ranked = best_posts(posts)  # the same posts, read once
     return build_report(
         brand=brand_id,
         kind=kind,
