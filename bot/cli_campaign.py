@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -17,7 +17,7 @@ from config.settings import PLATFORM_NAMES
 from memory.campaigns import CampaignError, CampaignStore, CampaignView, Kpi, NewCampaign
 from memory.models import CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES
 from tools.analytics.drivers import Totals
-from tools.analytics.kpis import LOWER_IS_BETTER, OBJECTIVE_KPIS, kpi_actual, kpi_status, pacing
+from tools.analytics.kpis import LOWER_IS_BETTER, OBJECTIVE_KPIS, kpi_actual
 from tools.reports.render import number
 
 campaign_app = typer.Typer(help="A brand's campaigns: objective, budget, KPI targets, lifecycle.", no_args_is_help=True)
@@ -186,6 +186,7 @@ def campaign_status(name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = Fa
 
     A campaign without targets shows its objective's KPIs without one.
     """
+    from memory.campaign_progress import campaign_progress
     from memory.metrics import MetricsStore
 
     settings = settings_or_exit()
@@ -196,21 +197,15 @@ def campaign_status(name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = Fa
             campaign = CampaignStore(where.sessions).get(brand_id, name)
         except CampaignError as error:
             fail(str(error))
-        first = campaign.starts_on or date.min  # no start date: every day of its posts so far
-        daily = MetricsStore(where.sessions).daily(brand_id, first, today + timedelta(days=1), campaign=campaign.name)
-    totals = sum(daily.values(), Totals())
-    targets = campaign.kpis or tuple(Kpi(metric, 0.0) for metric in OBJECTIVE_KPIS[campaign.objective])
-    kpis = [kpi_status(k.metric, k.target, totals) for k in targets]
-    pace = None
-    if campaign.starts_on and campaign.ends_on and campaign.budget > 0:
-        pace = pacing(campaign.budget, totals.spend, campaign.starts_on, campaign.ends_on, today)
+        progress = campaign_progress(MetricsStore(where.sessions), campaign, today, objective_kpis=True)
+    totals, kpis, pace = progress.totals, progress.kpis, progress.pace
     if as_json:
         emit_json(
             {
                 "brand": brand_id,
                 "campaign": campaign_json(campaign),
                 "as_of": today,
-                "has_metrics": bool(daily),
+                "has_metrics": progress.days_with_metrics > 0,
                 "totals": asdict(totals),
                 "kpis": [asdict(k) | {"target": k.target or None} for k in kpis],
                 "pacing": asdict(pace) if pace else None,
@@ -218,7 +213,7 @@ def campaign_status(name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = Fa
         )
         return
     lines = [campaign_line(campaign)]
-    if not daily:
+    if not progress.days_with_metrics:
         lines.append(
             f"No metrics yet: none of its posts has numbers up to {today}. Posts count toward it when their "
             f"campaign is {campaign.name!r} (`brandpilot metrics import` reads a campaign column)."

@@ -8,11 +8,11 @@ from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory.campaign_progress import campaign_progress
 from memory.campaigns import CampaignStore, CampaignView
 from memory.metrics import MetricsStore, best_posts
 from tools.analytics.drivers import Totals
 from tools.analytics.forecast import MIN_WEEKS, Forecast, forecast
-from tools.analytics.kpis import kpi_status, pacing
 from tools.reports.summary import CampaignLine, Kind, Period, Report, TopPost, build_report, report_periods
 
 HISTORY_WEEKS = 26  # the trend chart and the forecast look back this far
@@ -69,17 +69,8 @@ def _overlaps(campaign: CampaignView, period: Period) -> bool:
 
 def _campaign_line(metrics: MetricsStore, campaign: CampaignView, period: Period) -> CampaignLine:
     """KPIs for the campaign's posts from its start to the period's end, and its pacing as of then."""
-    assert campaign.starts_on is not None
-    last_day = period.end - timedelta(days=1)
-    daily = metrics.daily(campaign.brand_id, campaign.starts_on, period.end, campaign=campaign.name)
-    totals = sum(daily.values(), Totals())
-    kpis = tuple(kpi_status(k.metric, k.target, totals) for k in campaign.kpis)
-    pace = (
-        pacing(campaign.budget, totals.spend, campaign.starts_on, campaign.ends_on, last_day)
-        if campaign.ends_on and campaign.budget > 0
-        else None
-    )
-    return CampaignLine(campaign.name, campaign.status, kpis, pace)
+    progress = campaign_progress(metrics, campaign, period.end - timedelta(days=1))
+    return CampaignLine(campaign.name, campaign.status, progress.kpis, progress.pace)
 
 
 def forecast_weeks(weekly: dict[date, Totals], metric: str = "engagements") -> Forecast | None:

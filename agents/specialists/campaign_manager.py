@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from langchain_core.messages import AIMessage
 from langgraph.runtime import Runtime
@@ -13,11 +13,11 @@ from agents.context import AgentContext
 from agents.specialists.campaign_stats import budget_answer, design_answer, verdict_answer
 from agents.specialists.drafting import latest_request
 from agents.state import BrandPilotState
+from memory.campaign_progress import campaign_progress
 from memory.campaigns import CampaignStore, CampaignView
 from memory.metrics import MetricsStore
 from tools.analytics.asks import ab_counts, ab_design, budget_ask
-from tools.analytics.drivers import Totals
-from tools.analytics.kpis import OBJECTIVE_KPIS, kpi_status, pacing
+from tools.analytics.kpis import OBJECTIVE_KPIS
 from tools.reports.render import number
 
 NAME = "campaign_manager"
@@ -103,21 +103,20 @@ def status_answer(metrics: MetricsStore, campaign: CampaignView, today: date) ->
     """A campaign's KPIs against target so far and its budget pacing."""
     if campaign.starts_on is None:
         return f"{campaign.name} is {campaign.status} and has no start date yet, so there is nothing to measure."
-    daily = metrics.daily(campaign.brand_id, campaign.starts_on, today + timedelta(days=1), campaign=campaign.name)
-    totals = sum(daily.values(), Totals())
-    lines = [f"**{campaign.name}** ({campaign.status}, {campaign.objective}): {len(daily)} days with metrics."]
-    for kpi in campaign.kpis:
-        status = kpi_status(kpi.metric, kpi.target, totals)
+    progress = campaign_progress(metrics, campaign, today)
+    days = progress.days_with_metrics
+    lines = [f"**{campaign.name}** ({campaign.status}, {campaign.objective}): {days} days with metrics."]
+    for status in progress.kpis:
         share = f" ({status.progress:.0%} of target)" if status.progress is not None else ""
         mark = " ✓" if status.met else ""
         lines.append(
-            f"- {kpi.metric}: {number(kpi.metric, status.actual)} of {number(kpi.metric, kpi.target)}{share}{mark}"
+            f"- {status.metric}: {number(status.metric, status.actual)} of {number(status.metric, status.target)}"
+            f"{share}{mark}"
         )
     if not campaign.kpis:
         judged = ", ".join(OBJECTIVE_KPIS[campaign.objective])
         lines.append(f"- No KPI targets set; a {campaign.objective} campaign is judged on {judged}.")
-    if campaign.ends_on and campaign.budget > 0:
-        pace = pacing(campaign.budget, totals.spend, campaign.starts_on, campaign.ends_on, today)
+    if pace := progress.pace:
         lines.append(
             f"- Budget: ${pace.spent:,.0f} of ${pace.budget:,.0f} spent, {pace.status} (an even pace would be "
             f"${pace.expected:,.0f} by now; at this rate it ends at ${pace.projected:,.0f})."
