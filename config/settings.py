@@ -97,6 +97,22 @@ class ChannelsConfig(BaseModel):
     approvals: str | None = None
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class DigestEntry(BaseModel):
+    """A report posted on its own to a channel: weekly on `weekday`, monthly on `day`, at `hour` local time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    brand: str
+    channel: str = Field(pattern=r"^[CG][A-Z0-9]{2,}$")  # a Slack channel ID (channel details, bottom)
+    kind: Literal["weekly", "monthly"] = "weekly"
+    weekday: Weekday = "monday"
+    day: int = Field(default=1, ge=1, le=28)  # of the month, for monthly digests
+    hour: int = Field(default=9, ge=0, le=23)  # in agents.timezone
+
+
 class SlackChannelOptions(BaseModel):
     """How BrandPilot behaves in one Slack channel."""
 
@@ -392,6 +408,7 @@ class Settings(BaseSettings):
     slack: SlackOptions = Field(default_factory=SlackOptions)
     alerts: AlertOptions = Field(default_factory=AlertOptions)
     publishing: PublishingOptions = Field(default_factory=PublishingOptions)
+    digests: list[DigestEntry] = Field(default_factory=list)
 
     @classmethod
     def settings_customise_sources(
@@ -541,6 +558,9 @@ class Settings(BaseSettings):
         for ws in self.workspaces:
             if ws.brand not in ids:
                 raise ValueError(f"workspace {ws.surface}:{ws.id} names brand {ws.brand!r}; known: {ids}")
+        for digest in self.digests:
+            if digest.brand not in ids:
+                raise ValueError(f"a digest for channel {digest.channel} names brand {digest.brand!r}; known: {ids}")
         return self
 
 

@@ -508,3 +508,22 @@ class AbTestPlan(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column()
     verdict: Mapped[str | None] = mapped_column(Text)  # the summary given at the horizon, kept as the decision
+
+
+class DigestRun(Base):
+    """One scheduled digest (a brand's report for one period into one channel): claimed, then posted or failed."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("surface", "channel", "brand_id", "kind", "period_start"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    surface: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(64))
+    brand_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[date] = mapped_column(Date)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    posted_at: Mapped[datetime | None] = mapped_column()
+    message_ref: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)

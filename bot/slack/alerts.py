@@ -53,12 +53,17 @@ REFUSALS = {  # Slack error: what it means for the person who asked for the post
     "channel_not_found": "BrandPilot can't see channel {channel}: check the ID (channel details, bottom), and invite "
     "BrandPilot to private channels with /invite @BrandPilot.",
     "not_in_channel": "BrandPilot is not in {channel}: invite it there with /invite @BrandPilot.",
-    "is_archived": "Channel {channel} is archived: unarchive it or set another alerts channel.",
+    "is_archived": "Channel {channel} is archived: unarchive it or configure another channel.",
     "invalid_auth": "Slack refused the bot token: check SLACK_BOT_TOKEN (or reinstall the app).",
     "not_authed": "Slack refused the bot token: check SLACK_BOT_TOKEN (or reinstall the app).",
     "token_revoked": "The bot token was revoked: reinstall the app and update SLACK_BOT_TOKEN.",
     "account_inactive": "The bot token belongs to a deactivated app: reinstall the app and update SLACK_BOT_TOKEN.",
 }
+
+
+def refusal(error: str, channel: str) -> str:
+    """What a Slack error code on a post into `channel` means, and what to do about it."""
+    return REFUSALS.get(error, "Slack refused the post ({error}).").format(channel=channel, error=error)
 
 
 def _when(view: AlertView) -> str:
@@ -128,8 +133,7 @@ class SlackAlertSink:
             return await method(**kwargs)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
-            problem = REFUSALS.get(error, "Slack refused the post ({error}).").format(channel=channel, error=error)
-            raise AlertDeliveryError(problem) from exc
+            raise AlertDeliveryError(refusal(error, channel)) from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise AlertDeliveryError(f"Slack could not be reached ({type(exc).__name__}); try again shortly.") from exc
 

@@ -1,11 +1,11 @@
-"""Delivers what background jobs raised: alert cards to the alerts channel and notices into approval threads."""
+"""Delivers what background jobs raised (alert cards, notices into approval threads) and the scheduled digests."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 import aiohttp
@@ -15,26 +15,27 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.alerts import AlertService
 from bot.jobs.worker import in_background
 from bot.slack.alerts import SlackAlertSink
+from bot.slack.digests import ClientFor, SlackDigests
 from bot.slack.mrkdwn import neutralise
-from bot.slack.oauth import Deployment, bot_token_for
+from bot.slack.oauth import Deployment, bot_token_for, team_of
 from memory.notices import claim_notices, finish_notice
 
 log = logging.getLogger(__name__)
-ClientFor = Callable[[str | None], Awaitable[AsyncWebClient]]
 
 
 class SlackDispatcher:
-    """One pass posts every alert card the alerts channel lacks and every notice waiting for a Slack thread."""
+    """One pass posts every alert card the alerts channel lacks, every notice waiting for a Slack thread and digests."""
 
     def __init__(self, where: Deployment, client_for: ClientFor) -> None:
         """Read alerts and notices from `where`'s database; call Slack with `client_for(team)`."""
         self.where = where
         self.client_for = client_for
         self.alerts = AlertService(where.sessions)
+        self.digests = SlackDigests(where, client_for)
 
     async def run_once(self) -> int:
-        """Deliver what is waiting; returns how many cards and notices were posted."""
-        return await self._alerts() + await self._notices()
+        """Deliver what is waiting and the digests that are due; returns how many messages were posted."""
+        return await self._alerts() + await self._notices() + await self.digests.run_once()
 
     async def _alerts(self) -> int:
         channel = self.where.settings.channels.alerts
@@ -42,7 +43,7 @@ class SlackDispatcher:
             return 0
         posted = 0
         for alert in await asyncio.to_thread(self.alerts.unposted, "slack", channel):
-            team = _team_of(self.where, alert.brand_id)
+            team = team_of(self.where.settings, alert.brand_id)
             try:
                 sink = SlackAlertSink(await self.client_for(team), team)
             except Exception:  # e.g. the workspace uninstalled the app: the other alerts still go out
@@ -82,12 +83,6 @@ class SlackDispatcher:
     def _finish(self, notice_id: str, error: str | None) -> None:
         with self.where.sessions.begin() as session:
             finish_notice(session, notice_id, error=error)
-
-
-def _team_of(where: Deployment, brand_id: str) -> str | None:
-    """The Slack workspace a brand is served in (multi-workspace installs need it to find the token)."""
-    teams = [w.id for w in where.settings.workspaces if w.surface == "slack" and w.brand == brand_id]
-    return teams[0] if teams else None
 
 
 def client_factory(where: Deployment) -> ClientFor:

@@ -206,6 +206,12 @@ async def bot_token_for(app: Deployment, team_id: str | None, *, enterprise_id: 
     return bot.bot_token
 
 
+def team_of(settings: Settings, brand_id: str) -> str | None:
+    """The Slack workspace a brand is served in (multi-workspace installs need it to find the token)."""
+    teams = [w.id for w in settings.workspaces if w.surface == "slack" and w.brand == brand_id]
+    return teams[0] if teams else None
+
+
 def install_url(settings: Settings) -> str:
     """Where a workspace admin starts an install: next to SLACK_REDIRECT_URI, or a description when it's unset."""
     if not settings.slack_redirect_uri:

@@ -14,6 +14,7 @@ from bot.slack.mrkdwn import neutralise, to_mrkdwn
 from memory.reports import make_report
 from tools.reports.files import report_charts
 from tools.reports.render import to_markdown
+from tools.reports.summary import Report
 
 log = logging.getLogger(__name__)
 KINDS = ("weekly", "monthly")
@@ -38,12 +39,19 @@ async def post_report(client: AsyncWebClient, app: App, channel: str, brand_id: 
     """Build the report off the event loop, post its card, then upload the charts into the card's thread."""
     try:
         report = await asyncio.to_thread(make_report, app.sessions, brand_id, kind, datetime.now(UTC).date())
-        charts = await asyncio.to_thread(report_charts, report)
-        root = await client.chat_postMessage(channel=channel, text=to_mrkdwn(to_markdown(report)))
-        if charts:
-            uploads: list[dict[str, Any]] = [{"content": c.png, "filename": c.name, "title": c.title} for c in charts]
-            await client.files_upload_v2(channel=channel, thread_ts=root["ts"], file_uploads=uploads)
+        await send_report(client, channel, report)
     except Exception:  # the person asked and must hear back; the details go to the log
         log.exception("the %s report for %s failed", kind, brand_id)
         problem = f"The {kind} report for {brand_id} couldn't be made just now (details are in the log)."
         await client.chat_postMessage(channel=channel, text=f"{problem} Try again in a moment.")
+
+
+async def send_report(client: AsyncWebClient, channel: str, report: Report, *, note: str = "") -> str:
+    """Post the report's card (after `note`) in `channel` and its charts in the card's thread; returns the card's ts."""
+    charts = await asyncio.to_thread(report_charts, report)
+    text = to_mrkdwn(to_markdown(report))
+    root = await client.chat_postMessage(channel=channel, text=f"{note}\n{text}" if note else text)
+    if charts:
+        uploads: list[dict[str, Any]] = [{"content": c.png, "filename": c.name, "title": c.title} for c in charts]
+        await client.files_upload_v2(channel=channel, thread_ts=root["ts"], file_uploads=uploads)
+    return str(root["ts"])

@@ -28,6 +28,7 @@ TABLES = {
     "calendar_entries",
     "campaigns",
     "conversion_paths",
+    "digest_runs",
     "approvals",
     "audit_log",
     "brands",
