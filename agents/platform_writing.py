@@ -57,6 +57,7 @@ def write_pieces(
     details: str,
     plain_key: str,
     passages: list[tuple[str, str]] | None = None,
+    examples: str = "",
 ) -> dict[str, Any]:
     """The model's pieces (caption, script beats, title ...) for one platform and format, as a dict.
 
@@ -83,6 +84,7 @@ def write_pieces(
         platform_rules=rules,
         passages="\n\n".join(data_block("passage", text, source=citation) for citation, text in passages or [])
         or "(none found)",
+        examples=examples or "(no measured posts yet)",
         request=quoted(request),
         details=quoted(details) or "(none)",
     )

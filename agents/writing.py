@@ -40,8 +40,9 @@ def write_post(
     emoji_limit: int,
     thread_parts: int | None = None,
     passages: list[tuple[str, str]] | None = None,
+    examples: str = "",
 ) -> list[str]:
-    """Draft a post (or thread) for one platform, from the brand passages given as (citation, text) pairs."""
+    """Draft a post (or thread) for one platform from brand passages ((citation, text) pairs) and post examples."""
     spec = get_platform(platform)
     prompt = render(
         "write_post",
@@ -58,6 +59,7 @@ def write_post(
         request=quoted(request),
         passages="\n\n".join(data_block("passage", text, source=citation) for citation, text in passages or [])
         or "(none found)",
+        examples=examples or "(no measured posts yet)",
     )
     return _split(reply_text(llm.invoke(prompt)), thread_parts)
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from agents.context import AgentContext, BrandProfile
 from agents.hitl import Finding
 from agents.replies import reply
+from agents.specialists.examples import performance_examples
 from agents.specialists.grounding import passages_for
 from agents.specialists.markers import alt_gaps, marker_findings
 from agents.state import Draft, DraftSource
@@ -109,6 +110,7 @@ class Written:
     parts: list[str]
     source: DraftSource
     sources: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. that the brand's best and worst posts were examples
 
 
 def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> Written:
@@ -119,6 +121,7 @@ def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> 
         return Written(compose_post(brief, platform, kit), "template")
     voice = ctx.brand.rulebook.voice
     hits = passages_for(ctx, brief.request)
+    examples = performance_examples(ctx, platform)
     parts = write_post(
         ctx.llm,
         request=brief.request,
@@ -129,6 +132,7 @@ def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> 
         emoji_limit=emoji_limit(ctx.brand, platform),
         thread_parts=brief.thread_parts if brief.wants_thread else None,
         passages=[(hit.citation(), hit.text) for hit in hits],
+        examples=examples.prompt_block() if examples else "",
     )
     passed, findings = check_parts(parts, platform, ctx.brand, brief.sponsored)
     if findings:
@@ -141,7 +145,7 @@ def write_parts(brief: Brief, platform: str, runtime: Runtime[AgentContext]) -> 
     parts = [p for p in parts if p.strip()]
     if not parts:
         return Written(compose_post(brief, platform, kit), "template")
-    return Written(parts, "llm", [hit.citation() for hit in hits])
+    return Written(parts, "llm", [hit.citation() for hit in hits], [examples.note()] if examples else [])
 
 
 def grounding_note(citations: list[str]) -> str:

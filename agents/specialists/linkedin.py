@@ -128,15 +128,17 @@ def _template_pieces(fmt: str, quoted: str | None, pages: int, values: dict[str,
     }
 
 
-def _company(request: str, runtime: Runtime[AgentContext], variant: int) -> tuple[str, DraftSource, list[str]]:
+def _company(request: str, runtime: Runtime[AgentContext], variant: int) -> tuple[Copy, DraftSource, list[str]]:
     """A company-page post by the general post writer (a template with other voice lines for `variant`)."""
     ctx = runtime.context
     brief = parse_brief(request)
     if variant:
         kit = voice_kit(ctx.brand, PLATFORM, ctx.options.campaign_code)
-        return "\n\n".join(compose_post(brief, PLATFORM, kit, variant=variant)), "template", []
+        text = "\n\n".join(compose_post(brief, PLATFORM, kit, variant=variant))
+        return Copy(text, [], [text]), "template", []
     written = write_parts(brief, PLATFORM, runtime)
-    return "\n\n".join(written.parts), written.source, written.sources
+    text = "\n\n".join(written.parts)
+    return Copy(text, list(written.notes), [text]), written.source, written.sources
 
 
 def compose_linkedin(
@@ -150,8 +152,7 @@ def compose_linkedin(
     brief = parse_brief(request)
     fmt = linkedin_format(request)
     if fmt == "company":
-        text, source, sources = _company(request, runtime, variant)
-        copy = Copy(text, [], [text])
+        copy, source, sources = _company(request, runtime, variant)
         topic = brief.topic
     else:
         history = past_hashtags(ctx, PLATFORM) if history is None else history

@@ -12,6 +12,7 @@ from langgraph.runtime import Runtime
 from agents.context import AgentContext, BrandProfile
 from agents.platform_writing import revise_pieces, write_pieces
 from agents.specialists.drafting import check_parts, emoji_limit, voice_kit
+from agents.specialists.examples import performance_examples
 from agents.specialists.grounding import passages_for
 from agents.specialists.markers import MARKER_RULES
 from agents.state import DraftSource
@@ -177,6 +178,7 @@ def write_copy(
     kit = voice_kit(ctx.brand, job.platform, ctx.options.campaign_code)
     voice = ctx.brand.rulebook.voice
     hits = passages_for(ctx, job.request)
+    examples = performance_examples(ctx, job.platform)
     written = write_pieces(
         ctx.llm,
         platform=job.platform,
@@ -189,6 +191,7 @@ def write_copy(
         details=job.details,
         plain_key=job.plain_key,
         passages=[(hit.citation(), hit.text) for hit in hits],
+        examples=examples.prompt_block() if examples else "",
     )
     if not any(key in job.pieces for key in written):
         return assemble(job.pieces), "template", []  # the model gave nothing usable: the template stands
@@ -202,4 +205,6 @@ def write_copy(
         )
         pieces = merge_pieces(pieces, revised)
         copy = assemble(pieces)
+    if examples:
+        copy.notes.append(examples.note())
     return copy, "llm", [hit.citation() for hit in hits]

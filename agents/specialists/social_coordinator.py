@@ -63,7 +63,7 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
         lines.append(reply("next_best", others=", ".join(others)))
     drafts = []
     if _DRAFTING.search(request) or brief.quoted:
-        sources, grounded, notes = set(), {}, []
+        sources, grounded, notes, learned = set(), {}, [], []
         for platform in platforms:
             if has_composer(platform):  # Instagram, Facebook, TikTok and YouTube copy has its own shape
                 package = compose_package(platform, request, runtime)
@@ -78,6 +78,7 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
             written = write_parts(brief, platform, runtime)
             sources.add(written.source)
             grounded.update(dict.fromkeys(written.sources))
+            learned += written.notes
             drafts.append(
                 new_draft(written.parts, platform, brief.sponsored, written.source, runtime, request=brief.request)
             )
@@ -93,4 +94,5 @@ def coordinate_platforms(state: BrandPilotState, runtime: Runtime[AgentContext])
             lines.append(reply("template_note"))
         if grounded:
             lines.append(grounding_note(list(grounded)))
+        lines += learned
     return {"messages": [AIMessage("\n\n".join(lines), name="social_coordinator")], "drafts": drafts, "outcomes": []}

@@ -47,4 +47,5 @@ def write_x_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict
         lines.append(reply("template_note"))
     if written.sources:
         lines.append(grounding_note(written.sources))
+    lines += written.notes
     return {"messages": [AIMessage("\n\n".join(lines), name=platform)], "drafts": [draft], "outcomes": []}
