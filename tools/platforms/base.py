@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 import httpx
 
@@ -167,6 +167,30 @@ class PlatformClient(Protocol):
 
     def refresh(self, credentials: Credentials, app: AppCredentials | None) -> Credentials | None:
         """New credentials from the refresh token, or None when the platform or these credentials can't refresh."""
+        ...
+
+
+@dataclass(frozen=True)
+class PostInsights:
+    """A post's lifetime numbers as the platform reports them now (a snapshot, not a day's numbers).
+
+    `totals` holds any of impressions, reach, engagements, clicks and video_views: only what the platform reports.
+    """
+
+    external_id: str
+    totals: Mapping[str, float]
+
+
+@runtime_checkable
+class InsightsClient(Protocol):
+    """A platform client that reads its posts' numbers (each platform module says how it maps them)."""
+
+    def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
+        """The numbers of these posts, in the order asked, batched per the API's limit.
+
+        A post the platform no longer has is left out of the answer, not an error. A refused token raises
+        `AuthError` and a rate limit `TransientError` with `retry_after`, as publishing does.
+        """
         ...
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import httpx
 
 from tools.platforms.base import (
@@ -10,8 +12,10 @@ from tools.platforms.base import (
     Credentials,
     OutgoingPost,
     PermanentError,
+    PostInsights,
     Published,
 )
+from tools.platforms.facebook_insights import read_insights
 from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
 
 
@@ -66,3 +70,7 @@ class FacebookClient:
         `AuthError` and the brand reconnects the Page.
         """
         return None
+
+    def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
+        """Lifetime numbers of the Page's posts, 50 a request; `facebook_insights` says how they are mapped."""
+        return read_insights(self.graph, external_ids, credentials.access_token)

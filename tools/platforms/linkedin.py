@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -21,6 +22,7 @@ from tools.platforms.base import (
     Media,
     OutgoingPost,
     PermanentError,
+    PostInsights,
     Published,
     fetch_media,
     first_message,
@@ -29,6 +31,7 @@ from tools.platforms.base import (
     refreshed_from,
     send,
 )
+from tools.platforms.linkedin_insights import STATISTICS_PATH, read_insights
 
 PLATFORM = "linkedin"
 MAX_IMAGES = 20
@@ -188,6 +191,27 @@ class LinkedInClient:
         response = send(self.http, PLATFORM, "POST", f"{self.oauth_url}/oauth/v2/accessToken", data=form)
         return refreshed_from(
             PLATFORM, "LinkedIn", credentials, response, error_message=error_message, raise_for=self._raise_for
+        )
+
+    def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
+        """Lifetime statistics of an organization's posts, ten URNs a request; `linkedin_insights` maps them.
+
+        Raises:
+            PermanentError: (code "member_author") the author is a member, whose post statistics LinkedIn
+                keeps to a restricted permission; no call is made.
+        """
+        author = credentials.account_id
+        if not author.startswith(ORGANIZATION_PREFIX):
+            raise PermanentError(
+                PLATFORM,
+                f"LinkedIn gives post statistics only for organization pages, and {author} is a member; "
+                "connect the brand's LinkedIn page to sync its numbers",
+                code="member_author",
+            )
+        return read_insights(
+            external_ids,
+            author,
+            lambda query: json_body(self._call("GET", f"{STATISTICS_PATH}?{query}", credentials)),
         )
 
     def _upload(self, media: Media, credentials: Credentials) -> str:

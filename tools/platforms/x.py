@@ -9,6 +9,7 @@ them instead of posting the first parts twice.
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
@@ -22,6 +23,7 @@ from tools.platforms.base import (
     OutgoingPost,
     PermanentError,
     PlatformError,
+    PostInsights,
     Published,
     TransientError,
     fetch_media,
@@ -31,6 +33,7 @@ from tools.platforms.base import (
     refreshed_from,
     send,
 )
+from tools.platforms.x_insights import read_insights
 
 PLATFORM = "x"
 MAX_IMAGES = 4
@@ -162,6 +165,12 @@ class XClient:
         auth = (app.client_id, app.client_secret) if app.client_secret else None
         response = send(self.http, PLATFORM, "POST", f"{self.base_url}/2/oauth2/token", data=form, auth=auth)
         return refreshed_from(PLATFORM, "X", credentials, response, error_message=error_message, raise_for=raise_for_x)
+
+    def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
+        """Lifetime numbers of the account's posts (`GET /2/tweets`, 100 a request); `x_insights` maps them."""
+        return read_insights(
+            external_ids, lambda params: json_body(self._call("GET", "/2/tweets", credentials, params=dict(params)))
+        )
 
     def _create(self, body: dict[str, Any], credentials: Credentials) -> str:
         response = self._call("POST", "/2/tweets", credentials, json=body)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
@@ -23,12 +23,14 @@ from tools.platforms.base import (
     OutgoingPost,
     PermanentError,
     PlatformError,
+    PostInsights,
     Published,
     TransientError,
     json_body,
     retry_after_seconds,
     send,
 )
+from tools.platforms.youtube_insights import VIDEOS_PATH, read_insights
 
 logger = logging.getLogger(__name__)
 
@@ -277,6 +279,19 @@ class YouTubeClient:
         fresh = credentials.refreshed(body["access_token"], body.get("expires_in"), body.get("refresh_token"))
         scope = body.get("scope")
         return replace(fresh, scopes=tuple(scope.split())) if scope else fresh
+
+    def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
+        """Lifetime statistics of videos, 50 a request; `youtube_insights` says how they are mapped."""
+
+        def list_videos(ids: list[str]) -> dict[str, Any]:
+            params = {"part": "statistics", "id": ",".join(ids)}
+            url = f"{self.base_url}{VIDEOS_PATH}"
+            response = send(self.http, PLATFORM, "GET", url, params=params, headers=self._auth(credentials))
+            if response.status_code >= 400:
+                raise api_error(response)
+            return json_body(response)
+
+        return read_insights(external_ids, list_videos)
 
     def _auth(self, credentials: Credentials) -> dict[str, str]:
         return {"Authorization": f"Bearer {credentials.access_token}"}

@@ -3,8 +3,9 @@
 State (`api.state`): `tokens` (valid access tokens), `active_versions` (LinkedIn-Version values served),
 `authors` (URNs the token may post as), `posts` (URN -> stored post, with `rendered`: the commentary as
 LinkedIn shows it), `images` and `documents` (URN -> bytes or None until uploaded), `organizations`
-(id -> organization), `userinfo` (the member), `clients` (client id -> secret) and `refresh_tokens`
-(refresh token -> client id).
+(id -> organization), `userinfo` (the member), `clients` (client id -> secret), `refresh_tokens`
+(refresh token -> client id) and `statistics` (post URN -> totalShareStatistics replacing `default_statistics()`).
+An organization's share statistics cover the posts in `posts` whose author it is.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import re
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote
 
 from fake_platforms.server import FakeApi, Request, Response, bearer_token
 
@@ -52,6 +54,37 @@ def render_little(commentary: str) -> str:
     return "".join(shown)
 
 
+def default_statistics() -> dict[str, Any]:
+    """The lifetime numbers a post has unless a test sets `api.state["statistics"][urn]`."""
+    return {
+        "uniqueImpressionsCount": 640,
+        "shareCount": 3,
+        "engagement": 0.0446,
+        "clickCount": 21,
+        "likeCount": 12,
+        "impressionCount": 1012,
+        "commentCount": 4,
+    }
+
+
+def rest_li_list(raw_query: str, name: str) -> list[str] | None:
+    """The URNs of a Rest.li 2.0 `name=List(a,b)` parameter as sent (each item percent-encoded); None if absent.
+
+    Raises:
+        ValueError: the value is not a List(...) of percent-encoded URNs.
+    """
+    for pair in raw_query.split("&"):
+        key, _, value = pair.partition("=")
+        if key != name:
+            continue
+        match = re.fullmatch(r"List\((.*)\)", value)
+        items = match.group(1).split(",") if match and match.group(1) else []
+        if not items or any(":" in item or "(" in item or not unquote(item).startswith("urn:li:") for item in items):
+            raise ValueError(value)
+        return [unquote(item) for item in items]
+    return None
+
+
 def error(status: int, message: str, **extra: Any) -> Response:
     """A LinkedIn API error answer."""
     return Response(status, {"status": status, "message": message, **extra})
@@ -72,6 +105,7 @@ def linkedin_api() -> FakeApi:
         userinfo={"sub": "782bbtaQ", "name": "Dana Reyes", "given_name": "Dana", "family_name": "Reyes"},
         clients={"li-client": "li-secret"},
         refresh_tokens={"li-refresh": "li-client"},
+        statistics={},
     )
 
     def authorized(request: Request) -> bool:
@@ -177,6 +211,43 @@ def linkedin_api() -> FakeApi:
         found = api.state["organizations"].get(request.path.rsplit("/", 1)[-1])
         return Response(200, dict(found)) if found else error(404, "Not Found", serviceErrorCode=0)
 
+    def share_statistics(request: Request) -> Response:
+        if request.query.get("q") != ["organizationalEntity"]:
+            return error(400, "Invalid finder: q must be organizationalEntity", code="ILLEGAL_ARGUMENT")
+        organization = (request.query.get("organizationalEntity") or [""])[0]
+        if not organization.startswith("urn:li:organization:"):
+            message = f"Invalid value for param: organizationalEntity [{organization}]"
+            return error(400, message, code="ILLEGAL_ARGUMENT")
+        if organization not in api.state["authors"]:
+            return error(
+                403,
+                "Not enough permissions to access: organizationalEntityShareStatistics.FINDER-organizationalEntity"
+                ".20251101",
+                serviceErrorCode=100,
+                code="ACCESS_DENIED",
+            )
+        wanted: list[str] = []
+        for name, prefix in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
+            try:
+                urns = rest_li_list(request.raw_query, name) or []
+            except ValueError as exc:
+                return error(400, f"Malformed parameter '{name}': {exc}", code="ILLEGAL_ARGUMENT")
+            if any(not urn.startswith(prefix) for urn in urns):
+                return error(400, f"Invalid value for param: {name}", code="ILLEGAL_ARGUMENT")
+            wanted.extend(urns)
+        if not wanted:  # no posts named: the organization's aggregate lifetime statistics
+            aggregate = {"totalShareStatistics": default_statistics(), "organizationalEntity": organization}
+            return Response(200, {"paging": {"count": 10, "start": 0, "links": []}, "elements": [aggregate]})
+        elements = []
+        for urn in wanted:
+            post = api.state["posts"].get(urn)
+            if post is None or post.get("author") != organization:
+                continue
+            key = "share" if urn.startswith("urn:li:share:") else "ugcPost"
+            stats = api.state["statistics"].get(urn) or default_statistics()
+            elements.append({"totalShareStatistics": stats, key: urn, "organizationalEntity": organization})
+        return Response(200, {"paging": {"count": 10, "start": 0, "links": []}, "elements": elements})
+
     def userinfo(request: Request, fake: FakeApi) -> Response:
         if not authorized(request):
             return unauthorized()
@@ -209,6 +280,7 @@ def linkedin_api() -> FakeApi:
     api.route("POST", "/rest/documents", versioned(initialize_document_upload))
     api.route("PUT", "/dms-docs/", upload_document)
     api.route("GET", "/rest/organizations/", versioned(organization))
+    api.route("GET", "/rest/organizationalEntityShareStatistics", versioned(share_statistics))
     api.route("GET", "/v2/userinfo", userinfo)
     api.route("POST", "/oauth/v2/accessToken", access_token)
     return api

@@ -7,11 +7,15 @@ State (all in `api.state`, change it in tests):
   video_polls      status reads a video container answers IN_PROGRESS before it is FINISHED
   broken_urls      media URLs whose containers end in status ERROR
   containers, posts, media   what the fake created, for assertions
+  insights         post or media id -> {metric or "comments"/"shares": value} replacing the defaults below
+Reading many nodes at once (GET /{version}/?ids=a,b&fields=...) answers each node's fields, including
+`insights.metric(...)`, `comments.summary(true)` and `shares` on Page posts.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 from fake_platforms.server import FakeApi, Request, Response
@@ -23,6 +27,25 @@ IG_USER_ID = "17841400000000001"
 IG_USERNAME = "acmecoffee"
 TOKEN = "EAAGpagetoken"
 DOCS = "Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+MAX_IDS = 50
+# Lifetime insights a Page post or an Instagram media object has unless a test sets `api.state["insights"][id]`.
+POST_INSIGHTS: dict[str, Any] = {
+    "post_media_view": 1840,
+    "post_total_media_view_unique": 1210,
+    "post_clicks": 73,
+    "post_reactions_by_type_total": {"like": 41, "love": 9, "wow": 2},
+    "post_video_views": 0,
+}
+POST_COUNTS = {"comments": 6, "shares": 3}
+MEDIA_INSIGHTS: dict[str, Any] = {
+    "reach": 950,
+    "likes": 88,
+    "comments": 7,
+    "shares": 5,
+    "saved": 12,
+    "total_interactions": 112,
+    "views": 2300,
+}
 
 
 def meta_api(*, video_polls: int = 2) -> FakeApi:
@@ -39,6 +62,7 @@ def meta_api(*, video_polls: int = 2) -> FakeApi:
         posts={},
         media={},
         ids=itertools.count(1),
+        insights={},
     )
     api.route("GET", "/", _get)
     api.route("POST", "/", _post)
@@ -72,6 +96,8 @@ def graph_error(
 
 
 def _get(request: Request, api: FakeApi) -> Response:
+    if request.path.strip("/").count("/") == 0 and "ids" in request.query:
+        return _read_many(request, api)
     checked = _check(request, api)
     if isinstance(checked, Response):
         return checked
@@ -105,7 +131,19 @@ def _post(request: Request, api: FakeApi) -> Response:
 def _check(request: Request, api: FakeApi) -> Response | tuple[str, str, dict[str, str]]:
     """Version, token and object access, in the order Graph applies them; an error Response or (node, edge, params)."""
     parts = request.path.strip("/").split("/")
-    version, node, edge = (parts + ["", "", ""])[:3]
+    _, node, edge = (parts + ["", "", ""])[:3]
+    allowed = _token_access(request, api)
+    if isinstance(allowed, Response):
+        return allowed
+    owner = _owner(api, node)
+    if owner is None or owner not in allowed:
+        return _unsupported("post" if request.method == "POST" else "get", node)
+    return node, edge, _params(request)
+
+
+def _token_access(request: Request, api: FakeApi) -> Response | set[str]:
+    """The version and the token checks: an error Response, or the ids the token may act for."""
+    version = request.path.strip("/").split("/")[0]
     if version not in api.state["active_versions"]:
         latest = max(api.state["active_versions"], key=lambda v: tuple(int(n) for n in v[1:].split(".")))
         return graph_error(
@@ -124,11 +162,92 @@ def _check(request: Request, api: FakeApi) -> Response | tuple[str, str, dict[st
             "Invalid OAuth access token - Cannot parse access token",
             headers={"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_token" "Invalid OAuth access token"'},
         )
-    allowed = api.state["tokens"][token]
-    owner = _owner(api, node)
-    if owner is None or owner not in allowed:
-        return _unsupported("post" if request.method == "POST" else "get", node)
-    return node, edge, params
+    return set(api.state["tokens"][token])
+
+
+def _read_many(request: Request, api: FakeApi) -> Response:
+    """GET /{version}/?ids=a,b&fields=...: every id must be a node the token reaches, else the whole read fails."""
+    allowed = _token_access(request, api)
+    if isinstance(allowed, Response):
+        return allowed
+    params = _params(request)
+    ids = [i for i in params.get("ids", "").split(",") if i]
+    if not ids:
+        return graph_error(100, "(#100) The parameter ids is required")
+    if len(ids) > MAX_IDS:
+        return graph_error(100, f"(#100) Too many IDs. Maximum: {MAX_IDS}. Provided: {len(ids)}.")
+    missing = [i for i in ids if _reader_owner(api, i) not in allowed]
+    if missing:
+        return graph_error(100, f"(#100) Some of the aliases you requested do not exist: {','.join(missing)}")
+    answer: dict[str, Any] = {}
+    for node in ids:
+        read = _node_fields(api, node, _split_fields(params.get("fields", "")))
+        if isinstance(read, Response):
+            return read
+        answer[node] = read
+    return Response(200, answer)
+
+
+def _reader_owner(api: FakeApi, node: str) -> str | None:
+    """Who owns a Page post ({page}_{post}) or an Instagram media object, for reads by id."""
+    if node in api.state["posts"]:
+        return node.split("_", 1)[0]
+    media = api.state["media"].get(node)
+    return media["owner"] if media else None
+
+
+def _split_fields(fields: str) -> list[str]:
+    """A `fields` value split at its top-level commas (nested modifiers such as `.metric(a,b)` stay whole)."""
+    parts, depth, current = [], 0, ""
+    for char in fields:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [p for p in [*parts, current] if p]
+
+
+def _node_fields(api: FakeApi, node: str, fields: list[str]) -> dict[str, Any] | Response:
+    is_post = node in api.state["posts"]
+    known = POST_INSIGHTS if is_post else MEDIA_INSIGHTS
+    seeded = {**(POST_COUNTS if is_post else {}), **known, **api.state["insights"].get(node, {})}
+    answer: dict[str, Any] = {"id": node}
+    for field in fields:
+        name, _, modifiers = field.partition(".")
+        if name == "insights":
+            match = re.fullmatch(r"metric\(([^()]*)\)", modifiers)
+            metrics = [m for m in (match.group(1).split(",") if match else []) if m]
+            if not metrics:
+                return graph_error(100, "(#100) The value must be a valid insights metric", subcode=1504028)
+            unknown = next((m for m in metrics if m not in known), None)
+            if unknown is not None:
+                if is_post:
+                    return graph_error(100, "(#100) The value must be a valid insights metric")
+                return graph_error(100, f"(#100) metric[0] must be one of the following values: {', '.join(known)}")
+            answer["insights"] = {"data": [_metric(node, m, seeded[m]) for m in metrics]}
+        elif name == "comments" and is_post:
+            summary = {"order": "ranked", "total_count": seeded["comments"], "can_comment": True}
+            answer["comments"] = {"data": [], "summary": summary} if "summary(true)" in modifiers else {"data": []}
+        elif name == "shares" and is_post:
+            if seeded["shares"]:
+                answer["shares"] = {"count": seeded["shares"]}
+        elif name != "id":
+            kind = "Post" if is_post else "IGMedia"
+            return graph_error(100, f"(#100) Tried accessing nonexisting field ({name}) on node type ({kind})")
+    return answer
+
+
+def _metric(node: str, name: str, value: Any) -> dict[str, Any]:
+    return {
+        "name": name,
+        "period": "lifetime",
+        "values": [{"value": value}],
+        "title": name.replace("_", " ").title(),
+        "description": f"Lifetime: {name}",
+        "id": f"{node}/insights/{name}/lifetime",
+    }
 
 
 def _feed(api: FakeApi, page: str, params: dict[str, str]) -> Response:

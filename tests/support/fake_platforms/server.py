@@ -22,6 +22,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]  # lower-case names
     body: bytes
+    raw_query: str = ""  # the query string as sent, before percent-decoding (Rest.li 2.0 checks need it)
 
     def json(self) -> Any:
         """The body parsed as JSON."""
@@ -146,6 +147,7 @@ def serve(api: FakeApi) -> Iterator[FakeApi]:
                 query=parse_qs(parts.query),
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=body,
+                raw_query=parts.query,
             )
             answer = api.handle(request)
             if answer is None:

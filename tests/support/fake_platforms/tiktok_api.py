@@ -1,4 +1,9 @@
-"""A fake TikTok API (Content Posting direct post, user info, OAuth v2 token) plus a public media host."""
+"""A fake TikTok API (Content Posting direct post, video query, user info, OAuth v2 token) plus a public media host.
+
+The video query answers the token's own videos: those in `api.state["videos"]` (id -> {"open_id": ...}) and the
+public post ids of its publishes, with `api.state["video_metrics"][id]` replacing `default_video_metrics()`.
+`api.state["scopes"]` (token -> granted scopes) limits a token; a token not in it has every scope.
+"""
 
 from __future__ import annotations
 
@@ -18,12 +23,22 @@ VIDEO_BYTES = b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40
 
 ALL_PRIVACY_LEVELS = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "FOLLOWER_OF_CREATOR", "SELF_ONLY"]
 DEFAULT_STEPS = ["PROCESSING_DOWNLOAD", "PROCESSING_UPLOAD", "PUBLISH_COMPLETE"]
+VIDEO_FIELDS = {
+    "id", "create_time", "cover_image_url", "share_url", "video_description", "duration", "height", "width",
+    "title", "embed_html", "embed_link", "like_count", "comment_count", "share_count", "view_count",
+}  # fmt: skip
+MAX_QUERY_IDS = 20
 POST_INFO_FLAGS = ("disable_comment", "disable_duet", "disable_stitch", "brand_content_toggle", "brand_organic_toggle")
 
 
 def tiktok_error(status: int, code: str, message: str, log_id: str = "20260101000000FAKE0000LOG") -> Response:
     """An answer in TikTok's v2 error shape, for `fail_next`."""
     return Response(status, {"data": {}, "error": {"code": code, "message": message, "log_id": log_id}})
+
+
+def default_video_metrics() -> dict[str, int]:
+    """The numbers a video has unless a test sets `api.state["video_metrics"][video_id]`."""
+    return {"like_count": 230, "comment_count": 14, "share_count": 9, "view_count": 5400}
 
 
 def tiktok_api() -> FakeApi:
@@ -52,10 +67,14 @@ def tiktok_api() -> FakeApi:
         verified_prefixes=None,  # None: this server's own /media/ prefix
         publishes={},
         files={VIDEO_PATH: VIDEO_BYTES},
+        videos={},
+        video_metrics={},
+        scopes={},
     )
     api.route("POST", "/v2/post/publish/creator_info/query/", creator_info)
     api.route("POST", "/v2/post/publish/video/init/", video_init)
     api.route("POST", "/v2/post/publish/status/fetch/", status_fetch)
+    api.route("POST", "/v2/video/query/", video_query)
     api.route("GET", "/v2/user/info/", user_info)
     api.route("POST", "/v2/oauth/token/", oauth_token)
     api.route("GET", "/media/", media_files)  # the public host TikTok pulls videos from
@@ -179,6 +198,37 @@ def status_fetch(request: Request, api: FakeApi) -> Response:
     elif status != "PROCESSING_DOWNLOAD":
         data["downloaded_bytes"] = size
     return _ok(api, data)
+
+
+def video_query(request: Request, api: FakeApi) -> Response:
+    """POST /v2/video/query/?fields=...: the token's own videos among `filters.video_ids` (at most 20)."""
+    user = _user(request, api)
+    if isinstance(user, Response):
+        return user
+    granted = api.state["scopes"].get(bearer_token(request))
+    if granted is not None and "video.list" not in granted:
+        return tiktok_error(
+            401, "scope_not_authorized", "The user did not authorize the scope required for completing this request."
+        )
+    fields = [f for f in (request.query.get("fields") or [""])[0].split(",") if f]
+    if not fields or any(f not in VIDEO_FIELDS for f in fields):
+        return tiktok_error(400, "invalid_params", f"Invalid fields: {','.join(fields) or 'none'}.")
+    body = _json_body(request)
+    if isinstance(body, Response):
+        return body
+    ids = (body.get("filters") or {}).get("video_ids")
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        return tiktok_error(400, "invalid_params", "filters.video_ids must be a non-empty list of strings.")
+    if len(ids) > MAX_QUERY_IDS:
+        return tiktok_error(400, "invalid_params", f"video_ids can contain at most {MAX_QUERY_IDS} ids.")
+    owned = {vid for vid, video in api.state["videos"].items() if video.get("open_id") == user}
+    owned |= {str(p["post_id"]) for p in api.state["publishes"].values() if p["open_id"] == user}
+    videos = []
+    for video_id in ids:
+        if video_id in owned:
+            record = {"id": video_id, **(api.state["video_metrics"].get(video_id) or default_video_metrics())}
+            videos.append({name: record[name] for name in fields if name in record})
+    return _ok(api, {"videos": videos, "cursor": 0, "has_more": False})
 
 
 def user_info(request: Request, api: FakeApi) -> Response:

@@ -1,8 +1,10 @@
 """A fake X API v2: posts, one-shot media upload and metadata, users/me and the OAuth 2.0 token endpoint.
 
 State (`api.state`): `tokens` (valid access tokens), `user` (who they post as), `tweets` (id -> stored post),
-`media` (id -> uploaded image), `clients` (client id -> secret, "" for a public client) and `refresh_tokens`
-(refresh token -> client id). Error bodies use X's problem-details shapes.
+`media` (id -> uploaded image), `clients` (client id -> secret, "" for a public client), `refresh_tokens`
+(refresh token -> client id), `metrics` (post id -> {"public_metrics": ..., "non_public_metrics": ...} replacing
+`default_metrics()`) and `stale` (ids of posts older than 30 days, whose non-public metrics X refuses).
+Error bodies use X's problem-details shapes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,15 @@ from typing import Any
 
 from fake_platforms.server import FakeApi, Request, Response, bearer_token
 
+TWEET_FIELDS = {
+    "article", "attachments", "author_id", "card_uri", "community_id", "context_annotations", "conversation_id",
+    "created_at", "display_text_range", "edit_controls", "edit_history_tweet_ids", "entities", "geo", "id",
+    "in_reply_to_user_id", "lang", "media_metadata", "non_public_metrics", "note_tweet", "organic_metrics",
+    "possibly_sensitive", "promoted_metrics", "public_metrics", "referenced_tweets", "reply_settings", "scopes",
+    "source", "text", "withheld",
+}  # fmt: skip
+PRIVATE_FIELDS = {"non_public_metrics", "organic_metrics", "promoted_metrics"}
+PROBLEMS = "https://api.twitter.com/2/problems"
 MEDIA_CATEGORIES = {"tweet_image", "tweet_gif", "tweet_video", "dm_image", "dm_gif", "dm_video", "subtitles"}
 
 
@@ -33,6 +44,54 @@ def invalid_request(message: str, parameters: dict[str, list[str]]) -> Response:
         "type": "https://api.twitter.com/2/problems/invalid-request",
     }
     return Response(400, body)
+
+
+def default_metrics() -> dict[str, dict[str, int]]:
+    """The numbers a post has unless a test sets `api.state["metrics"][post_id]`."""
+    return {
+        "public_metrics": {
+            "retweet_count": 3,
+            "reply_count": 2,
+            "like_count": 14,
+            "quote_count": 1,
+            "bookmark_count": 4,
+            "impression_count": 1180,
+        },
+        "non_public_metrics": {
+            "impression_count": 1204,
+            "url_link_clicks": 9,
+            "user_profile_clicks": 5,
+            "engagements": 38,
+        },
+    }
+
+
+def not_found(tweet_id: str) -> dict[str, str]:
+    """X's error item for a post it does not have (the answer is still HTTP 200)."""
+    return {
+        "value": tweet_id,
+        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": tweet_id,
+        "type": f"{PROBLEMS}/resource-not-found",
+    }
+
+
+def field_denied(tweet_id: str, field: str) -> dict[str, str]:
+    """X's error item for a field it won't show on this post (non-public metrics after 30 days)."""
+    return {
+        "value": tweet_id,
+        "detail": f"Sorry, you are not authorized to access '{field}' on the Tweet with ids: [{tweet_id}].",
+        "title": "Field Authorization Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "field": field,
+        "resource_id": tweet_id,
+        "section": "data",
+        "type": f"{PROBLEMS}/not-authorized-for-field",
+    }
 
 
 def multipart_fields(request: Request) -> dict[str, bytes]:
@@ -58,6 +117,8 @@ def x_api() -> FakeApi:
         media={},
         clients={"x-client": "x-secret", "x-public-client": ""},
         refresh_tokens={"x-refresh": "x-client", "x-public-refresh": "x-public-client"},
+        metrics={},
+        stale=set(),
     )
 
     def authorized(request: Request) -> bool:
@@ -118,6 +179,40 @@ def x_api() -> FakeApi:
             return unauthorized()
         return Response(200, {"data": dict(api.state["user"])})
 
+    def lookup_tweets(request: Request, fake: FakeApi) -> Response:
+        if not authorized(request):
+            return unauthorized()
+        raw = (request.query.get("ids") or [""])[0]
+        ids = [i for i in raw.split(",") if i]
+        if not ids:
+            return invalid_request("The `ids` query parameter can not be empty", {"ids": []})
+        if len(ids) > 100:
+            return invalid_request(f"`ids` size [{len(ids)}] is not between 1 and 100", {"ids": [raw]})
+        bad = next((i for i in ids if not i.isdigit() or len(i) > 19), None)
+        if bad is not None:
+            return invalid_request(f"The `ids` query parameter value [{bad}] is not valid", {"ids": [bad]})
+        fields = [f for f in (request.query.get("tweet.fields") or [""])[0].split(",") if f]
+        unknown = next((f for f in fields if f not in TWEET_FIELDS), None)
+        if unknown is not None:
+            message = f"The `tweet.fields` query parameter value [{unknown}] is not one of {sorted(TWEET_FIELDS)}"
+            return invalid_request(message, {"tweet.fields": [unknown]})
+        data: list[dict[str, Any]] = []
+        errors: list[dict[str, str]] = []
+        for tweet_id in ids:
+            tweet = api.state["tweets"].get(tweet_id)
+            if tweet is None:
+                errors.append(not_found(tweet_id))
+                continue
+            private = [f for f in fields if f in PRIVATE_FIELDS]
+            if private and tweet_id in api.state["stale"]:
+                errors.extend(field_denied(tweet_id, f"{f}.impression_count") for f in private)
+                continue
+            metrics = api.state["metrics"].get(tweet_id) or default_metrics()
+            item = {"id": tweet_id, "text": tweet.get("text", ""), "edit_history_tweet_ids": [tweet_id]}
+            item |= {f: metrics[f] for f in fields if f in metrics}
+            data.append(item)
+        return Response(200, ({"data": data} if data else {}) | ({"errors": errors} if errors else {}))
+
     def token(request: Request, fake: FakeApi) -> Response:
         form = request.form()
         if form.get("grant_type") != "refresh_token":
@@ -153,6 +248,7 @@ def x_api() -> FakeApi:
         return Response(200, body)
 
     api.route("POST", "/2/tweets", create_tweet)
+    api.route("GET", "/2/tweets", lookup_tweets)
     api.route("POST", "/2/media/upload", upload_media)
     api.route("POST", "/2/media/metadata", media_metadata)
     api.route("GET", "/2/users/me", users_me)

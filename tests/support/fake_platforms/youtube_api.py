@@ -1,4 +1,8 @@
-"""A fake YouTube Data API v3 (resumable video upload, thumbnails, channels), Google OAuth token and media host."""
+"""A fake YouTube Data API v3 (resumable upload, thumbnails, channels, videos.list), Google OAuth token, media host.
+
+`videos.list` answers the videos in `api.state["videos"]` with `api.state["statistics"][id]` replacing
+`default_statistics()`; like YouTube, every count is a string and a video it doesn't have is left out of `items`.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,12 @@ SCOPE = "https://www.googleapis.com/auth/youtube.upload https://www.googleapis.c
 UPLOAD_TYPES = ("video/", "application/octet-stream")
 THUMBNAIL_TYPES = ("image/jpeg", "image/png", "application/octet-stream")
 THUMBNAIL_MAX_BYTES = 2 * 1024 * 1024
+LIST_PARTS = {
+    "contentDetails", "fileDetails", "id", "liveStreamingDetails", "localizations", "paidProductPlacementDetails",
+    "player", "processingDetails", "recordingDetails", "snippet", "statistics", "status", "suggestions",
+    "topicDetails",
+}  # fmt: skip
+MAX_LIST_IDS = 50
 ASSIGNABLE_CATEGORIES = {"1", "2", "10", "15", "17", "19", "20", "22", "23", "24", "25", "26", "27", "28", "29"}
 
 
@@ -43,6 +53,11 @@ def quota_exceeded() -> Response:
     )
 
 
+def default_statistics() -> dict[str, str]:
+    """The statistics a video has unless a test sets `api.state["statistics"][video_id]` (strings, like YouTube)."""
+    return {"viewCount": "1520", "likeCount": "87", "favoriteCount": "0", "commentCount": "11"}
+
+
 def youtube_api() -> FakeApi:
     """A fake YouTube API; tests tune `api.state` (tokens, files, interrupt_after, ...) before calling."""
     api = FakeApi()
@@ -60,11 +75,13 @@ def youtube_api() -> FakeApi:
         upload_limit_reached=False,
         custom_thumbnails=True,  # False: the channel isn't verified for custom thumbnails (403 forbidden)
         files={VIDEO_PATH: VIDEO_BYTES, THUMBNAIL_PATH: THUMBNAIL_BYTES},
+        statistics={},
     )
     api.route("POST", "/upload/youtube/v3/videos", start_upload)
     api.route("PUT", "/upload/youtube/v3/videos", upload_bytes)
     api.route("POST", "/upload/youtube/v3/thumbnails/set", set_thumbnail)
     api.route("GET", "/youtube/v3/channels", channels)
+    api.route("GET", "/youtube/v3/videos", list_videos)
     api.route("POST", "/token", token)
     api.route("GET", "/media/", media_files)
     return api
@@ -253,6 +270,50 @@ def channels(request: Request, api: FakeApi) -> Response:
             "etag": "etag-list",
             "pageInfo": {"totalResults": 1, "resultsPerPage": 5},
             "items": items,
+        },
+    )
+
+
+def list_videos(request: Request, api: FakeApi) -> Response:
+    """GET /youtube/v3/videos?part=...&id=a,b: the requested parts of the videos YouTube has."""
+    channel = _channel(request, api)
+    if isinstance(channel, Response):
+        return channel
+    parts = [p for p in _query(request, "part").split(",") if p]
+    if not parts:
+        return google_error(400, "required", "Required parameter: part", "global")
+    unknown = next((p for p in parts if p not in LIST_PARTS), None)
+    if unknown is not None:
+        return google_error(
+            400, "unknownPart", f"'{unknown}' is not a valid value for the part parameter.", "youtube.part"
+        )
+    ids = [i for i in _query(request, "id").split(",") if i]
+    if not ids:
+        return google_error(
+            400,
+            "missingRequiredParameter",
+            "No filter selected. Expected one of: id, chart, myRated",
+            "youtube.parameter",
+        )
+    if len(ids) > MAX_LIST_IDS:  # wording approximated: YouTube caps id lists at 50
+        return google_error(400, "invalidValue", f"The id parameter takes at most {MAX_LIST_IDS} ids.", "global")
+    items = []
+    for video_id in ids:
+        video = api.state["videos"].get(video_id)
+        if video is None:
+            continue
+        item: dict[str, Any] = {"kind": "youtube#video", "etag": f"etag-{video_id}", "id": video_id}
+        if "statistics" in parts:
+            item["statistics"] = api.state["statistics"].get(video_id) or default_statistics()
+        item |= {p: video[p] for p in parts if p in video and p != "id"}
+        items.append(item)
+    return Response(
+        200,
+        {
+            "kind": "youtube#videoListResponse",
+            "etag": "etag-videos",
+            "items": items,
+            "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
         },
     )
 
