@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -49,3 +50,31 @@ def import_metrics(
             f"Imported {summary.days} days of metrics for {summary.posts} posts of {brand_id} "
             f"({summary.new_posts} new to the history)."
         )
+
+
+@metrics_app.command("sync")
+def sync_metrics(brand: BrandOpt = None, as_json: JsonOpt = False) -> None:
+    """Read the numbers of the last 4 weeks' posts from every connected platform now (the worker does it every 6 h)."""
+    from bot.jobs.worker import metrics_sync, open_publisher
+    from memory.coordination import make_coordinator
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand) if brand else None
+    coordinator = make_coordinator(settings.secret("redis_url"), settings.home / "locks")
+    try:
+        with (
+            user_errors(),
+            deployment(settings) as where,
+            open_publisher(settings, where.sessions, coordinator, where.credentials) as publisher,
+        ):
+            results = metrics_sync(publisher, settings.agents.timezone).run_once(brand_id)
+    finally:
+        coordinator.close()
+    if as_json:
+        emit_json({"accounts": [asdict(r) for r in results]})
+        return
+    if not results:
+        out.print("No connected accounts to sync. Connect one with: brandpilot platforms connect PLATFORM")
+    for r in results:
+        outcome = f"couldn't be read: {r.problem}" if r.problem else f"{r.posts} of {r.asked} recent posts updated"
+        out.print(f"{r.brand_id} on {r.platform}: {outcome}")

@@ -33,7 +33,7 @@ def worker(
     ] = None,
 ) -> None:
     """Publish due posts (and check tokens hourly) in this process, once or until stopped."""
-    from bot.jobs.worker import open_publisher, run_jobs
+    from bot.jobs.worker import metrics_sync, open_publisher, run_jobs
 
     settings = settings_or_exit()
     coordinator = make_coordinator(settings.secret("redis_url"), settings.home / "locks")
@@ -51,7 +51,14 @@ def worker(
         stop = threading.Event()
         report = lambda r: out.print(f"{r['platform']} post {r['id']}: {r['status']}")  # noqa: E731
         try:
-            run_jobs(publisher, stop, poll_seconds=interval or settings.publishing.poll_seconds, on_result=report)
+            run_jobs(
+                publisher,
+                stop,
+                poll_seconds=interval or settings.publishing.poll_seconds,
+                on_result=report,
+                sync=metrics_sync(publisher, settings.agents.timezone),
+                sync_hours=settings.publishing.metrics_sync_hours,
+            )
         except KeyboardInterrupt:
             stop.set()
     coordinator.close()

@@ -246,6 +246,7 @@ class PublishingOptions(BaseModel):
     poll_seconds: float = Field(default=15.0, gt=0)
     batch_size: int = Field(default=50, ge=1, le=1000)
     concurrency: int = Field(default=4, ge=1, le=64)
+    metrics_sync_hours: float = Field(default=6.0, ge=0)  # read recent posts' numbers from the platforms; 0: never
     rate_limits: dict[str, RateLimit] = Field(default_factory=_default_rate_limits)
 
     @field_validator("rate_limits")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from urllib.parse import parse_qs, urlsplit
@@ -163,6 +163,44 @@ def set_metrics(session: Session, post_id: str, days: Iterable[DailyMetrics]) ->
         statement.on_conflict_do_update(index_elements=["post_id", "day"], set_={**changed, "updated_at": utcnow()})
     )
     return len(rows)
+
+
+def synced_posts(session: Session, brand_id: str, platform: str, since: datetime) -> dict[str, str]:
+    """The brand's posts on the platform published since `since` that have a platform id: {platform id: post id}."""
+    query = select(PublishedPost.external_id, PublishedPost.id).where(
+        PublishedPost.brand_id == brand_id,
+        PublishedPost.platform == platform,
+        PublishedPost.external_id.is_not(None),
+        PublishedPost.source != "demo",
+        PublishedPost.published_at >= since,
+    )
+    return {str(external_id): post_id for external_id, post_id in session.execute(query)}
+
+
+def record_snapshot(session: Session, post_id: str, day: date, lifetime: Mapping[str, float]) -> dict[str, float]:
+    """Turn a post's lifetime numbers into `day`'s: each count less what its other days hold; returns what was written.
+
+    A count the platform lowered since (likes taken back) is written as 0 for the day rather than negative.
+    Reach is people, not views, so the day gets the lifetime reach (a post's reach is read as its best day's).
+    Only the metrics in `lifetime` are written; the day's other columns (spend from an import) stay as they are.
+    """
+    names = [name for name in lifetime if name in COUNTS]
+    if not names:
+        return {}
+    earlier = session.execute(
+        select(*[func.coalesce(func.sum(getattr(PostMetric, n)), 0) for n in names]).where(
+            PostMetric.post_id == post_id, PostMetric.day != day
+        )
+    ).one()
+    values = {
+        name: int(lifetime[name]) if name == "reach" else max(0, int(lifetime[name]) - int(before))
+        for name, before in zip(names, earlier, strict=True)
+    }
+    insert = upsert_insert(session.get_bind().dialect.name)
+    statement = insert(PostMetric).values(post_id=post_id, day=day, **values)
+    changed = {**{name: statement.excluded[name] for name in names}, "updated_at": utcnow()}
+    session.execute(statement.on_conflict_do_update(index_elements=["post_id", "day"], set_=changed))
+    return values
 
 
 class HistoryStore:

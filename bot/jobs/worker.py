@@ -1,4 +1,4 @@
-"""Runs the background jobs: publishing in a loop and token checks hourly, in their own process or a thread."""
+"""Runs the background jobs: publishing in a loop, token checks hourly and the metrics sync, in a process or thread."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService
+from bot.jobs.metrics_sync import MetricsSync
 from bot.jobs.publish_reports import Reporter
 from bot.jobs.publisher import Publisher
 from config.settings import Settings
@@ -40,15 +41,25 @@ def open_publisher(
         )
 
 
+def metrics_sync(publisher: Publisher, timezone: str) -> MetricsSync:
+    """The metrics sync over the publisher's platform clients and stored credentials."""
+    return MetricsSync(publisher.sessions, publisher.clients, publisher.credentials, timezone)
+
+
 def run_jobs(
     publisher: Publisher,
     stop: threading.Event,
     *,
     poll_seconds: float,
     on_result: Callable[[dict[str, object]], None] = lambda result: None,
+    sync: MetricsSync | None = None,
+    sync_hours: float = 0.0,
 ) -> None:
-    """Publish what is due every `poll_seconds` and check tokens hourly, until `stop` is set; errors never end it."""
-    next_token_check = 0.0
+    """Publish what is due every `poll_seconds`, check tokens hourly and sync metrics every `sync_hours` (0: never).
+
+    Runs until `stop` is set; errors never end it.
+    """
+    next_token_check = next_sync = 0.0
     while not stop.is_set():
         try:
             for result in publisher.run_once():
@@ -56,6 +67,9 @@ def run_jobs(
             if time.monotonic() >= next_token_check:
                 publisher.check_tokens()
                 next_token_check = time.monotonic() + TOKEN_CHECK_SECONDS
+            if sync is not None and sync_hours > 0 and time.monotonic() >= next_sync:
+                next_sync = time.monotonic() + sync_hours * 3600
+                sync.run_once()
         except Exception:  # the database may be briefly away: log, wait, go on
             log.exception("a publishing pass failed; trying again in %.0f s", poll_seconds)
         stop.wait(poll_seconds)
@@ -74,9 +88,13 @@ def in_background(loop: Callable[[threading.Event], None], name: str) -> Iterato
         thread.join(timeout=30)
 
 
-def jobs_in_background(publisher: Publisher, poll_seconds: float) -> AbstractContextManager[threading.Thread]:
+def jobs_in_background(
+    publisher: Publisher, poll_seconds: float, sync: MetricsSync | None = None, sync_hours: float = 0.0
+) -> AbstractContextManager[threading.Thread]:
     """Run the jobs on a daemon thread for the block (the embedded default inside `serve` and `chat`)."""
-    return in_background(lambda stop: run_jobs(publisher, stop, poll_seconds=poll_seconds), "jobs")
+    return in_background(
+        lambda stop: run_jobs(publisher, stop, poll_seconds=poll_seconds, sync=sync, sync_hours=sync_hours), "jobs"
+    )
 
 
 @contextmanager
@@ -87,5 +105,7 @@ def background_jobs(app: Any) -> Iterator[None]:
         yield
         return
     with open_publisher(settings, app.sessions, app.coordinator, app.credentials) as publisher:
-        with jobs_in_background(publisher, settings.publishing.poll_seconds):
+        options = settings.publishing
+        sync = metrics_sync(publisher, settings.agents.timezone)
+        with jobs_in_background(publisher, options.poll_seconds, sync, options.metrics_sync_hours):
             yield
