@@ -1,0 +1,1 @@
+"""Streaming crisis detection on listening signals: seasonal robust baseline, incidents, NAB evaluation."""
