@@ -327,5 +327,6 @@ from bot import (  # noqa: E402,F401
     cli_platforms,
     cli_queue,
     cli_report,
+    cli_sentiment,
     cli_serve,
 )

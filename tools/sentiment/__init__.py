@@ -1,0 +1,1 @@
+"""Per-mention sentiment and emotion for social listening: a VADER baseline and a shipped linear model."""
