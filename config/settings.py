@@ -203,6 +203,16 @@ class AgentOptions(BaseModel):
         return value
 
 
+class MonitorOptions(BaseModel):
+    """Social listening: how late mentions may arrive, and which crisis severity pauses the brand's posts."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    grace_seconds: int = Field(default=120, ge=0, le=3600)  # a 5-minute bin is judged this long after it ends
+    pause_at: Literal["SEV1", "SEV2", "SEV3"] | None = "SEV1"  # this severity or worse pauses scheduled posts
+    watch_seconds: float = Field(default=60.0, gt=0)  # how often the crisis watch looks at new mentions
+
+
 class KnowledgeOptions(BaseModel):
     """How the brand knowledge base is kept and used."""
 
@@ -410,6 +420,7 @@ class Settings(BaseSettings):
     alerts: AlertOptions = Field(default_factory=AlertOptions)
     publishing: PublishingOptions = Field(default_factory=PublishingOptions)
     digests: list[DigestEntry] = Field(default_factory=list)
+    monitor: MonitorOptions = Field(default_factory=MonitorOptions)
 
     @classmethod
     def settings_customise_sources(

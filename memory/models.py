@@ -527,3 +527,6 @@ class DigestRun(Base):
     posted_at: Mapped[datetime | None] = mapped_column()
     message_ref: Mapped[str | None] = mapped_column(String(64))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+from memory import models_listening  # noqa: E402,F401  (its tables join Base.metadata)

@@ -1,0 +1,191 @@
+"""Stored mentions: added once (by platform id, or by content within the repost window), read per period."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from memory.models_listening import StoredMention
+from memory.repository import upsert_insert
+from tools.monitor.mentions import REPOST_WINDOW, Mention, content_fingerprint
+from tools.sentiment.scorer import SentimentResult
+
+NEGATIVE_ENOUGH = 0.25  # P(negative) above the three-class chance level: worth showing as crisis evidence
+
+
+@dataclass(frozen=True)
+class ScoredMention:
+    """A mention with its sentiment, ready to store."""
+
+    mention: Mention
+    sentiment: SentimentResult
+
+
+def known_keys(session: Session, brand_id: str, mentions: list[Mention]) -> set[tuple[str, str]]:
+    """The (platform, platform id) pairs of these mentions that the brand already has."""
+    if not mentions:
+        return set()
+    query = select(StoredMention.platform, StoredMention.external_id).where(
+        StoredMention.brand_id == brand_id, StoredMention.external_id.in_({m.external_id for m in mentions})
+    )
+    return {(platform, external_id) for platform, external_id in session.execute(query)}
+
+
+def add_mentions(session: Session, brand_id: str, scored: list[ScoredMention]) -> list[ScoredMention]:
+    """Store the mentions the brand doesn't have yet; returns those that were new, in the order given.
+
+    A mention is already there when the brand has its platform id, or the same author's same words
+    (`content_fingerprint`) within `REPOST_WINDOW` of it. Two readers storing the same mention at once both
+    try the INSERT; the unique key lets one of them win, and only that one reports it as new.
+    """
+    if not scored:
+        return []
+    known = known_keys(session, brand_id, [s.mention for s in scored])
+    prints = {s.mention: content_fingerprint(s.mention) for s in scored}
+    earliest = min(s.mention.created_at for s in scored) - REPOST_WINDOW
+    seen: dict[str, list[datetime]] = {}
+    for fingerprint, at in session.execute(
+        select(StoredMention.fingerprint, StoredMention.created_at).where(
+            StoredMention.brand_id == brand_id,
+            StoredMention.fingerprint.in_({p for p in prints.values() if p}),
+            StoredMention.created_at >= earliest,
+        )
+    ):
+        seen.setdefault(fingerprint, []).append(at)
+    insert = upsert_insert(session.get_bind().dialect.name)
+    new: list[ScoredMention] = []
+    for item in scored:
+        mention, fingerprint = item.mention, prints[item.mention]
+        if (mention.platform, mention.external_id) in known:
+            continue
+        if fingerprint and any(abs(mention.created_at - at) <= REPOST_WINDOW for at in seen.get(fingerprint, ())):
+            continue
+        added = session.execute(
+            insert(StoredMention)
+            .values(**_row(brand_id, item, fingerprint))
+            .on_conflict_do_nothing(index_elements=["brand_id", "platform", "external_id"])
+            .returning(StoredMention.id)
+        ).first()
+        known.add((mention.platform, mention.external_id))
+        if fingerprint:
+            seen.setdefault(fingerprint, []).append(mention.created_at)
+        if added is not None:
+            new.append(item)
+    return new
+
+
+def _row(brand_id: str, item: ScoredMention, fingerprint: str | None) -> dict[str, object]:
+    m, s = item.mention, item.sentiment
+    return {
+        "brand_id": brand_id,
+        "platform": m.platform,
+        "external_id": m.external_id,
+        "kind": m.kind,
+        "author": m.author[:255],
+        "author_name": (m.author_name or None) and m.author_name[:255],
+        "followers": m.followers,
+        "created_at": m.created_at,
+        "text": m.text,
+        "language": m.language,
+        "url": m.url,
+        "in_reply_to": m.in_reply_to,
+        "source": m.source,
+        "fingerprint": fingerprint,
+        "sentiment": s.label,
+        "negative_score": float(s.scores.get("negative", 0.0)),
+        "sentiment_scores": dict(s.scores),
+        "emotions": dict(s.emotions),
+    }
+
+
+@dataclass(frozen=True)
+class MentionView:
+    """A stored mention as reports and alert cards show it."""
+
+    platform: str
+    author: str
+    followers: int
+    created_at: datetime
+    text: str
+    sentiment: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class SentimentSummary:
+    """Counts per sentiment over a period, the negative share and the most felt emotions."""
+
+    total: int
+    counts: dict[str, int]
+    negative_share: float
+    emotions: dict[str, float]
+
+
+class MentionStore:
+    """Reads a brand's mentions for alert evidence, reputation summaries and warm-starting the detectors."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def samples(
+        self, brand_id: str, start: datetime, end: datetime, *, min_negative: float = NEGATIVE_ENOUGH, limit: int = 5
+    ) -> list[MentionView]:
+        """The period's mentions at least `min_negative` likely to be negative, the widest reach first."""
+        query = select(StoredMention).where(
+            *_within(brand_id, start, end), StoredMention.negative_score >= min_negative
+        )
+        query = query.order_by(StoredMention.followers.desc(), StoredMention.created_at).limit(limit)
+        with self._sessions() as session:
+            return [_view(row) for row in session.scalars(query)]
+
+    def top_sources(self, brand_id: str, start: datetime, end: datetime, *, limit: int = 5) -> list[tuple[str, int]]:
+        """(platform: author, mentions) of the authors who said most in the period, widest reach first on ties."""
+        query = (
+            select(StoredMention.platform, StoredMention.author, func.count(), func.max(StoredMention.followers))
+            .where(*_within(brand_id, start, end))
+            .group_by(StoredMention.platform, StoredMention.author)
+            .order_by(func.count().desc(), func.max(StoredMention.followers).desc())
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [(f"{platform}: {author}", int(n)) for platform, author, n, _ in session.execute(query)]
+
+    def summary(self, brand_id: str, start: datetime, end: datetime) -> SentimentSummary:
+        """Sentiment counts, negative share and mean emotion scores of the period's mentions."""
+        query = select(StoredMention.sentiment, StoredMention.emotions).where(*_within(brand_id, start, end))
+        counts: Counter[str] = Counter()
+        felt: Counter[str] = Counter()
+        with self._sessions() as session:
+            for sentiment, emotions in session.execute(query):
+                counts[sentiment] += 1
+                felt.update(emotions or {})
+        total = sum(counts.values())
+        return SentimentSummary(
+            total,
+            {name: counts.get(name, 0) for name in ("negative", "neutral", "positive")},
+            counts["negative"] / total if total else 0.0,
+            {name: value / total for name, value in felt.most_common()} if total else {},
+        )
+
+    def series(self, brand_id: str, start: datetime, end: datetime) -> list[tuple[datetime, float, int]]:
+        """(time, P(negative), followers) of each mention in [start, end), oldest first: what the detectors read."""
+        query = (
+            select(StoredMention.created_at, StoredMention.negative_score, StoredMention.followers)
+            .where(*_within(brand_id, start, end))
+            .order_by(StoredMention.created_at)
+        )
+        with self._sessions() as session:
+            return [(at, float(negative), int(followers)) for at, negative, followers in session.execute(query)]
+
+
+def _within(brand_id: str, start: datetime, end: datetime) -> tuple:
+    """The brand's mentions created in [start, end)."""
+    return StoredMention.brand_id == brand_id, StoredMention.created_at >= start, StoredMention.created_at < end
+
+
+def _view(row: StoredMention) -> MentionView:
+    return MentionView(row.platform, row.author, row.followers, row.created_at, row.text, row.sentiment, row.url)

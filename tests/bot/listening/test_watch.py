@@ -1,0 +1,98 @@
+"""The crisis watch on stored mentions: quiet days stay quiet; a negative spike opens one incident that alerts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.alerts import AlertService
+from bot.deployment import deployment
+from bot.listening.ingest import Ingestor
+from bot.listening.watch import CrisisWatch
+from config.settings import MonitorOptions, load_settings
+from memory import queue
+from memory.incidents import IncidentStore
+from tools.monitor.mentions import Mention
+
+BRAND = "harbor-pine"
+START = datetime(2026, 11, 2, tzinfo=UTC)  # a Monday
+CALM = [
+    "just lit the harbor & pine fir candle, the whole room smells like a forest",
+    "does anyone know if harbor and pine ships to canada?",
+    "picked up two candles at the portland shop today",
+    "the low tide candle is my favourite this winter",
+    "harbor & pine posted their holiday hours",
+]
+ANGRY = [
+    "found a shard of glass in my harbor & pine candle, my daughter cut her finger. never again",
+    "the jar of my harbor and pine candle cracked and burned my table, this is dangerous",
+    "harbor & pine candle exploded on my shelf, glass everywhere. how is this safe???",
+]
+
+
+def background(days: int) -> list[Mention]:
+    """A few calm mentions per 5 minutes, more in the afternoon than at night, for `days` days."""
+    mentions = []
+    for step in range(days * 288):
+        at = START + timedelta(minutes=5 * step)
+        for n in range(1 + (at.hour in range(12, 20)) + (step % 3 == 0)):
+            text = CALM[(step + n) % len(CALM)]
+            mentions.append(Mention("x", f"c{step}-{n}", f"fan{step}_{n}", at + timedelta(seconds=n), text, 40))
+    return mentions
+
+
+def spike(at: datetime, count: int) -> list[Mention]:
+    return [
+        Mention("x", f"a{at:%H%M}-{i}", f"upset{i}", at + timedelta(seconds=10 * i), ANGRY[i % 3], 900 + i)
+        for i in range(count)
+    ]
+
+
+@pytest.fixture(scope="module")
+def calm_days():
+    return background(2)
+
+
+@pytest.fixture
+def where(calm_days):
+    with deployment(load_settings()) as where:
+        Ingestor(where.sessions).ingest(BRAND, calm_days)
+        yield where
+
+
+def watch(where, **options) -> CrisisWatch:
+    settings = MonitorOptions(**options)
+    return CrisisWatch(where.sessions, [BRAND], settings, live=False, classifier=lambda texts: ("product_safety", 0.9))
+
+
+def test_ordinary_days_with_their_daily_peaks_raise_nothing(where):
+    assert watch(where).run_once(START + timedelta(days=2), since=START) == []
+    assert IncidentStore(where.sessions).open_incidents() == [] and AlertService(where.sessions).recent() == []
+
+
+def test_a_negative_spike_opens_one_incident_that_alerts_with_evidence_and_pauses_posts(where):
+    burst = START + timedelta(days=2, hours=3)
+    result = Ingestor(where.sessions).ingest(BRAND, spike(burst, 60))
+    assert result.new == 60
+    crisis = watch(where, pause_at="SEV3")
+    posts = crisis.run_once(burst + timedelta(minutes=30), since=START)
+    assert "opened" in [p.action for p in posts], posts
+    [incident] = IncidentStore(where.sessions).open_incidents()
+    assert incident.crisis_type == "product_safety" and incident.paused_queue
+    assert "negative_share" in incident.signals or "volume" in incident.signals
+    [alert] = [a for a in AlertService(where.sessions).recent() if a.kind == "crisis"]
+    assert alert.severity in ("warning", "high", "critical") and "product safety or recall" in alert.summary
+    assert "scheduled posts are paused" in alert.summary
+    assert any("glass" in line and "followers" in line for line in alert.evidence)
+    with where.sessions() as session:
+        assert BRAND in queue.pauses(session)
+
+    more = Ingestor(where.sessions).ingest(BRAND, spike(burst + timedelta(minutes=40), 30))
+    assert more.new == 30
+    crisis.run_once(burst + timedelta(hours=1), since=START)
+    assert len(IncidentStore(where.sessions).open_incidents()) == 1  # one incident that updates, not a new one
+
+    crisis.run_once(burst + timedelta(hours=4), since=START)  # quiet for two hours: closed
+    assert IncidentStore(where.sessions).open_incidents() == []
+    assert IncidentStore(where.sessions).get(incident.id).status == "closed"
