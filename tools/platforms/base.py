@@ -12,6 +12,7 @@ from typing import Any, Literal, Protocol, runtime_checkable
 import httpx
 
 from tools.content.text import find_markers
+from tools.monitor.mentions import Mention
 
 MediaKind = Literal["image", "video", "document"]
 
@@ -190,6 +191,28 @@ class InsightsClient(Protocol):
 
         A post the platform no longer has is left out of the answer, not an error. A refused token raises
         `AuthError` and a rate limit `TransientError` with `retry_after`, as publishing does.
+        """
+        ...
+
+
+@dataclass(frozen=True)
+class MentionPage:
+    """Mentions read in one poll, newest last, and the cursor to pass next time (None: keep the old one)."""
+
+    mentions: list[Mention]
+    cursor: str | None
+
+
+@runtime_checkable
+class MentionsClient(Protocol):
+    """A platform client that polls what people say to or about the account (each `*_mentions` module says how)."""
+
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Mentions newer than `cursor` (at most `limit`, the newest), as `Mention(source="poll")`, oldest first.
+
+        `cursor` is the platform's own since-id or timestamp from the previous page; without one the most recent
+        `limit` are read. What the account itself wrote is left out. A refused token raises `AuthError` and a rate
+        limit `TransientError` with `retry_after`; an answer not in the documented shape a `PlatformError`.
         """
         ...
 

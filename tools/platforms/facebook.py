@@ -10,12 +10,14 @@ from tools.platforms.base import (
     AccountInfo,
     AppCredentials,
     Credentials,
+    MentionPage,
     OutgoingPost,
     PermanentError,
     PostInsights,
     Published,
 )
 from tools.platforms.facebook_insights import read_insights
+from tools.platforms.facebook_mentions import read_mentions
 from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
 
 
@@ -74,3 +76,7 @@ class FacebookClient:
     def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
         """Lifetime numbers of the Page's posts, 50 a request; `facebook_insights` says how they are mapped."""
         return read_insights(self.graph, external_ids, credentials.access_token)
+
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Comments and visitor posts in the Page feed newer than the `cursor`; `facebook_mentions` maps them."""
+        return read_mentions(self.graph, credentials.account_id, credentials.access_token, cursor, limit)

@@ -13,6 +13,7 @@ from tools.platforms.base import (
     AppCredentials,
     Credentials,
     Media,
+    MentionPage,
     OutgoingPost,
     PermanentError,
     PlatformError,
@@ -21,6 +22,7 @@ from tools.platforms.base import (
     TransientError,
 )
 from tools.platforms.instagram_insights import read_insights
+from tools.platforms.instagram_mentions import read_mentions
 from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,10 @@ class InstagramClient:
     def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
         """Lifetime numbers of the account's media, 50 a request; `instagram_insights` says how they are mapped."""
         return read_insights(self.graph, external_ids, credentials.access_token)
+
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Comments on recent media and media the account is tagged in; `instagram_mentions` maps them."""
+        return read_mentions(self.graph, credentials.account_id, credentials.access_token, cursor, limit)
 
     def _refuse_unpublishable(self, post: OutgoingPost) -> None:
         if not post.media:

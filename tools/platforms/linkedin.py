@@ -20,6 +20,7 @@ from tools.platforms.base import (
     AppCredentials,
     Credentials,
     Media,
+    MentionPage,
     OutgoingPost,
     PermanentError,
     PostInsights,
@@ -32,6 +33,7 @@ from tools.platforms.base import (
     send,
 )
 from tools.platforms.linkedin_insights import STATISTICS_PATH, read_insights
+from tools.platforms.linkedin_mentions import read_mentions
 
 PLATFORM = "linkedin"
 MAX_IMAGES = 20
@@ -213,6 +215,23 @@ class LinkedInClient:
             author,
             lambda query: json_body(self._call("GET", f"{STATISTICS_PATH}?{query}", credentials)),
         )
+
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Comments on the organization's recent posts newer than the `cursor` timestamp; `linkedin_mentions` says how.
+
+        Raises:
+            PermanentError: (code "member_author") the account is a member, whose posts' comments LinkedIn keeps
+                to a restricted permission; no call is made.
+        """
+        author = credentials.account_id
+        if not author.startswith(ORGANIZATION_PREFIX):
+            raise PermanentError(
+                PLATFORM,
+                f"LinkedIn lets BrandPilot read comments only on organization pages, and {author} is a member; "
+                "connect the brand's LinkedIn page to listen to it",
+                code="member_author",
+            )
+        return read_mentions(author, cursor, limit, lambda path: json_body(self._call("GET", path, credentials)))
 
     def _upload(self, media: Media, credentials: Credentials) -> str:
         """Fetch the file from its URL and upload it with the Images or Documents API; returns its URN."""

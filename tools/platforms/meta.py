@@ -70,9 +70,9 @@ class GraphApi:
         self.base_url = base_url.rstrip("/")
         self.version = version
 
-    def get(self, node: str, token: str, *, fields: str) -> dict[str, Any]:
-        """GET /{version}/{node}?fields=... and the answer's JSON object."""
-        return self._call("GET", node, token, params={"fields": fields})
+    def get(self, node: str, token: str, *, fields: str, params: Mapping[str, str] | None = None) -> dict[str, Any]:
+        """GET /{version}/{node}?fields=... (a node or node/edge, with any other `params`) and the answer's JSON."""
+        return self._call("GET", node, token, params={**(params or {}), "fields": fields})
 
     def read_many(self, ids: Sequence[str], token: str, *, fields: str) -> dict[str, Any]:
         """GET /{version}/?ids=a,b&fields=...: each node's fields keyed by its id (Graph takes up to 50 ids)."""

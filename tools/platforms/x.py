@@ -11,6 +11,7 @@ from __future__ import annotations
 import mimetypes
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -20,6 +21,7 @@ from tools.platforms.base import (
     AuthError,
     Credentials,
     Media,
+    MentionPage,
     OutgoingPost,
     PermanentError,
     PlatformError,
@@ -34,6 +36,7 @@ from tools.platforms.base import (
     send,
 )
 from tools.platforms.x_insights import read_insights
+from tools.platforms.x_mentions import read_mentions
 
 PLATFORM = "x"
 MAX_IMAGES = 4
@@ -170,6 +173,19 @@ class XClient:
         """Lifetime numbers of the account's posts (`GET /2/tweets`, 100 a request); `x_insights` maps them."""
         return read_insights(
             external_ids, lambda params: json_body(self._call("GET", "/2/tweets", credentials, params=dict(params)))
+        )
+
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Posts mentioning the account (`GET /2/users/:id/mentions`), newer than the `cursor` post id.
+
+        `x_mentions` says how they are mapped; the next cursor is X's `meta.newest_id`.
+        """
+        path = f"/2/users/{quote(credentials.account_id, safe='')}/mentions"
+        return read_mentions(
+            credentials.account_id,
+            cursor,
+            limit,
+            lambda params: json_body(self._call("GET", path, credentials, params=dict(params))),
         )
 
     def _create(self, body: dict[str, Any], credentials: Credentials) -> str:

@@ -20,6 +20,7 @@ from tools.platforms.base import (
     AuthError,
     Credentials,
     Media,
+    MentionPage,
     OutgoingPost,
     PermanentError,
     PlatformError,
@@ -31,6 +32,7 @@ from tools.platforms.base import (
     send,
 )
 from tools.platforms.youtube_insights import VIDEOS_PATH, read_insights
+from tools.platforms.youtube_mentions import COMMENT_THREADS_PATH, explain_scope, read_mentions
 
 logger = logging.getLogger(__name__)
 
@@ -282,16 +284,27 @@ class YouTubeClient:
 
     def insights(self, external_ids: Sequence[str], credentials: Credentials) -> list[PostInsights]:
         """Lifetime statistics of videos, 50 a request; `youtube_insights` says how they are mapped."""
+        params = {"part": "statistics"}
+        return read_insights(
+            external_ids, lambda ids: self._read(VIDEOS_PATH, params | {"id": ",".join(ids)}, credentials)
+        )
 
-        def list_videos(ids: list[str]) -> dict[str, Any]:
-            params = {"part": "statistics", "id": ",".join(ids)}
-            url = f"{self.base_url}{VIDEOS_PATH}"
-            response = send(self.http, PLATFORM, "GET", url, params=params, headers=self._auth(credentials))
-            if response.status_code >= 400:
-                raise api_error(response)
-            return json_body(response)
+    def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
+        """Comments on the channel's videos newer than the `cursor` timestamp; `youtube_mentions` maps them."""
+        try:
+            return read_mentions(
+                credentials.account_id, cursor, limit, lambda q: self._read(COMMENT_THREADS_PATH, q, credentials)
+            )
+        except PermanentError as error:
+            raise explain_scope(error) from error
 
-        return read_insights(external_ids, list_videos)
+    def _read(self, path: str, params: Mapping[str, str], credentials: Credentials) -> dict[str, Any]:
+        """One Data API GET and its JSON object; a failed answer raises `api_error`."""
+        url = f"{self.base_url}{path}"
+        response = send(self.http, PLATFORM, "GET", url, params=dict(params), headers=self._auth(credentials))
+        if response.status_code >= 400:
+            raise api_error(response)
+        return json_body(response)
 
     def _auth(self, credentials: Credentials) -> dict[str, str]:
         return {"Authorization": f"Bearer {credentials.access_token}"}

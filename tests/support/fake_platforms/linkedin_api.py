@@ -5,7 +5,9 @@ State (`api.state`): `tokens` (valid access tokens), `active_versions` (LinkedIn
 LinkedIn shows it), `images` and `documents` (URN -> bytes or None until uploaded), `organizations`
 (id -> organization), `userinfo` (the member), `clients` (client id -> secret), `refresh_tokens`
 (refresh token -> client id) and `statistics` (post URN -> totalShareStatistics replacing `default_statistics()`).
-An organization's share statistics cover the posts in `posts` whose author it is.
+An organization's share statistics cover the posts in `posts` whose author it is. The posts finder
+(`GET /rest/posts?q=author`) lists an author's `posts` newest first (by `createdAt`, else the order added) and
+`GET /rest/socialActions/{encoded URN}/comments` answers `comments` (post URN -> comment elements).
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def linkedin_api() -> FakeApi:
         clients={"li-client": "li-secret"},
         refresh_tokens={"li-refresh": "li-client"},
         statistics={},
+        comments={},
     )
 
     def authorized(request: Request) -> bool:
@@ -248,6 +251,39 @@ def linkedin_api() -> FakeApi:
             elements.append({"totalShareStatistics": stats, key: urn, "organizationalEntity": organization})
         return Response(200, {"paging": {"count": 10, "start": 0, "links": []}, "elements": elements})
 
+    def find_posts(request: Request) -> Response:
+        query = {name: values[0] for name, values in request.query.items()}
+        if query.get("q") != "author":
+            return error(400, f"Invalid finder: q must be author, not {query.get('q')}", code="ILLEGAL_ARGUMENT")
+        author = query.get("author", "")
+        if "author=urn%3Ali%3A" not in request.raw_query:
+            return error(400, f"Invalid value for param: author [{author}]", code="ILLEGAL_ARGUMENT")
+        if author not in api.state["authors"]:
+            return error(403, "Not enough permissions to access: partnerApiPostsExternal.FINDER-author.20251101")
+        count = query.get("count", "10")
+        if not count.isdigit() or not 1 <= int(count) <= 100:
+            return error(400, f"Invalid value for param: count [{count}]", code="ILLEGAL_ARGUMENT")
+        found = [{"id": urn, **post} for urn, post in api.state["posts"].items() if post.get("author") == author]
+        found = sorted(reversed(found), key=lambda p: -p.get("createdAt", 0))[: int(count)]
+        elements = [{k: v for k, v in post.items() if k != "rendered"} for post in found]
+        return Response(200, {"paging": {"start": 0, "count": int(count), "links": []}, "elements": elements})
+
+    def post_comments(request: Request) -> Response:
+        raw = request.path.removeprefix("/rest/socialActions/")
+        encoded, _, edge = raw.partition("/")
+        if edge != "comments" or ":" in encoded or not unquote(encoded).startswith("urn:li:"):
+            return error(400, f"Malformed URN in path: {encoded}", code="ILLEGAL_ARGUMENT")
+        urn = unquote(encoded)
+        post = api.state["posts"].get(urn)
+        if post is None:
+            return error(404, f"Not found: {urn}", serviceErrorCode=0)
+        if post.get("author") not in api.state["authors"]:
+            return error(403, "Not enough permissions to access: socialActions.comments.GET_ALL.20251101")
+        count = int((request.query.get("count") or ["10"])[0])
+        elements = sorted(api.state["comments"].get(urn, []), key=lambda c: -c.get("created", {}).get("time", 0))
+        paging = {"start": 0, "count": count, "total": len(elements), "links": []}
+        return Response(200, {"paging": paging, "elements": elements[:count]})
+
     def userinfo(request: Request, fake: FakeApi) -> Response:
         if not authorized(request):
             return unauthorized()
@@ -275,6 +311,8 @@ def linkedin_api() -> FakeApi:
         return Response(200, body)
 
     api.route("POST", "/rest/posts", versioned(create_post))
+    api.route("GET", "/rest/posts", versioned(find_posts))
+    api.route("GET", "/rest/socialActions/", versioned(post_comments))
     api.route("POST", "/rest/images", versioned(initialize_image_upload))
     api.route("PUT", "/dms-uploads/", upload_image)
     api.route("POST", "/rest/documents", versioned(initialize_document_upload))

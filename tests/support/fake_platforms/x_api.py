@@ -3,7 +3,9 @@
 State (`api.state`): `tokens` (valid access tokens), `user` (who they post as), `tweets` (id -> stored post),
 `media` (id -> uploaded image), `clients` (client id -> secret, "" for a public client), `refresh_tokens`
 (refresh token -> client id), `metrics` (post id -> {"public_metrics": ..., "non_public_metrics": ...} replacing
-`default_metrics()`) and `stale` (ids of posts older than 30 days, whose non-public metrics X refuses).
+`default_metrics()`), `stale` (ids of posts older than 30 days, whose non-public metrics X refuses), `mentions`
+(posts mentioning the user, each with id, text, author_id, created_at and any other post field) and `users`
+(id -> user object with username, name and public_metrics, expanded from author_id).
 Error bodies use X's problem-details shapes.
 """
 
@@ -27,6 +29,17 @@ TWEET_FIELDS = {
 }  # fmt: skip
 PRIVATE_FIELDS = {"non_public_metrics", "organic_metrics", "promoted_metrics"}
 PROBLEMS = "https://api.twitter.com/2/problems"
+USER_FIELDS = {
+    "affiliation", "confirmed_email", "connection_status", "created_at", "description", "entities", "id",
+    "is_identity_verified", "location", "most_recent_tweet_id", "name", "parody", "pinned_tweet_id",
+    "profile_banner_url", "profile_image_url", "protected", "public_metrics", "receives_your_dm", "subscription",
+    "subscription_type", "url", "username", "verified", "verified_followers_count", "verified_type", "withheld",
+}  # fmt: skip
+TWEET_EXPANSIONS = {
+    "attachments.media_keys", "attachments.poll_ids", "author_id", "edit_history_tweet_ids",
+    "entities.mentions.username", "geo.place_id", "in_reply_to_user_id", "referenced_tweets.id",
+    "referenced_tweets.id.author_id",
+}  # fmt: skip
 MEDIA_CATEGORIES = {"tweet_image", "tweet_gif", "tweet_video", "dm_image", "dm_gif", "dm_video", "subtitles"}
 
 
@@ -119,6 +132,8 @@ def x_api() -> FakeApi:
         refresh_tokens={"x-refresh": "x-client", "x-public-refresh": "x-public-client"},
         metrics={},
         stale=set(),
+        mentions=[],
+        users={},
     )
 
     def authorized(request: Request) -> bool:
@@ -213,6 +228,47 @@ def x_api() -> FakeApi:
             data.append(item)
         return Response(200, ({"data": data} if data else {}) | ({"errors": errors} if errors else {}))
 
+    def user_mentions(request: Request, fake: FakeApi) -> Response:
+        """GET /2/users/:id/mentions: posts mentioning the user, newest first, `since_id` and pagination tokens."""
+        if not authorized(request):
+            return unauthorized()
+        user_id = request.path.removeprefix("/2/users/").removesuffix("/mentions")
+        if not user_id.isdigit() or not request.path.endswith("/mentions"):
+            return invalid_request(f"The `id` query parameter value [{user_id}] is not valid", {"id": [user_id]})
+        query = {name: values[0] for name, values in request.query.items()}
+        count = query.get("max_results", "10")
+        if not count.isdigit() or not 5 <= int(count) <= 100:
+            message = f"The `max_results` query parameter value [{count}] is not between 5 and 100"
+            return invalid_request(message, {"max_results": [count]})
+        for name in ("since_id", "until_id"):
+            if name in query and not query[name].isdigit():
+                return invalid_request(f"The `{name}` query parameter value [{query[name]}] is not valid", {})
+        for name, known in (("tweet.fields", TWEET_FIELDS), ("user.fields", USER_FIELDS), ("expansions", None)):
+            bad = next((f for f in query.get(name, "").split(",") if f and f not in (known or TWEET_EXPANSIONS)), None)
+            if bad is not None:
+                message = (
+                    f"The `{name}` query parameter value [{bad}] is not one of {sorted(known or TWEET_EXPANSIONS)}"
+                )
+                return invalid_request(message, {name: [bad]})
+        since = int(query.get("since_id", "0"))
+        posts = sorted((p for p in api.state["mentions"] if int(p["id"]) > since), key=lambda p: -int(p["id"]))
+        start = int(query.get("pagination_token", "pt0").removeprefix("pt") or 0)
+        page = posts[start : start + int(count)]
+        if not page:
+            return Response(200, {"meta": {"result_count": 0}})
+        fields = {"id", "text", "edit_history_tweet_ids", *query.get("tweet.fields", "").split(",")}
+        data = [{k: v for k, v in ({"edit_history_tweet_ids": [p["id"]]} | p).items() if k in fields} for p in page]
+        meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
+        if start + int(count) < len(posts):
+            meta["next_token"] = f"pt{start + int(count)}"
+        body: dict[str, Any] = {"data": data, "meta": meta}
+        if "author_id" in query.get("expansions", "").split(","):
+            wanted = {"id", "name", "username", *query.get("user.fields", "").split(",")}
+            authors = dict.fromkeys(p["author_id"] for p in page if p.get("author_id") in api.state["users"])
+            users = [{k: v for k, v in api.state["users"][a].items() if k in wanted} for a in authors]
+            body["includes"] = {"users": users}
+        return Response(200, body)
+
     def token(request: Request, fake: FakeApi) -> Response:
         form = request.form()
         if form.get("grant_type") != "refresh_token":
@@ -252,5 +308,6 @@ def x_api() -> FakeApi:
     api.route("POST", "/2/media/upload", upload_media)
     api.route("POST", "/2/media/metadata", media_metadata)
     api.route("GET", "/2/users/me", users_me)
+    api.route("GET", "/2/users/", user_mentions)
     api.route("POST", "/2/oauth2/token", token)
     return api

@@ -2,6 +2,8 @@
 
 `videos.list` answers the videos in `api.state["videos"]` with `api.state["statistics"][id]` replacing
 `default_statistics()`; like YouTube, every count is a string and a video it doesn't have is left out of `items`.
+`commentThreads.list` (allThreadsRelatedToChannelId, order=time) pages the top-level comment resources in
+`api.state["comments"]` newest first; tokens in `api.state["readonly_tokens"]` lack youtube.force-ssl and get 403.
 """
 
 from __future__ import annotations
@@ -76,12 +78,15 @@ def youtube_api() -> FakeApi:
         custom_thumbnails=True,  # False: the channel isn't verified for custom thumbnails (403 forbidden)
         files={VIDEO_PATH: VIDEO_BYTES, THUMBNAIL_PATH: THUMBNAIL_BYTES},
         statistics={},
+        comments=[],  # comment resources: {"id", "snippet": {"videoId", "authorChannelId", "publishedAt", ...}}
+        readonly_tokens=set(),
     )
     api.route("POST", "/upload/youtube/v3/videos", start_upload)
     api.route("PUT", "/upload/youtube/v3/videos", upload_bytes)
     api.route("POST", "/upload/youtube/v3/thumbnails/set", set_thumbnail)
     api.route("GET", "/youtube/v3/channels", channels)
     api.route("GET", "/youtube/v3/videos", list_videos)
+    api.route("GET", "/youtube/v3/commentThreads", comment_threads)
     api.route("POST", "/token", token)
     api.route("GET", "/media/", media_files)
     return api
@@ -316,6 +321,45 @@ def list_videos(request: Request, api: FakeApi) -> Response:
             "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)},
         },
     )
+
+
+def comment_threads(request: Request, api: FakeApi) -> Response:
+    """GET /youtube/v3/commentThreads?part=snippet&allThreadsRelatedToChannelId=...: threads newest first."""
+    channel = _channel(request, api)
+    if isinstance(channel, Response):
+        return channel
+    if bearer_token(request) in api.state["readonly_tokens"]:
+        return google_error(403, "insufficientPermissions", "Request had insufficient authentication scopes.", "global")
+    parts = [p for p in _query(request, "part").split(",") if p]
+    if not parts or any(p not in ("id", "snippet", "replies") for p in parts):
+        return google_error(400, "unknownPart", f"'{_query(request, 'part')}' is not a valid value for part.", "global")
+    filters = [f for f in ("allThreadsRelatedToChannelId", "channelId", "id", "videoId") if _query(request, f)]
+    if len(filters) != 1:
+        expected = "allThreadsRelatedToChannelId, channelId, id, videoId"
+        return google_error(
+            400, "missingRequiredParameter", f"No filter selected. Expected one of: {expected}", "global"
+        )
+    count = _query(request, "maxResults") or "20"
+    if not count.isdigit() or not 1 <= int(count) <= 100:
+        message = f"Invalid value '{count}'. Values must be within the range: [1, 100]"
+        return google_error(400, "invalid", message, "global")
+    wanted = _query(request, "allThreadsRelatedToChannelId")
+    threads = [c for c in api.state["comments"] if c["snippet"].get("channelId", CHANNEL_ID) == wanted]
+    threads.sort(key=lambda c: c["snippet"]["publishedAt"], reverse=True)
+    start = int(_query(request, "pageToken").removeprefix("QURT") or 0)
+    page = threads[start : start + int(count)]
+    items = [
+        {"kind": "youtube#commentThread", "etag": f"etag-{c['id']}", "id": c["id"], "snippet": {
+            "channelId": wanted, "videoId": c["snippet"].get("videoId"), "canReply": True, "totalReplyCount": 0,
+            "isPublic": True, "topLevelComment": {"kind": "youtube#comment", "etag": f"e-{c['id']}", **c},
+        }}
+        for c in page
+    ]  # fmt: skip
+    body: dict[str, Any] = {"kind": "youtube#commentThreadListResponse", "etag": "etag-threads", "items": items}
+    body["pageInfo"] = {"totalResults": len(items), "resultsPerPage": int(count)}
+    if start + int(count) < len(threads):
+        body["nextPageToken"] = f"QURT{start + int(count)}"
+    return Response(200, body)
 
 
 def token(request: Request, api: FakeApi) -> Response:
