@@ -324,6 +324,7 @@ from bot import (  # noqa: E402,F401
     cli_demo,
     cli_knowledge,
     cli_metrics,
+    cli_monitor,
     cli_platforms,
     cli_queue,
     cli_report,

@@ -1,0 +1,152 @@
+"""`brandpilot monitor import|replay` and `brandpilot crisis status`: listening from the terminal."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import asdict
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+
+from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
+from bot.cli_platforms import BrandOpt, _brand
+from bot.deployment import deployment
+
+monitor_app = typer.Typer(help="Social listening: import mentions, replay series and mentions.", no_args_is_help=True)
+crisis_app = typer.Typer(help="Crisis incidents.", no_args_is_help=True)
+app.add_typer(monitor_app, name="monitor")
+app.add_typer(crisis_app, name="crisis")
+FileArg = Annotated[Path, typer.Argument(help="A JSONL file: one mention per line (platform, id, author, text, ...).")]
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if name is None:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"--assume-tz {name!r} is not a time zone; use an IANA name like UTC or America/New_York.", code=2)
+
+
+@monitor_app.command("import")
+def import_mentions(
+    file: FileArg,
+    brand: BrandOpt = None,
+    assume_tz: Annotated[
+        str | None, typer.Option("--assume-tz", help="Zone of timestamps written without one (else they are errors).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import mentions exported from a listening tool; a file with any bad line imports nothing and lists them."""
+    from bot.listening.ingest import Ingestor
+    from tools.monitor.import_file import MentionFileError, read_mention_file
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        parsed = read_mention_file(file, default_tz=_zone(assume_tz))
+    except MentionFileError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"Can't read {file}: {error.strerror or error}.")
+    with user_errors(), deployment(settings) as where:
+        result = Ingestor(where.sessions).ingest(brand_id, list(parsed.mentions))
+    if as_json:
+        emit_json({"brand": brand_id, **asdict(result), "collapsed_in_file": parsed.duplicates_collapsed})
+        return
+    out.print(
+        f"Imported {result.new} new mentions for {brand_id} ({result.duplicates} already known or repeated, "
+        f"{result.negative} read as negative)."
+    )
+
+
+@monitor_app.command("replay")
+def replay(
+    series: Annotated[Path | None, typer.Option("--series", help="CSV with a `timestamp,value` header.")] = None,
+    mentions: Annotated[
+        Path | None, typer.Option("--mentions", help="JSONL mentions, through the whole pipeline.")
+    ] = None,
+    brand: BrandOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Replay a volume series through the detector, or mentions through the whole pipeline, and print the alerts.
+
+    Mentions are replayed into a throwaway database: nothing is stored, alerted or paused for real.
+    """
+    if (series is None) == (mentions is None):
+        fail("Give exactly one of --series FILE.csv or --mentions FILE.jsonl.", code=2)
+    lines = _replay_series(series) if series is not None else _replay_mentions(mentions, brand)
+    for line in lines:
+        if as_json:
+            typer.echo(json.dumps(line))
+        else:
+            action = f"{line['action']:<8} " if "action" in line else ""
+            out.print(f"{line['timestamp']}  {action}{line['severity']:<7} score {line['score']:.1f}", highlight=False)
+
+
+def _replay_series(path: Path) -> list[dict]:
+    from tools.monitor.replay import SeriesFileError, read_series, replay_series
+
+    try:
+        return replay_series(read_series(path))
+    except SeriesFileError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"Can't read {path}: {error.strerror or error}.")
+
+
+def _replay_mentions(path: Path, brand: str | None) -> list[dict]:
+    from bot.listening.ingest import Ingestor
+    from bot.listening.watch import CrisisWatch
+    from tools.monitor.import_file import MentionFileError, read_mention_file
+    from tools.monitor.signals import BIN
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        parsed = read_mention_file(path)
+    except MentionFileError as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"Can't read {path}: {error.strerror or error}.")
+    if not parsed.mentions:
+        fail(f"{path} holds no mentions.")
+    with tempfile.TemporaryDirectory(prefix="brandpilot-replay-") as home:
+        scratch = settings.model_copy(update={"home": Path(home), "database_url": None})
+        with user_errors(), deployment(scratch) as where:
+            Ingestor(where.sessions).ingest(brand_id, list(parsed.mentions))
+            first = min(m.created_at for m in parsed.mentions)
+            last = max(m.created_at for m in parsed.mentions)
+            watch = CrisisWatch(where.sessions, [brand_id], settings.monitor, live=False)
+            end = last + BIN + timedelta(seconds=settings.monitor.grace_seconds) + timedelta(hours=3)
+            posts = watch.run_once(end, since=first)
+    return [
+        {"timestamp": p.timestamp.isoformat(), "action": p.action, "severity": p.severity, "score": round(p.score, 2)}
+        for p in posts
+    ]
+
+
+@crisis_app.command("status")
+def crisis_status(brand: BrandOpt = None, as_json: JsonOpt = False) -> None:
+    """Open crisis incidents: severity, type, when they opened, and whether posts are paused."""
+    from memory.incidents import IncidentStore
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand) if brand else None
+    with user_errors(), deployment(settings) as where:
+        incidents = IncidentStore(where.sessions).open_incidents(brand_id)
+    if as_json:
+        emit_json({"incidents": [asdict(i) for i in incidents]})
+        return
+    if not incidents:
+        out.print("No open crisis incidents.")
+    for i in incidents:
+        paused = "; scheduled posts paused" if i.paused_queue else ""
+        out.print(
+            f"{i.id}  {i.brand_id}: {i.severity} {i.crisis_type.replace('_', ' ')} since {i.opened_at:%Y-%m-%d %H:%M} "
+            f"UTC, {i.mentions} mentions in its first hour{paused}"
+        )

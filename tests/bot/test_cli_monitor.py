@@ -1,0 +1,108 @@
+"""`brandpilot monitor import|replay` and `brandpilot crisis status` from the terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from bot.deployment import deployment
+from config.settings import load_settings
+from memory.models_listening import StoredMention
+
+START = datetime(2026, 11, 2, tzinfo=UTC)
+
+
+def run(*args: str):
+    return CliRunner().invoke(cli, list(args))
+
+
+def stored() -> int:
+    with deployment(load_settings()) as where, where.sessions() as session:
+        return session.scalar(select(func.count()).select_from(StoredMention))
+
+
+def write_mentions(path: Path, days: int = 2, spike_at: datetime | None = None) -> Path:
+    lines = []
+    for step in range(days * 288):
+        at = START + timedelta(minutes=5 * step)
+        for n in range(1 + (12 <= at.hour < 20)):
+            text = ["lit the fir candle tonight", "which scent is best for winter?", "love the new jar"][(step + n) % 3]
+            lines.append(
+                {
+                    "platform": "x",
+                    "id": f"c{step}-{n}",
+                    "author": f"fan{step}{n}",
+                    "text": text,
+                    "created_at": (at + timedelta(seconds=n)).isoformat(),
+                    "followers": 30,
+                }
+            )
+    if spike_at is not None:
+        for i in range(60):
+            at = spike_at + timedelta(seconds=10 * i)
+            lines.append(
+                {
+                    "platform": "x",
+                    "id": f"s{i}",
+                    "author": f"upset{i}",
+                    "followers": 2000,
+                    "text": "my candle jar shattered and cut my hand, this is dangerous. recall it now",
+                    "created_at": at.isoformat(),
+                }
+            )
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def test_import_stores_the_mentions_and_a_bad_file_imports_nothing(tmp_path):
+    good = tmp_path / "good.jsonl"
+    good.write_text(
+        json.dumps({"platform": "x", "id": "1", "user": "ana", "text": "love it", "timestamp": "2026-11-20T10:00:00Z"})
+        + "\n"
+        + json.dumps({"platform": "tiktok", "id": "2", "author": "bo", "text": "meh", "created_at": "2026-11-20 10:05"})
+        + "\n"
+    )
+    result = run("monitor", "import", str(good))
+    assert result.exit_code == 1 and "line 2" in result.output and "--assume-tz" in result.output
+    assert stored() == 0
+    result = run("monitor", "import", str(good), "--assume-tz", "America/New_York", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["new"] == 2 and stored() == 2
+    assert run("monitor", "import", str(good), "--assume-tz", "Mars/Base").exit_code == 2
+
+
+def test_replaying_a_series_prints_one_json_line_per_alert(tmp_path):
+    rows = ["timestamp,value"]
+    for step in range(3 * 288):
+        at = START + timedelta(minutes=5 * step)
+        value = 20 + 10 * (12 <= at.hour < 20) + (step % 5)
+        if START + timedelta(days=2, hours=9) <= at < START + timedelta(days=2, hours=10):
+            value = 300
+        rows.append(f"{at:%Y-%m-%d %H:%M:%S},{value}")
+    csv = tmp_path / "volume.csv"
+    csv.write_text("\n".join(rows) + "\n")
+    result = run("monitor", "replay", "--series", str(csv), "--json")
+    assert result.exit_code == 0, result.output
+    alerts = [json.loads(line) for line in result.output.splitlines()]
+    assert alerts and set(alerts[0]) == {"timestamp", "severity", "score"}
+    assert all(a["timestamp"].startswith("2026-11-04T09") for a in alerts)
+
+
+def test_replaying_mentions_runs_the_whole_pipeline_without_touching_the_database(tmp_path):
+    path = write_mentions(tmp_path / "mentions.jsonl", spike_at=START + timedelta(days=2, hours=2))
+    result = run("monitor", "replay", "--mentions", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    opened = [line for line in lines if line["action"] == "opened"]
+    assert len(opened) == 1 and opened[0]["timestamp"].startswith("2026-11-04T02")
+    assert stored() == 0 and "No open crisis incidents." in run("crisis", "status").output
+
+
+def test_replay_needs_exactly_one_input():
+    result = run("monitor", "replay")
+    assert result.exit_code == 2 and "exactly one of --series" in result.output
