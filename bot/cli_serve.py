@@ -55,7 +55,10 @@ def serve_slack(
             import uvicorn
 
             level = settings.log_level.lower()
-            application = asgi_app(bolt, on_shutdown=runner.close)  # uvicorn ends a SIGTERM by re-raising it
+            from bot.listening.webhooks import WebhookReceiver
+
+            receiver = WebhookReceiver(settings, running.sessions, running.credentials)
+            application = asgi_app(bolt, on_shutdown=runner.close, webhooks=receiver)  # SIGTERM ends by re-raising
             uvicorn.run(application, host=host, port=http, log_level=level, lifespan="on")
         finally:
             jobs.close()

@@ -65,6 +65,11 @@ SECRET_FIELDS = (
     "linkedin_client_secret",
     "tiktok_client_secret",
     "google_client_secret",
+    "x_consumer_secret",
+    "meta_app_secret",
+    "meta_verify_token",
+    "youtube_hub_secret",
+    "youtube_verify_token",
 )
 
 
@@ -405,6 +410,11 @@ class Settings(BaseSettings):
     google_oauth_url: str = Field(default="https://oauth2.googleapis.com", validation_alias="GOOGLE_OAUTH_URL")
     google_client_id: str | None = Field(default=None, validation_alias="GOOGLE_CLIENT_ID")
     google_client_secret: SecretStr | None = Field(default=None, validation_alias="GOOGLE_CLIENT_SECRET")
+    x_consumer_secret: SecretStr | None = Field(default=None, validation_alias="X_CONSUMER_SECRET")
+    meta_app_secret: SecretStr | None = Field(default=None, validation_alias="META_APP_SECRET")
+    meta_verify_token: SecretStr | None = Field(default=None, validation_alias="META_VERIFY_TOKEN")
+    youtube_hub_secret: SecretStr | None = Field(default=None, validation_alias="YOUTUBE_HUB_SECRET")
+    youtube_verify_token: SecretStr | None = Field(default=None, validation_alias="YOUTUBE_VERIFY_TOKEN")
 
     brands: list[BrandEntry] = Field(default_factory=list)
     default_brand: str | None = None

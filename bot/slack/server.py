@@ -195,9 +195,16 @@ async def serve_socket_mode(bolt: AsyncApp, app_token: str) -> None:
 
 
 def asgi_app(
-    bolt: AsyncApp, *, ready: Callable[[], bool] = lambda: True, on_shutdown: Callable[[], None] = lambda: None
+    bolt: AsyncApp,
+    *,
+    ready: Callable[[], bool] = lambda: True,
+    on_shutdown: Callable[[], None] = lambda: None,
+    webhooks: Asgi | None = None,
 ) -> Asgi:
-    """`/slack/events` for events, commands and interactivity; `/healthz` (alive) and `/readyz` (ready to serve)."""
+    """`/slack/events` for events, commands and interactivity; `/healthz` (alive) and `/readyz` (ready to serve).
+
+    With `webhooks`, requests under `/webhooks/` (the social platforms' deliveries) go to it.
+    """
     slack = AsyncSlackRequestHandler(bolt)
 
     async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -210,6 +217,9 @@ def asgi_app(
             status, body = (200, b"ok") if ok else (503, b"not ready")
             await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"text/plain")]})
             await send({"type": "http.response.body", "body": body})
+            return
+        if webhooks is not None and scope["type"] == "http" and path.startswith("/webhooks/"):
+            await webhooks(scope, receive, send)
             return
         await slack(scope, receive, send)
 

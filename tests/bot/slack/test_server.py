@@ -111,6 +111,7 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
     with fake_slack_server() as fake:
         env = {**os.environ, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": fake.url}
         env["BRANDPILOT_TURN_PROCESSES"] = "1"  # as deployed: the turn runs in a worker process
+        env["X_CONSUMER_SECRET"] = "x-consumer-secret"
         command = [sys.executable, "-m", "bot", "serve", "slack", "--http", str(port), "--host", "127.0.0.1"]
         server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
@@ -125,6 +126,8 @@ def test_serve_slack_answers_health_checks_and_events_over_real_http(tmp_path, b
                 assert server.poll() is None and time.monotonic() < deadline, "the server did not come up"
                 time.sleep(0.2)
             assert httpx.get(f"{base}/healthz").text == "ok"
+            crc = httpx.get(f"{base}/webhooks/x", params={"crc_token": "abc"})  # the platforms' webhooks share the port
+            assert crc.status_code == 200 and crc.json()["response_token"].startswith("sha256=")
             raw = json.dumps(
                 event(f"<@{BOT_USER}> write a tweet about our winter candle sale", event_id="EvHttp")
             ).encode()
