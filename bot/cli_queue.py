@@ -32,8 +32,11 @@ def worker(
         float | None, typer.Option(help="Seconds between passes (default: publishing.poll_seconds).", min=1.0)
     ] = None,
 ) -> None:
-    """Publish due posts (and check tokens hourly) in this process, once or until stopped."""
-    from bot.jobs.worker import metrics_sync, open_publisher, run_jobs
+    """Publish due posts in this process, once or until stopped.
+
+    The loop also checks tokens, syncs metrics, polls mentions and watches for crises, each on its own schedule.
+    """
+    from bot.jobs.worker import open_publisher, periodic_jobs, run_jobs
 
     settings = settings_or_exit()
     coordinator = make_coordinator(settings.secret("redis_url"), settings.home / "locks")
@@ -56,8 +59,7 @@ def worker(
                 stop,
                 poll_seconds=interval or settings.publishing.poll_seconds,
                 on_result=report,
-                sync=metrics_sync(publisher, settings.agents.timezone),
-                sync_hours=settings.publishing.metrics_sync_hours,
+                periodic=periodic_jobs(publisher, settings),
             )
         except KeyboardInterrupt:
             stop.set()

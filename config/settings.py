@@ -215,7 +215,8 @@ class MonitorOptions(BaseModel):
 
     grace_seconds: int = Field(default=120, ge=0, le=3600)  # a 5-minute bin is judged this long after it ends
     pause_at: Literal["SEV1", "SEV2", "SEV3"] | None = "SEV1"  # this severity or worse pauses scheduled posts
-    watch_seconds: float = Field(default=60.0, gt=0)  # how often the crisis watch looks at new mentions
+    watch_seconds: float = Field(default=60.0, ge=0)  # how often the crisis watch judges new mentions; 0: never
+    poll_seconds: float = Field(default=300.0, ge=0)  # how often connected accounts are polled for mentions; 0: never
 
 
 class KnowledgeOptions(BaseModel):

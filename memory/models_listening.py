@@ -77,6 +77,18 @@ class Incident(Base):
     timeline: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
 
+class ListeningCursor(Base):
+    """Where the last poll of one brand's account stopped, so the next reads only newer mentions."""
+
+    __tablename__ = "listening_cursors"
+
+    brand_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    cursor: Mapped[str | None] = mapped_column(String(255))
+    polled_at: Mapped[datetime | None] = mapped_column()
+    error: Mapped[str | None] = mapped_column(Text)
+
+
 class WebhookDelivery(Base):
     """A webhook body already processed (by its key), so a replayed delivery is not processed twice."""
 

@@ -1,12 +1,14 @@
-"""Runs the background jobs: publishing in a loop, token checks hourly and the metrics sync, in a process or thread."""
+"""The background jobs, in a process or a thread: publishing, token checks, metrics sync, mention poll, crisis watch."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,32 +48,59 @@ def metrics_sync(publisher: Publisher, timezone: str) -> MetricsSync:
     return MetricsSync(publisher.sessions, publisher.clients, publisher.credentials, timezone)
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A job run every `every` seconds beside publishing (0: never)."""
+
+    name: str
+    every: float
+    run: Callable[[], object]
+
+
+def periodic_jobs(publisher: Publisher, settings: Settings) -> list[Periodic]:
+    """Token checks, the metrics sync, the mention poll and the crisis watch, on the publisher's clients."""
+    from bot.listening.poller import MentionPoller
+    from bot.listening.watch import CrisisWatch
+
+    poller = MentionPoller(publisher.sessions, publisher.clients, publisher.credentials)
+    brands = [entry.id for entry in settings.brand_entries()]
+    watch = CrisisWatch(publisher.sessions, brands, settings.monitor)
+    sync = metrics_sync(publisher, settings.agents.timezone)
+    return [
+        Periodic("token check", TOKEN_CHECK_SECONDS, publisher.check_tokens),
+        Periodic("metrics sync", settings.publishing.metrics_sync_hours * 3600, sync.run_once),
+        Periodic("mention poll", settings.monitor.poll_seconds, poller.run_once),
+        Periodic("crisis watch", settings.monitor.watch_seconds, lambda: watch.run_once(datetime.now(UTC))),
+    ]
+
+
 def run_jobs(
     publisher: Publisher,
     stop: threading.Event,
     *,
     poll_seconds: float,
     on_result: Callable[[dict[str, object]], None] = lambda result: None,
-    sync: MetricsSync | None = None,
-    sync_hours: float = 0.0,
+    periodic: Sequence[Periodic] = (),
 ) -> None:
-    """Publish what is due every `poll_seconds`, check tokens hourly and sync metrics every `sync_hours` (0: never).
+    """Publish what is due every `poll_seconds` and run each periodic job when its time comes, until `stop` is set.
 
-    Runs until `stop` is set; errors never end it.
+    A failing pass or job is logged and tried again later; errors never end the loop.
     """
-    next_token_check = next_sync = 0.0
+    due = [0.0] * len(periodic)
     while not stop.is_set():
         try:
             for result in publisher.run_once():
                 on_result(result)
-            if time.monotonic() >= next_token_check:
-                publisher.check_tokens()
-                next_token_check = time.monotonic() + TOKEN_CHECK_SECONDS
-            if sync is not None and sync_hours > 0 and time.monotonic() >= next_sync:
-                next_sync = time.monotonic() + sync_hours * 3600
-                sync.run_once()
         except Exception:  # the database may be briefly away: log, wait, go on
             log.exception("a publishing pass failed; trying again in %.0f s", poll_seconds)
+        for index, job in enumerate(periodic):
+            if job.every <= 0 or time.monotonic() < due[index] or stop.is_set():
+                continue
+            due[index] = time.monotonic() + job.every
+            try:
+                job.run()
+            except Exception:
+                log.exception("the %s failed; trying again in %.0f s", job.name, job.every)
         stop.wait(poll_seconds)
 
 
@@ -89,12 +118,10 @@ def in_background(loop: Callable[[threading.Event], None], name: str) -> Iterato
 
 
 def jobs_in_background(
-    publisher: Publisher, poll_seconds: float, sync: MetricsSync | None = None, sync_hours: float = 0.0
+    publisher: Publisher, poll_seconds: float, periodic: Sequence[Periodic] = ()
 ) -> AbstractContextManager[threading.Thread]:
     """Run the jobs on a daemon thread for the block (the embedded default inside `serve` and `chat`)."""
-    return in_background(
-        lambda stop: run_jobs(publisher, stop, poll_seconds=poll_seconds, sync=sync, sync_hours=sync_hours), "jobs"
-    )
+    return in_background(lambda stop: run_jobs(publisher, stop, poll_seconds=poll_seconds, periodic=periodic), "jobs")
 
 
 @contextmanager
@@ -105,7 +132,5 @@ def background_jobs(app: Any) -> Iterator[None]:
         yield
         return
     with open_publisher(settings, app.sessions, app.coordinator, app.credentials) as publisher:
-        options = settings.publishing
-        sync = metrics_sync(publisher, settings.agents.timezone)
-        with jobs_in_background(publisher, options.poll_seconds, sync, options.metrics_sync_hours):
+        with jobs_in_background(publisher, settings.publishing.poll_seconds, periodic_jobs(publisher, settings)):
             yield

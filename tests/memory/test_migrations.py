@@ -30,6 +30,7 @@ TABLES = {
     "conversion_paths",
     "digest_runs",
     "incidents",
+    "listening_cursors",
     "mentions",
     "webhook_deliveries",
     "approvals",

@@ -1,4 +1,4 @@
-"""Social listening: mentions with their sentiment, crisis incidents and webhook deliveries seen.
+"""Social listening: mentions with their sentiment, crisis incidents, poll cursors and webhook deliveries seen.
 
 Revision ID: 0009
 Revises: 0008
@@ -76,6 +76,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_incidents_brand_id_status", "incidents", ["brand_id", "status"])
     op.create_table(
+        "listening_cursors",
+        sa.Column("brand_id", sa.String(64), nullable=False),
+        sa.Column("platform", sa.String(16), nullable=False),
+        sa.Column("cursor", sa.String(255), nullable=True),
+        sa.Column("polled_at", TIMESTAMP, nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.PrimaryKeyConstraint("brand_id", "platform", name="pk_listening_cursors"),
+    )
+    op.create_table(
         "webhook_deliveries",
         sa.Column("id", sa.String(36), nullable=False),
         sa.Column("platform", sa.String(16), nullable=False),
@@ -90,5 +99,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     """Drop the listening tables."""
     op.drop_table("webhook_deliveries")
+    op.drop_table("listening_cursors")
     op.drop_table("incidents")
     op.drop_table("mentions")

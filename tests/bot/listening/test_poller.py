@@ -1,0 +1,60 @@
+"""The mention poller: new mentions stored, the cursor kept, a failing account reported and the others polled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from cryptography.fernet import Fernet
+from fake_platforms.server import FakeApi, Response, serve
+from fake_platforms.x_api import x_api
+from sqlalchemy import select
+
+from bot.deployment import deployment
+from bot.listening.poller import MentionPoller
+from config.settings import load_settings
+from memory.models_listening import ListeningCursor, StoredMention
+from tools.platforms.base import Credentials
+from tools.platforms.x import XClient
+
+ACCOUNT = "2244994945"
+
+
+@pytest.fixture
+def fake_x(monkeypatch) -> Iterator[FakeApi]:
+    api = x_api()
+    api.state["users"] = {
+        "1001": {"id": "1001", "username": "fan", "name": "Fan", "public_metrics": {"followers_count": 77}}
+    }
+    with serve(api) as running:
+        monkeypatch.setenv("PLATFORM_TOKEN_ENCRYPTION_KEY", Fernet.generate_key().decode())
+        yield running
+
+
+def mention(api: FakeApi, post_id: int, text: str) -> None:
+    api.state["mentions"].append(
+        {"id": str(post_id), "text": text, "author_id": "1001", "created_at": "2026-11-25T09:30:00.000Z"}
+    )
+
+
+def test_each_poll_stores_only_what_is_new_and_keeps_its_place(fake_x):
+    with deployment(load_settings()) as where:
+        where.credentials.save("harbor-pine", "x", Credentials("x-token", ACCOUNT), account_name="hp", actor="t")
+        poller = MentionPoller(where.sessions, {"x": XClient(httpx.Client(), base_url=fake_x.url)}, where.credentials)
+        mention(fake_x, 1_900_000_000_000_000_001, "@harborpine love the fir candle")
+        [first] = poller.run_once()
+        assert (first.platform, first.read, first.new, first.problem) == ("x", 1, 1, None)
+        mention(fake_x, 1_900_000_000_000_000_002, "@harborpine my order is late")
+        [second] = poller.run_once()
+        assert (second.read, second.new) == (1, 1)
+        assert fake_x.of("GET", "/2/users/")[-1].query["since_id"] == ["1900000000000000001"]
+
+        fake_x.fail_next("GET", "/2/users/", Response(401, {"title": "Unauthorized", "status": 401}))
+        [failed] = poller.run_once()
+        assert failed.problem and failed.new == 0
+        with where.sessions() as session:
+            cursor = session.get(ListeningCursor, ("harbor-pine", "x"))
+            texts = sorted(row.text for row in session.scalars(select(StoredMention)))
+        assert cursor.cursor == "1900000000000000002" and cursor.error  # the place is kept through a failure
+        assert texts == ["@harborpine love the fir candle", "@harborpine my order is late"]
