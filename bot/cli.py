@@ -26,6 +26,7 @@ from memory.crypto import StoredTokenError
 from memory.db import SchemaNotCurrentError
 from memory.repository import NotFoundError, PostStateError
 from tools.content.rulebook import RulebookError
+from tools.monitor.playbook_model import PlaybookError
 
 app = typer.Typer(help="BrandPilot: your marketing team's assistant.", no_args_is_help=True, add_completion=False)
 queue_app = typer.Typer(help="The publishing queue.", no_args_is_help=True)
@@ -49,6 +50,7 @@ USER_ERRORS = (
     ThreadBusyError,
     PackError,
     StoreBusyError,
+    PlaybookError,
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]

@@ -101,7 +101,7 @@ def _replay_series(path: Path) -> list[dict]:
 
 def _replay_mentions(path: Path, brand: str | None) -> list[dict]:
     from bot.listening.ingest import Ingestor
-    from bot.listening.watch import CrisisWatch
+    from bot.listening.watch import CrisisWatch, brand_playbooks
     from tools.monitor.import_file import MentionFileError, read_mention_file
     from tools.monitor.signals import BIN
 
@@ -121,7 +121,8 @@ def _replay_mentions(path: Path, brand: str | None) -> list[dict]:
             Ingestor(where.sessions).ingest(brand_id, list(parsed.mentions))
             first = min(m.created_at for m in parsed.mentions)
             last = max(m.created_at for m in parsed.mentions)
-            watch = CrisisWatch(where.sessions, [brand_id], settings.monitor, live=False)
+            playbooks = brand_playbooks(settings)
+            watch = CrisisWatch(where.sessions, [brand_id], settings.monitor, live=False, playbooks=playbooks)
             end = last + BIN + timedelta(seconds=settings.monitor.grace_seconds) + timedelta(hours=3)
             posts = watch.run_once(end, since=first)
     return [

@@ -60,11 +60,11 @@ class Periodic:
 def periodic_jobs(publisher: Publisher, settings: Settings) -> list[Periodic]:
     """Token checks, the metrics sync, the mention poll and the crisis watch, on the publisher's clients."""
     from bot.listening.poller import MentionPoller
-    from bot.listening.watch import CrisisWatch
+    from bot.listening.watch import CrisisWatch, brand_playbooks
 
     poller = MentionPoller(publisher.sessions, publisher.clients, publisher.credentials)
     brands = [entry.id for entry in settings.brand_entries()]
-    watch = CrisisWatch(publisher.sessions, brands, settings.monitor)
+    watch = CrisisWatch(publisher.sessions, brands, settings.monitor, playbooks=brand_playbooks(settings))
     sync = metrics_sync(publisher, settings.agents.timezone)
     return [
         Periodic("token check", TOKEN_CHECK_SECONDS, publisher.check_tokens),

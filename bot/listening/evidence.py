@@ -7,6 +7,7 @@ from datetime import datetime
 
 from memory.mentions import MentionView, SentimentSummary
 from tools.monitor.incidents import Post
+from tools.monitor.playbook import CrisisPlaybook
 
 TYPE_LABELS = {
     "product_safety": "product safety or recall",
@@ -34,6 +35,8 @@ class CrisisFacts:
     samples: list[MentionView]
     sources: list[tuple[str, int]]
     at: datetime
+    reasons: tuple[str, ...] = ()  # why this severity (detector level, playbook type default, playbook counts)
+    playbook: CrisisPlaybook | None = None
 
 
 def classify(texts: list[str]) -> tuple[str, float]:
@@ -55,12 +58,43 @@ def alert_summary(facts: CrisisFacts, *, paused: bool, step: str) -> str:
         f"In the last hour: {s.total} mentions, {s.counts.get('negative', 0)} negative ({s.negative_share:.0%}). "
         f"Unusual on: {signals} (score {facts.score:.1f}).",
     ]
+    if facts.reasons:
+        lines.append(f"Why {facts.severity}: " + "; ".join(facts.reasons) + ".")
+    lines += playbook_lines(facts)
     if paused:
         lines.append(
             "The brand's scheduled posts are paused. Resume them when the playbook says it is safe: "
             f"`brandpilot queue resume --brand {facts.brand}`."
         )
     return "\n".join(lines)
+
+
+def playbook_lines(facts: CrisisFacts) -> list[str]:
+    """What the brand's playbook asks for at this severity and type: approvals, who to tell, what to pause."""
+    book = facts.playbook
+    if book is None:
+        return []
+    lines = []
+    approvers = book.approvers(facts.crisis_type, facts.severity)
+    if approvers:
+        lines.append("Approvals for a public response: " + " → ".join(_who(role) for role in approvers) + ".")
+    told = book.notified(facts.crisis_type, facts.severity)
+    if told:
+        lines.append(
+            "Tell now: "
+            + ", ".join(_who(role) + (f" within {minutes} min" if minutes else "") for role, minutes in told)
+            + "."
+        )
+    pause = book.pause.get(facts.severity)
+    if pause is not None:
+        scope = {"all": "every scheduled post", "affected": "posts on the affected channels", "post": "the post"}
+        lines.append(f"Playbook pause for {facts.severity}: {scope.get(pause.scope, pause.scope)}.")
+    return lines
+
+
+def _who(role: object) -> str:
+    title, person = getattr(role, "title", ""), getattr(role, "person", None)
+    return f"{title} ({person})" if person else str(title)
 
 
 def evidence_lines(facts: CrisisFacts) -> tuple[str, ...]:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.alerts import AlertService, NewAlert
 from bot.listening.evidence import CrisisFacts, alert_summary, classify, evidence_lines, warning_summary
-from config.settings import MonitorOptions
+from config.settings import MonitorOptions, Settings
 from memory import queue
 from memory.db import write_transaction
 from memory.incidents import open_for, open_incident, update_incident
@@ -20,13 +21,24 @@ from memory.repository import record_audit
 from tools.monitor.detector import DetectorConfig
 from tools.monitor.incidents import Incident as TrackedIncident
 from tools.monitor.incidents import IncidentTracker, Post
+from tools.monitor.playbook import CrisisPlaybook, load_playbook
 from tools.monitor.signals import BIN, BrandSignals, bins, floor_bin
+from tools.monitor.triage import triage
 
 log = logging.getLogger(__name__)
 HISTORY = DetectorConfig().history  # what a live watch reads back at start so its baseline is warm
 ALERT_SEVERITY = {"SEV1": "critical", "SEV2": "high", "SEV3": "warning"}
 SEVERITY_ORDER = ("SEV3", "SEV2", "SEV1")
 ACTOR = "crisis_detector"
+
+
+def brand_playbooks(settings: Settings) -> dict[str, CrisisPlaybook]:
+    """Each configured brand's crisis playbook, read from its pack.
+
+    Raises:
+        PlaybookError: a brand.yaml `crisis:` section is invalid (the message names the field).
+    """
+    return {entry.id: load_playbook(Path(entry.pack)) for entry in settings.brand_entries()}
 
 
 @dataclass
@@ -50,8 +62,12 @@ class CrisisWatch:
         *,
         live: bool = True,
         classifier: Callable[[list[str]], tuple[str, float]] = classify,
+        playbooks: Mapping[str, CrisisPlaybook] | None = None,
     ) -> None:
-        """Watch `brands` in `sessions`' mentions; `classifier(texts)` gives (crisis type, confidence)."""
+        """Watch `brands` in `sessions`' mentions; `classifier(texts)` gives (crisis type, confidence).
+
+        A brand's playbook (`playbooks[brand]`) can raise an incident's severity and says who approves and who is told.
+        """
         self.sessions = sessions
         self.brands = brands
         self.options = options
@@ -60,6 +76,7 @@ class CrisisWatch:
         self.mentions = MentionStore(sessions)
         self.tracker = IncidentTracker()
         self.alerts = AlertService(sessions)
+        self.playbooks = dict(playbooks or {})
         self._state: dict[str, _Brand] = {}
 
     def run_once(self, now: datetime, *, since: datetime | None = None) -> list[Post]:
@@ -123,17 +140,33 @@ class CrisisWatch:
     def _facts(self, post: Post, crisis_type: str, confidence: float) -> CrisisFacts:
         start = post.timestamp - timedelta(hours=1)
         end = post.timestamp + BIN
+        summary = self.mentions.summary(post.brand, start, end)
+        severity, reasons = post.severity, ()
+        playbook = self.playbooks.get(post.brand)
+        if playbook is not None:
+            day = self.mentions.summary(post.brand, end - timedelta(days=1), end)
+            judged = triage(
+                playbook,
+                post.severity,
+                crisis_type,
+                confidence,
+                negative_last_hour=summary.counts["negative"],
+                negative_last_day=day.counts["negative"],
+            )
+            severity, reasons = judged.severity, judged.reasons
         return CrisisFacts(
             brand=post.brand,
-            severity=post.severity,
+            severity=severity,
             score=post.score,
             signals=tuple(sorted(post.signals)),
             crisis_type=crisis_type,
             confidence=confidence,
-            summary=self.mentions.summary(post.brand, start, end),
+            summary=summary,
             samples=self.mentions.samples(post.brand, start, end),
             sources=self.mentions.top_sources(post.brand, start, end),
             at=post.timestamp,
+            reasons=reasons,
+            playbook=playbook,
         )
 
     def _open(self, session: Session, post: Post) -> None:
@@ -141,10 +174,11 @@ class CrisisWatch:
         texts = [m.text for m in self.mentions.samples(post.brand, start, post.timestamp + BIN, limit=50)]
         crisis_type, confidence = self.classifier(texts)
         facts = self._facts(post, crisis_type, confidence)
+        self._raise_tracked(post.brand, facts.severity)
         row = open_incident(
             session,
             brand_id=post.brand,
-            severity=post.severity,
+            severity=facts.severity,
             crisis_type=crisis_type,
             type_confidence=confidence,
             score=post.score,
@@ -152,15 +186,23 @@ class CrisisWatch:
             mentions=facts.summary.total,
             at=post.timestamp,
         )
-        paused = self._pause(session, post.brand, row.id, post.severity, post.timestamp)
+        paused = self._pause(session, post.brand, row.id, facts.severity, post.timestamp)
         self._alert(session, row.id, facts, paused, "opened")
 
     def _escalate(self, session: Session, incident_id: str, post: Post) -> None:
         row = update_incident(session, incident_id, post.timestamp, "escalated", severity=post.severity)
         row.peak_score = max(row.peak_score, post.score)
         facts = self._facts(post, row.crisis_type, row.type_confidence)
-        paused = self._pause(session, post.brand, incident_id, post.severity, post.timestamp)
+        row.severity = facts.severity
+        self._raise_tracked(post.brand, facts.severity)
+        paused = self._pause(session, post.brand, incident_id, facts.severity, post.timestamp)
         self._alert(session, incident_id, facts, paused, "escalated")
+
+    def _raise_tracked(self, brand: str, severity: str) -> None:
+        """Keep the tracker's incident at the severity acted on, so only a higher one counts as an escalation."""
+        tracked = self.tracker.open.get(brand)
+        if tracked is not None and SEVERITY_ORDER.index(severity) > SEVERITY_ORDER.index(tracked.severity):
+            self.tracker.open[brand] = replace(tracked, severity=severity)
 
     def _pause(self, session: Session, brand: str, incident_id: str, severity: str, at: datetime) -> bool:
         """Pause the brand's scheduled posts when the severity reaches `pause_at`; True when this paused them."""

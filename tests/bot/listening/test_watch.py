@@ -9,7 +9,7 @@ import pytest
 from bot.alerts import AlertService
 from bot.deployment import deployment
 from bot.listening.ingest import Ingestor
-from bot.listening.watch import CrisisWatch
+from bot.listening.watch import CrisisWatch, brand_playbooks
 from config.settings import MonitorOptions, load_settings
 from memory import queue
 from memory.incidents import IncidentStore
@@ -63,7 +63,14 @@ def where(calm_days):
 
 def watch(where, **options) -> CrisisWatch:
     settings = MonitorOptions(**options)
-    return CrisisWatch(where.sessions, [BRAND], settings, live=False, classifier=lambda texts: ("product_safety", 0.9))
+    return CrisisWatch(
+        where.sessions,
+        [BRAND],
+        settings,
+        live=False,
+        classifier=lambda texts: ("product_safety", 0.9),
+        playbooks=brand_playbooks(where.settings),
+    )
 
 
 def test_ordinary_days_with_their_daily_peaks_raise_nothing(where):
@@ -75,14 +82,17 @@ def test_a_negative_spike_opens_one_incident_that_alerts_with_evidence_and_pause
     burst = START + timedelta(days=2, hours=3)
     result = Ingestor(where.sessions).ingest(BRAND, spike(burst, 60))
     assert result.new == 60
-    crisis = watch(where, pause_at="SEV3")
+    crisis = watch(where)  # pauses at SEV1 (the default)
     posts = crisis.run_once(burst + timedelta(minutes=30), since=START)
     assert "opened" in [p.action for p in posts], posts
     [incident] = IncidentStore(where.sessions).open_incidents()
     assert incident.crisis_type == "product_safety" and incident.paused_queue
     assert "negative_share" in incident.signals or "volume" in incident.signals
     [alert] = [a for a in AlertService(where.sessions).recent() if a.kind == "crisis"]
-    assert alert.severity in ("warning", "high", "critical") and "product safety or recall" in alert.summary
+    assert alert.severity == "critical" and "SEV1 product safety or recall incident" in alert.summary
+    assert "the playbook puts" in alert.summary and "SEV1 by default" in alert.summary  # raised by the type
+    assert "Approvals for a public response: Social lead (Talia Brooks)" in alert.summary
+    assert "Legal" in alert.summary and "CEO (Nora Castellano) within 30 min" in alert.summary
     assert "scheduled posts are paused" in alert.summary
     assert any("glass" in line and "followers" in line for line in alert.evidence)
     with where.sessions() as session:
