@@ -134,6 +134,7 @@ def _replay_mentions(path: Path, brand: str | None) -> list[dict]:
 @crisis_app.command("status")
 def crisis_status(brand: BrandOpt = None, as_json: JsonOpt = False) -> None:
     """Open crisis incidents: severity, type, when they opened, and whether posts are paused."""
+    from bot.listening.status import crisis_status_text
     from memory.incidents import IncidentStore
 
     settings = settings_or_exit()
@@ -143,11 +144,4 @@ def crisis_status(brand: BrandOpt = None, as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json({"incidents": [asdict(i) for i in incidents]})
         return
-    if not incidents:
-        out.print("No open crisis incidents.")
-    for i in incidents:
-        paused = "; scheduled posts paused" if i.paused_queue else ""
-        out.print(
-            f"{i.id}  {i.brand_id}: {i.severity} {i.crisis_type.replace('_', ' ')} since {i.opened_at:%Y-%m-%d %H:%M} "
-            f"UTC, {i.mentions} mentions in its first hour{paused}"
-        )
+    out.print(crisis_status_text(incidents), highlight=False)

@@ -13,10 +13,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from agents.specialists.registry import PLANNED
 from bot.app import App
 from bot.calendar_command import calendar_text
+from bot.listening.status import crisis_status_text
 from bot.slack.mrkdwn import neutralise, to_mrkdwn
 from bot.slack.report_command import parse_report_args, post_report
 from bot.status import brand_status, render_status
 from memory import repository as repo
+from memory.incidents import IncidentStore
 from tools.content.periods import PeriodError
 
 log = logging.getLogger(__name__)
@@ -33,7 +35,6 @@ USAGE = (
 )
 LATER = {  # subcommand: (specialist that will answer it, allowed arguments or None for free text)
     "campaign": ("campaign_manager", None),
-    "crisis": ("crisis_detector", {"status"}),
 }
 
 
@@ -86,6 +87,13 @@ def status_text(app: App, team: str | None = None) -> str:
     return f"{head}\n{neutralise(render_status([brand_status(app, brand_id) for brand_id in shown]))}"
 
 
+def crisis_reply(app: App, team: str | None) -> str:
+    """The open incidents of the workspace's brands."""
+    brands = set(workspace_brands(app, team))
+    incidents = [i for i in IncidentStore(app.sessions).open_incidents() if i.brand_id in brands]
+    return neutralise(crisis_status_text(incidents))
+
+
 def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
     """The slash command; `ask(body, event, client)` runs a turn like a mention does."""
 
@@ -111,6 +119,12 @@ def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
             await ack(text=f"Making the {kind} report for {', '.join(brands)}; it will appear in this channel.")
             for brand_id in brands:
                 await post_report(client, app, command["channel_id"], brand_id, kind)
+            return
+        if sub == "crisis":
+            if rest.lower() != "status":
+                await ack(text=usage_error(f"`crisis {neutralise(rest)}` isn't a form I know; use `crisis status`."))
+                return
+            await ack(text=await asyncio.to_thread(crisis_reply, app, command.get("team_id")))
             return
         if sub == "ask":
             if not rest:

@@ -55,15 +55,23 @@ async def test_malformed_commands_get_a_private_usage_message(slack, text, expec
     assert not fake.of("chat.postMessage")
 
 
-@pytest.mark.parametrize(
-    ("text", "who"),
-    [
-        ("crisis status", "Crisis detector"),
-    ],
-)
-async def test_commands_for_capabilities_not_built_say_so(slack, text, who):
-    _, application, _ = slack
-    assert f"*{who}*, which isn't available yet" in (await command(application, text))["text"]
+async def test_crisis_status_lists_the_open_incidents_of_the_workspaces_brands(slack):
+    _, application, app = slack
+    from datetime import UTC, datetime
+
+    from memory.db import write_transaction
+    from memory.incidents import open_incident
+
+    assert "No open crisis incidents." in (await command(application, "crisis status"))["text"]
+    with write_transaction(app.sessions) as session:
+        values = {"crisis_type": "outage", "type_confidence": 0.8, "score": 9.0, "signals": ["volume"], "mentions": 80}
+        at = datetime(2026, 11, 27, 10, tzinfo=UTC)
+        open_incident(session, brand_id="harbor-pine", severity="SEV2", at=at, **values)
+        open_incident(session, brand_id="another-brand", severity="SEV1", at=at, **values)
+    answer = (await command(application, "crisis status"))["text"]
+    assert "SEV2 outage for harbor-pine since 2026-11-27 10:00 UTC (80 mentions" in answer
+    assert "another-brand" not in answer  # a workspace sees only its own brands
+    assert "use `crisis status`" in (await command(application, "crisis open"))["text"]
 
 
 async def test_report_posts_the_card_in_the_channel_and_the_charts_in_its_thread(slack):
