@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from memory.calendar import CalendarItem
     from memory.campaigns import CampaignStore
     from memory.history import PostOutcome
+    from memory.incidents import IncidentStore
+    from memory.mentions import MentionStore
     from memory.metrics import MetricsStore
     from tools.analytics.calendar_plan import Busy, PlannedSlot
     from tools.content.rulebook import Rulebook
@@ -116,6 +118,8 @@ class AgentContext:
     metrics: MetricsStore | None = None
     campaigns: CampaignStore | None = None
     ab_tests: AbTestStore | None = None
+    mentions: MentionStore | None = None
+    incidents: IncidentStore | None = None
     actor: str = "unknown"
     options: AgentOptions = field(default_factory=AgentOptions)
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))

@@ -40,7 +40,9 @@ from memory.db import (
     upgrade_database,
 )
 from memory.history import HistoryStore
+from memory.incidents import IncidentStore
 from memory.ledger import SqlApprovalLedger
+from memory.mentions import MentionStore
 from memory.metrics import MetricsStore
 from tools.content.rulebook import Rulebook, load_rulebook
 
@@ -172,6 +174,7 @@ def open_app(settings: Settings) -> Iterator[App]:
 
     history, calendar = HistoryStore(sessions), CalendarStore(sessions)
     metrics, campaigns, ab_tests = MetricsStore(sessions), CampaignStore(sessions), AbTestStore(sessions)
+    mentions, incidents = MentionStore(sessions), IncidentStore(sessions)
 
     def brand_for(turn: Turn) -> str:
         return workspace_brands.get((turn.surface, turn.workspace or ""), settings.default_brand_id())
@@ -192,6 +195,8 @@ def open_app(settings: Settings) -> Iterator[App]:
             metrics=metrics,
             campaigns=campaigns,
             ab_tests=ab_tests,
+            mentions=mentions,
+            incidents=incidents,
             actor=actor,
             options=options,
         )

@@ -31,6 +31,15 @@ class IncidentView:
     alert_ids: tuple[str, ...]
     timeline: tuple[dict, ...]
 
+    def line(self) -> str:
+        """The incident in one line: severity, type, since when, how big, and whether posts are paused."""
+        kind = self.crisis_type.replace("_", " ")
+        paused = "; scheduled posts are paused" if self.paused_queue else ""
+        return (
+            f"{self.severity} {kind} for {self.brand_id} since {self.opened_at:%Y-%m-%d %H:%M} UTC "
+            f"({self.mentions} mentions in its first hour{paused}), incident {self.id}"
+        )
+
     @classmethod
     def of(cls, row: Incident) -> IncidentView:
         """Snapshot a stored incident."""

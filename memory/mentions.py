@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory.models_listening import StoredMention
@@ -170,6 +170,45 @@ class MentionStore:
             counts["negative"] / total if total else 0.0,
             {name: value / total for name, value in felt.most_common()} if total else {},
         )
+
+    def needing_reply(self, brand_id: str, since: datetime, *, limit: int = 10) -> list[MentionView]:
+        """Comments, replies and DMs to the brand since `since`, newest first: the conversations waiting on it."""
+        query = (
+            select(StoredMention)
+            .where(
+                StoredMention.brand_id == brand_id,
+                StoredMention.created_at >= since,
+                StoredMention.kind.in_(("comment", "reply", "dm")),
+            )
+            .order_by(StoredMention.created_at.desc())
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [_view(row) for row in session.scalars(query)]
+
+    def influencers(
+        self, brand_id: str, start: datetime, end: datetime, *, min_followers: int, limit: int = 10
+    ) -> list[MentionView]:
+        """Mentions by authors with at least `min_followers`, the widest reach first."""
+        query = (
+            select(StoredMention)
+            .where(*_within(brand_id, start, end), StoredMention.followers >= min_followers)
+            .order_by(StoredMention.followers.desc(), StoredMention.created_at.desc())
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [_view(row) for row in session.scalars(query)]
+
+    def by_platform(self, brand_id: str, start: datetime, end: datetime) -> dict[str, tuple[int, int]]:
+        """(mentions, negative ones) per platform in the period."""
+        negative = func.sum(case((StoredMention.sentiment == "negative", 1), else_=0))
+        query = (
+            select(StoredMention.platform, func.count(), negative)
+            .where(*_within(brand_id, start, end))
+            .group_by(StoredMention.platform)
+        )
+        with self._sessions() as session:
+            return {platform: (int(n), int(neg or 0)) for platform, n, neg in session.execute(query)}
 
     def series(self, brand_id: str, start: datetime, end: datetime) -> list[tuple[datetime, float, int]]:
         """(time, P(negative), followers) of each mention in [start, end), oldest first: what the detectors read."""

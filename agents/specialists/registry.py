@@ -48,6 +48,7 @@ def build_registry() -> dict[str, Specialist]:
     from agents.specialists.campaign_manager import manage_campaigns
     from agents.specialists.content_quality import review_content
     from agents.specialists.content_strategist import plan_content
+    from agents.specialists.listening import analyse_sentiment, check_for_crisis, monitor_social
     from agents.specialists.performance_analyst import analyse_performance
     from agents.specialists.platform_nodes import (
         write_facebook_post,
@@ -71,6 +72,9 @@ def build_registry() -> dict[str, Specialist]:
         "content_strategist": plan_content,
         "performance_analyst": analyse_performance,
         "campaign_manager": manage_campaigns,
+        "sentiment_analyst": analyse_sentiment,
+        "crisis_detector": check_for_crisis,
+        "social_monitor": monitor_social,
     }
     registry = {}
     for name in SPECIALIST_NAMES:

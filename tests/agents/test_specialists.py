@@ -76,10 +76,10 @@ def test_content_quality_asks_for_the_draft_when_none_is_quoted(graph, make_cont
 
 
 def test_specialist_not_built_yet_says_so_and_drafts_nothing(graph, make_context):
-    snapshot = run(graph, make_context(), "is the sentiment around our brand getting worse this week?")
-    assert snapshot.values["agent"] == "sentiment_analyst"
+    snapshot = run(graph, make_context(), "how big is the market for scented candles in Europe, and who leads it?")
+    assert snapshot.values["agent"] == "market_researcher"
     reply = snapshot.values["messages"][-1].content
-    assert "isn't available yet" in reply and "Sentiment analyst" in reply
+    assert "isn't available yet" in reply and "Market researcher" in reply
     assert not pending(snapshot) and not snapshot.values.get("drafts")
 
 
