@@ -7,7 +7,7 @@ from typing import Literal, NotRequired, TypedDict
 
 from langgraph.types import interrupt
 
-from agents.state import Draft, approval_id
+from agents.state import ChainStep, Draft, approval_id
 
 Action = Literal["approve", "edit", "reject", "reschedule"]
 ACTIONS: tuple[Action, ...] = ("approve", "edit", "reject", "reschedule")
@@ -41,6 +41,9 @@ class ApprovalRequest(TypedDict):
     passed: bool
     findings: list[Finding]
     allowed_actions: list[Action]
+    chain: NotRequired[list[ChainStep]]  # the approvals this draft needs, in order
+    step: NotRequired[int]  # which of them this card asks for (0-based)
+    approved_by: NotRequired[list[str]]  # who gave the earlier ones
 
 
 class ApprovalDecision(TypedDict, total=False):
@@ -63,7 +66,7 @@ def build_request(draft: Draft, passed: bool, findings: list[Finding]) -> Approv
     allowed: list[Action] = ["edit", "reject"]
     if passed:
         allowed = ["approve", "edit", "reject", "reschedule"]
-    return ApprovalRequest(
+    request = ApprovalRequest(
         kind="approval",
         approval_id=approval_id(draft),
         draft=draft,
@@ -71,6 +74,29 @@ def build_request(draft: Draft, passed: bool, findings: list[Finding]) -> Approv
         findings=findings,
         allowed_actions=allowed,
     )
+    if draft.get("chain"):
+        request.update(chain=list(draft["chain"]), step=0, approved_by=[])
+    return request
+
+
+def chain_note(request: ApprovalRequest) -> str | None:
+    """Where a draft stands in its approval chain, for the card (None without a chain)."""
+    chain = request.get("chain") or []
+    step = request.get("step", 0)
+    if not chain or step >= len(chain):
+        return None
+    done = [f"{who} ({chain[i]['title']})" for i, who in enumerate(request.get("approved_by", []))]
+    given = f"; approved so far by {', '.join(done)}" if done else ""
+    after = [s["title"] for s in chain[step + 1 :]]
+    then = f", then {' → '.join(after)}" if after else ""
+    return f"Approval {step + 1} of {len(chain)}: {chain[step]['title']}{then}{given}."
+
+
+def current_step(request: ApprovalRequest) -> ChainStep | None:
+    """The approval this card asks for in a chain (None: any approver decides alone)."""
+    chain = request.get("chain") or []
+    step = request.get("step", 0)
+    return chain[step] if step < len(chain) else None
 
 
 def request_approval(request: ApprovalRequest, *, now: datetime | None = None) -> ApprovalDecision:
@@ -105,7 +131,8 @@ def validate_decision(request: ApprovalRequest, decision: ApprovalDecision, *, n
     if action == "reject" and not (decision.get("reason") or "").strip():
         raise InvalidDecision("A rejection needs a short reason, so the team knows what to change.")
     now = now or datetime.now(UTC)
-    if action == "approve" and parse_time(request["draft"]["scheduled_for"]) <= now:
+    urgent = bool(request["draft"].get("urgent"))
+    if action == "approve" and not urgent and parse_time(request["draft"]["scheduled_for"]) <= now:
         raise InvalidDecision(
             f"The proposed time {request['draft']['scheduled_for']} has passed; reschedule it to a future time."
         )

@@ -44,6 +44,18 @@ def await_decision(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Co
     actor = decision.get("actor") or ctx.actor
     draft, rest = request["draft"], list(state["drafts"][1:])
     next_step = "prepare_review" if rest else END
+    chain, step = request.get("chain") or [], request.get("step", 0)
+    if decision["action"] == "approve" and step + 1 < len(chain):  # more approvals to come: ask the next role
+        ctx.ledger.audit(
+            actor=actor,
+            action="approval.step",
+            detail={"approval_id": request["approval_id"], "role": chain[step]["role"], "step": step + 1},
+        )
+        given = chain[step]["title"]
+        following = chain[step + 1]["title"]
+        message = AIMessage(reply("chain_step", actor=actor, role=given, next=following), name="supervisor")
+        review = {**request, "step": step + 1, "approved_by": [*request.get("approved_by", []), actor]}
+        return Command(goto="await_decision", update={"review": review, "messages": [message], "outcomes": []})
     if decision["action"] == "edit":
         ctx.ledger.decide(draft=draft, approval_id=request["approval_id"], decision="edited", actor=actor, reason=None)
         message = AIMessage(reply("edited", actor=actor), name="supervisor")
@@ -75,6 +87,8 @@ def _apply(ctx: AgentContext, draft: Draft, aid: str, decision: ApprovalDecision
         )
         return outcome, reply("rejected", actor=actor, reason=reason, platform=label)
     decided = "approved"
+    if draft.get("urgent") and decision["action"] == "approve":  # a crisis statement goes out now
+        draft = Draft(**{**draft, "scheduled_for": ctx.now().astimezone(UTC).isoformat()})
     if decision["action"] == "reschedule":
         decided = "rescheduled"
         when = parse_time(decision["scheduled_for"]).astimezone(UTC)

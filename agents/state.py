@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, TypedDict
+from typing import Annotated, Literal, NotRequired, TypedDict
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
@@ -10,8 +10,19 @@ from langgraph.graph.message import add_messages
 DraftSource = Literal["template", "llm", "user"]
 
 
+class ChainStep(TypedDict):
+    """One approval a draft needs: the role (a playbook slug) and how people call it."""
+
+    role: str
+    title: str
+
+
 class Draft(TypedDict):
-    """A post bound for publishing; `parts` holds an X thread's posts (one item otherwise)."""
+    """A post bound for publishing; `parts` holds an X thread's posts (one item otherwise).
+
+    `chain` lists the approvals a crisis response needs, in order (none: one approver decides). An `urgent` draft
+    goes out as soon as its last approval comes, even while the brand's queue is paused.
+    """
 
     id: str
     revision: int
@@ -23,6 +34,8 @@ class Draft(TypedDict):
     scheduled_for: str
     source: DraftSource
     request: str
+    chain: NotRequired[list[ChainStep]]
+    urgent: NotRequired[bool]
 
 
 class Outcome(TypedDict, total=False):

@@ -19,7 +19,7 @@ from agents.router import Router, load_router_model
 from agents.routing.exemplars import load_exemplars
 from bot.service import ConversationService
 from bot.turns import Turn
-from config.settings import BrandEntry, Settings
+from config.settings import ApproversConfig, BrandEntry, Settings
 from knowledge.library import KnowledgeLibrary
 from knowledge.store import KnowledgeStore
 from memory import repository as repo
@@ -123,18 +123,36 @@ def embedded_schema_behind(url: str, path: Path) -> bool:
     return current != head_revision() and (current is None or current in known_revisions())
 
 
+def is_member(group: ApproversConfig, surface: str, user: str, roles: tuple[str, ...]) -> bool:
+    """Whether a person (with their Slack user groups or Discord roles) belongs to a configured group."""
+    if surface == "cli":
+        return "*" in group.cli_users or user in group.cli_users
+    if surface == "slack":
+        return user in group.slack_users or bool(set(roles) & set(group.slack_groups))
+    if surface == "discord":
+        return bool(set(roles) & set(group.discord_roles))
+    return False
+
+
+def holds_role(settings: Settings) -> Callable[[str, str, tuple[str, ...], str], bool]:
+    """Who may give a crisis approval for a playbook role: its members in `crisis_roles`.
+
+    A role the config names nobody for can be given by any approver (the card says so).
+    """
+
+    def allowed(surface: str, user: str, roles: tuple[str, ...], role: str) -> bool:
+        members = settings.crisis_roles.get(role)
+        return members is None or is_member(members, surface, user, roles)
+
+    return allowed
+
+
 def can_approve(settings: Settings) -> Callable[[str, str, tuple[str, ...]], bool]:
     """The approval policy from the config: who may decide, per surface."""
     approvers = settings.approvers
 
     def allowed(surface: str, user: str, roles: tuple[str, ...]) -> bool:
-        if surface == "cli":
-            return "*" in approvers.cli_users or user in approvers.cli_users
-        if surface == "slack":
-            return user in approvers.slack_users or bool(set(roles) & set(approvers.slack_groups))
-        if surface == "discord":
-            return bool(set(roles) & set(approvers.discord_roles))
-        return False
+        return is_member(approvers, surface, user, roles)
 
     return allowed
 
@@ -210,6 +228,7 @@ def open_app(settings: Settings) -> Iterator[App]:
                 context_for=context_for,
                 brand_for=brand_for,
                 can_approve=can_approve(settings),
+                holds_role=holds_role(settings),
             )
             yield App(settings, service, sessions, brands, router, coordinator, knowledge, credentials)
     finally:

@@ -13,7 +13,7 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from agents.context import AgentContext
-from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, validate_decision
+from agents.hitl import ApprovalDecision, ApprovalRequest, InvalidDecision, current_step, validate_decision
 from agents.llm import USER_TEXT_TAG
 from agents.replies import reply
 from bot.turns import DraftCard, InputError, Reply, TextReply, Turn, TurnResult, check_thread_name, clean_message
@@ -45,6 +45,7 @@ class ConversationService:
         context_for: ContextFactory,
         brand_for: Callable[[Turn], str],
         can_approve: Authorizer,
+        holds_role: Callable[[str, str, tuple[str, ...], str], bool] = lambda surface, user, roles, role: True,
         lock_wait: float = 30.0,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         durability: Literal["sync", "async", "exit"] = "exit",
@@ -55,6 +56,7 @@ class ConversationService:
         self.context_for = context_for
         self.brand_for = brand_for
         self.can_approve = can_approve
+        self.holds_role = holds_role
         self.lock_wait = lock_wait
         self.now = now
         self.durability = durability
@@ -155,6 +157,17 @@ class ConversationService:
                 raise InputError(f"There is no thread named {thread_key!r}. Check the name with /threads.")
             if pending is None:
                 raise NothingPendingError(f"Nothing is waiting for approval in thread {thread_key!r}.")
+            step = current_step(pending)
+            if (
+                step is not None
+                and decision.get("action") == "approve"
+                and not self.holds_role(surface, user, roles, step["role"])
+            ):
+                context = self.context_for(thread_key, values.get("brand_id", ""), user)
+                context.ledger.audit(actor=user, action="approval.refused", detail={"role": step["role"]})
+                raise NotAllowedError(
+                    f"This approval is the {step['title']}'s. Ask them to approve it; you can still edit or reject it."
+                )
             decision = {**decision, "actor": user}
             try:
                 validate_decision(pending, decision, now=self.now())

@@ -422,6 +422,7 @@ class Settings(BaseSettings):
     workspaces: list[WorkspaceEntry] = Field(default_factory=list)
     channels: ChannelsConfig = Field(default_factory=ChannelsConfig)
     approvers: ApproversConfig = Field(default_factory=ApproversConfig)
+    crisis_roles: dict[str, ApproversConfig] = Field(default_factory=dict)  # playbook role slug: who holds it
     platforms: list[Literal["x", "linkedin", "instagram", "facebook", "tiktok", "youtube"]] = Field(
         default_factory=lambda: list(PLATFORM_NAMES)
     )

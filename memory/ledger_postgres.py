@@ -40,9 +40,9 @@ DECIDE = text(
         RETURNING id
     ), post AS (
         INSERT INTO scheduled_posts (id, content_item_id, approval_id, brand_id, platform, text, content_hash,
-            scheduled_for, status, dry_run, external_id, created_at, updated_at)
+            scheduled_for, status, dry_run, urgent, external_id, created_at, updated_at)
         SELECT :post_id, :item_id, :approval_id, :brand_id, :platform, :text, :hash, :scheduled_for,
-            'scheduled', :dry_run, NULL, :now, :now
+            'scheduled', :dry_run, :urgent, NULL, :now, :now
         FROM decided WHERE :approving
         RETURNING id
     ), audit AS (

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -195,6 +196,8 @@ class ScheduledPost(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     resume: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # what a retry reuses (thread ids, uploads)
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # media, title and per-platform options
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a crisis statement:
+    # goes out as soon as it is approved, even while the brand's queue is paused
 
 
 class PublishAttempt(Base):

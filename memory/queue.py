@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from memory.history import record_published
@@ -30,7 +30,7 @@ def mark_sending(session: Session, post_id: str, *, claimed_at: datetime) -> str
             ScheduledPost.status == "publishing",
             ScheduledPost.sending_at.is_(None),
             ScheduledPost.updated_at == claimed_at,
-            ScheduledPost.brand_id.not_in(paused),
+            or_(ScheduledPost.urgent.is_(True), ScheduledPost.brand_id.not_in(paused)),
         )
         .values(sending_at=utcnow())
         .returning(ScheduledPost.id)

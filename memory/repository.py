@@ -282,7 +282,7 @@ def claim_due_posts(session: Session, now: datetime, limit: int = 10) -> list[Sc
             ScheduledPost.status == "scheduled",
             ScheduledPost.scheduled_for <= now,
             or_(ScheduledPost.next_attempt_at.is_(None), ScheduledPost.next_attempt_at <= now),
-            ScheduledPost.brand_id.not_in(paused),
+            or_(ScheduledPost.urgent.is_(True), ScheduledPost.brand_id.not_in(paused)),
         )
         .order_by(ScheduledPost.scheduled_for)
         .limit(limit)

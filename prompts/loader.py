@@ -25,7 +25,7 @@ def render(name: str, **values: object) -> str:
     return Template(load_prompt(name)).substitute({k: str(v) for k, v in values.items()})
 
 
-DATA_TAGS = ("draft", "example", "guideline", "passage", "request")
+DATA_TAGS = ("draft", "example", "guideline", "mention", "passage", "request")
 _TAG_LOOKALIKE = re.compile(r"<(?=\s*/?\s*(?:" + "|".join(DATA_TAGS) + r")\b)", re.IGNORECASE)
 
 

@@ -48,6 +48,7 @@ def build_registry() -> dict[str, Specialist]:
     from agents.specialists.campaign_manager import manage_campaigns
     from agents.specialists.content_quality import review_content
     from agents.specialists.content_strategist import plan_content
+    from agents.specialists.crisis_responder import respond_to_crisis
     from agents.specialists.listening import analyse_sentiment, check_for_crisis, monitor_social
     from agents.specialists.performance_analyst import analyse_performance
     from agents.specialists.platform_nodes import (
@@ -75,6 +76,7 @@ def build_registry() -> dict[str, Specialist]:
         "sentiment_analyst": analyse_sentiment,
         "crisis_detector": check_for_crisis,
         "social_monitor": monitor_social,
+        "crisis_responder": respond_to_crisis,
     }
     registry = {}
     for name in SPECIALIST_NAMES:

@@ -17,7 +17,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from agents.hitl import ApprovalRequest
+from agents.hitl import ApprovalRequest, chain_note
 from bot.slack.mrkdwn import SECTION_LIMIT, ZERO_WIDTH, neutralise, split, to_mrkdwn
 from bot.turns import DraftCard, Reply, TextReply
 from tools.platforms.specs import get_platform
@@ -96,6 +96,8 @@ def draft_card(request: ApprovalRequest, thread_key: str, *, decided: str | None
         f"approval `{request['approval_id']}`",
     ]
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=" · ".join(facts))]))
+    if note := chain_note(request):
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=f":busts_in_silhouette: {neutralise(note)}")))
     blocks.extend(_findings(request))
     if decided:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=neutralise(decided))]))

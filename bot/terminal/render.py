@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agents.hitl import ApprovalRequest
+from agents.hitl import ApprovalRequest, chain_note
 from bot.turns import DraftCard, Reply, TextReply
 from tools.platforms.specs import get_platform
 
@@ -55,6 +55,8 @@ def render_card(request: ApprovalRequest) -> RenderableType:
         body.append(Text.from_markup(heading))
         body.append(Text(part, overflow="fold"))
     body.append(Text(""))
+    if note := chain_note(request):
+        body.append(Text(note, style="bold"))
     body.append(render_findings(request["findings"]))
     actions = " · ".join(f"[bold]{ACTION_KEYS[a]}[/] {a}" for a in request["allowed_actions"])
     body.append(Text.from_markup(f"\n{actions} · [bold]l[/] later"))

@@ -1,4 +1,4 @@
-"""Social listening: mentions with their sentiment, crisis incidents, poll cursors and webhook deliveries seen.
+"""Social listening: mentions with sentiment, crisis incidents, poll cursors, webhook deliveries; urgent posts.
 
 Revision ID: 0009
 Revises: 0008
@@ -94,10 +94,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("platform", "delivery_key", name="uq_webhook_deliveries_platform_delivery_key"),
     )
     op.create_index("ix_webhook_deliveries_received_at", "webhook_deliveries", ["received_at"])
+    with op.batch_alter_table("scheduled_posts") as batch:
+        batch.add_column(sa.Column("urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
-    """Drop the listening tables."""
+    """Drop the listening tables and the urgent flag of scheduled posts."""
+    with op.batch_alter_table("scheduled_posts") as batch:
+        batch.drop_column("urgent")
     op.drop_table("webhook_deliveries")
     op.drop_table("listening_cursors")
     op.drop_table("incidents")
