@@ -131,6 +131,43 @@ def _replay_mentions(path: Path, brand: str | None) -> list[dict]:
     ]
 
 
+IncidentArg = Annotated[str, typer.Argument(help="The incident's id (see `brandpilot crisis status`).")]
+
+
+@crisis_app.command("report")
+def crisis_report(incident: IncidentArg, as_json: JsonOpt = False) -> None:
+    """The post-crisis report of an incident: timeline, volumes, sentiment recovery, response times, pauses."""
+    from bot.listening.aftermath import post_crisis_report
+    from memory.incidents import IncidentStore
+
+    settings = settings_or_exit()
+    with user_errors(), deployment(settings) as where:
+        try:
+            view = IncidentStore(where.sessions).get(incident)
+        except LookupError as error:
+            fail(str(error))
+        report = post_crisis_report(where.sessions, view)
+    if as_json:
+        emit_json({"incident": asdict(view), "report": report})
+    else:
+        out.print(report, highlight=False)
+
+
+@crisis_app.command("resolve")
+def crisis_resolve(incident: IncidentArg) -> None:
+    """Mark an incident resolved (audited on its timeline) and print its post-crisis report."""
+    from bot.listening.aftermath import post_crisis_report, resolve_incident
+    from config.settings import local_user
+
+    settings = settings_or_exit()
+    with user_errors(), deployment(settings) as where:
+        try:
+            view = resolve_incident(where.sessions, incident, actor=local_user())
+        except LookupError as error:
+            fail(str(error))
+        out.print(post_crisis_report(where.sessions, view), highlight=False)
+
+
 @crisis_app.command("status")
 def crisis_status(brand: BrandOpt = None, as_json: JsonOpt = False) -> None:
     """Open crisis incidents: severity, type, when they opened, and whether posts are paused."""

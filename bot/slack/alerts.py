@@ -25,11 +25,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView
 from bot.app import App
+from bot.listening.aftermath import crisis_aftermath
 from bot.runner import TurnRunner
 from bot.slack.approvals import SlackApprovals
 from bot.slack.blocks import ACTION_PREFIX, Message
 from bot.slack.events import thread_key
-from bot.slack.mrkdwn import SECTION_LIMIT, neutralise, split
+from bot.slack.mrkdwn import SECTION_LIMIT, neutralise, split, to_mrkdwn
 from bot.turns import InputError
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,12 @@ def register_alerts(bolt: AsyncApp, app: App, runner: TurnRunner, converse: Conv
             await tell(_already(result.alert, kind))
             return
         await service.refresh_cards(result.alert, SlackAlertSink(client, team))
+        if kind == "resolve" and result.alert.kind == "crisis":
+            report = await asyncio.to_thread(
+                crisis_aftermath, app.sessions, result.alert.brand_id, result.alert.id, actor=user
+            )
+            if report:
+                await client.chat_postMessage(channel=channel, thread_ts=card_ts, text=to_mrkdwn(neutralise(report)))
         if kind == "escalate":
             try:
                 await client.chat_postMessage(channel=channel, thread_ts=card_ts, text=escalation_note(user, contacts))

@@ -106,3 +106,28 @@ def test_replaying_mentions_runs_the_whole_pipeline_without_touching_the_databas
 def test_replay_needs_exactly_one_input():
     result = run("monitor", "replay")
     assert result.exit_code == 2 and "exactly one of --series" in result.output
+
+
+def test_crisis_report_and_resolve_from_the_command_line():
+    from memory.db import write_transaction
+    from memory.incidents import open_incident
+
+    with deployment(load_settings()) as where, write_transaction(where.sessions) as session:
+        incident = open_incident(
+            session,
+            brand_id="harbor-pine",
+            severity="SEV2",
+            crisis_type="outage",
+            type_confidence=0.7,
+            score=8.5,
+            signals=["volume"],
+            mentions=42,
+            at=START,
+        ).id
+    report = run("crisis", "report", incident)
+    assert report.exit_code == 0 and "Post-crisis report: SEV2 outage for harbor-pine" in report.output
+    assert "still open" in report.output and "Nothing was paused." in report.output
+    resolved = run("crisis", "resolve", incident)
+    assert resolved.exit_code == 0 and "resolved by" in resolved.output
+    assert "No open crisis incidents." in run("crisis", "status").output
+    assert run("crisis", "report", "no-such-incident").exit_code == 1

@@ -15,6 +15,7 @@ from bot.alerts import AlertService
 from bot.app import open_app
 from bot.cli import app as cli
 from bot.jobs.worker import open_publisher
+from bot.listening.aftermath import crisis_aftermath
 from bot.listening.ingest import Ingestor
 from bot.listening.watch import CrisisWatch, brand_playbooks
 from bot.service import NotAllowedError
@@ -22,6 +23,7 @@ from bot.slack.alerts import response_request
 from bot.turns import Turn
 from config.settings import load_settings
 from memory import queue
+from memory.incidents import IncidentStore
 from memory.models import AuditLog, ScheduledPost
 
 BRAND = "harbor-pine"
@@ -107,3 +109,15 @@ def test_from_replayed_mentions_to_an_approved_statement_while_posts_stay_paused
         actions = [row.action for row in session.scalars(select(AuditLog).order_by(AuditLog.at))]
     assert "queue.paused" in actions and "queue.resumed" in actions and actions.count("approval.step") == 2
     assert "approval.refused" in actions
+
+    # resolving the alert resolves the incident and gives the post-crisis report
+    AlertService(app.sessions).act(alert.id, "acknowledge", actor="priya")
+    AlertService(app.sessions).act(alert.id, "resolve", actor="graham")
+    report = crisis_aftermath(app.sessions, BRAND, alert.id, actor="graham")
+    assert report.startswith("**Post-crisis report: SEV1 product safety for harbor-pine**")
+    assert "Response: acknowledge by priya after" in report and "resolve by graham" in report
+    assert "Scheduled posts were paused automatically; " in report and "resumed them at" in report
+    assert "- " in report.split("Timeline:")[1] and "resolved by graham" in report
+    assert IncidentStore(app.sessions).open_incidents() == []  # nothing open any more
+    listed = CliRunner().invoke(cli, ["crisis", "status"])
+    assert "No open crisis incidents." in listed.output

@@ -213,3 +213,23 @@ async def test_a_button_moved_onto_another_message_changes_nothing(slack):
     await interactive(application, forged)
     [ephemeral] = await settle(fake, "chat.postEphemeral")
     assert "doesn't belong" in ephemeral.args["text"] and AlertService(app.sessions).recent()[0].status == "open"
+
+
+async def test_resolving_a_crisis_alert_resolves_its_incident_and_posts_the_report_in_the_thread(slack):
+    from datetime import UTC, datetime
+
+    from memory.db import write_transaction
+    from memory.incidents import IncidentStore, open_incident, update_incident
+
+    fake, application, app = slack
+    card = await posted_card(fake, app)
+    [alert] = AlertService(app.sessions).recent()
+    with write_transaction(app.sessions) as session:
+        values = {"crisis_type": "product_safety", "type_confidence": 0.9, "score": 13.0, "signals": ["volume"]}
+        at = datetime(2026, 11, 27, 9, tzinfo=UTC)
+        row = open_incident(session, brand_id="harbor-pine", severity="SEV1", mentions=120, at=at, **values)
+        update_incident(session, row.id, at, "alerted", alert_id=alert.id)
+    await interactive(application, click(card, "resolve"))
+    report = [c for c in await settle(fake, "chat.postMessage", 2) if c.args.get("thread_ts") == card["ts"]]
+    assert report and "Post-crisis report: SEV1 product safety for harbor-pine" in report[0].args["text"]
+    assert IncidentStore(app.sessions).get(row.id).status == "resolved"
