@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from tools.platforms.base import PermanentError
+from tools.platforms.base import PermanentError, PostInsights
 
 METRICS = ("impressions", "reach", "engagements", "clicks", "video_views")
 
@@ -52,6 +52,32 @@ def totals(**values: float | None) -> dict[str, float]:
     if unknown:
         raise ValueError(f"unknown metrics {sorted(unknown)}; use {', '.join(METRICS)}")
     return {name: value for name, value in values.items() if value is not None}
+
+
+def read_listed(
+    ids: Sequence[str],
+    size: int,
+    fetch: Callable[[list[str]], Mapping[str, Any]],
+    key: str,
+    to_totals: Callable[[Mapping[str, Any]], dict[str, float]],
+    *,
+    platform: str,
+    name: str,
+) -> list[PostInsights]:
+    """Posts read `size` ids at a time from answers that list them under `key`; missing ones are left out.
+
+    `fetch(batch)` makes one request; each listed object with an asked-for `id` becomes `to_totals(object)`.
+    The result keeps the order of `ids`.
+    """
+    found: dict[str, dict[str, float]] = {}
+    for batch in batches(ids, size):
+        listed = fetch(batch).get(key)
+        if not isinstance(listed, list):
+            raise malformed(platform, name, f"no list of {key}")
+        for item in listed:
+            if isinstance(item, Mapping) and str(item.get("id")) in batch:
+                found[str(item["id"])] = to_totals(item)
+    return [PostInsights(external_id=i, totals=found[i]) for i in ids if i in found]
 
 
 def malformed(platform: str, name: str, what: str) -> PermanentError:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tools.platforms.base import PostInsights
-from tools.platforms.insights import batches, count, distinct, malformed, total, totals
+from tools.platforms.insights import count, distinct, read_listed, total, totals
 
 PLATFORM = "tiktok"
 QUERY_PATH = "/v2/video/query/"
@@ -30,15 +30,7 @@ Query = Callable[[list[str]], dict[str, Any]]  # video ids -> the answer's `data
 def read_insights(external_ids: Sequence[str], query: Query) -> list[PostInsights]:
     """The numbers of the account's videos TikTok still has, in the order asked."""
     ids = [i for i in distinct(external_ids) if i.isdigit()]
-    found: dict[str, dict[str, float]] = {}
-    for batch in batches(ids, MAX_IDS):
-        videos = query(batch).get("videos")
-        if not isinstance(videos, list):
-            raise malformed(PLATFORM, "TikTok", "no list of videos")
-        for video in videos:
-            if isinstance(video, Mapping) and str(video.get("id")) in batch:
-                found[str(video["id"])] = tiktok_totals(video)
-    return [PostInsights(external_id=i, totals=found[i]) for i in ids if i in found]
+    return read_listed(ids, MAX_IDS, query, "videos", tiktok_totals, platform=PLATFORM, name="TikTok")
 
 
 def tiktok_totals(video: Mapping[str, Any]) -> dict[str, float]:

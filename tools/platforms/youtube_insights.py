@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from tools.platforms.base import PostInsights
-from tools.platforms.insights import batches, count, distinct, malformed, total, totals
+from tools.platforms.insights import count, distinct, read_listed, total, totals
 
 PLATFORM = "youtube"
 VIDEOS_PATH = "/youtube/v3/videos"
@@ -27,15 +27,7 @@ ListVideos = Callable[[list[str]], dict[str, Any]]  # video ids -> the answer's 
 def read_insights(external_ids: Sequence[str], list_videos: ListVideos) -> list[PostInsights]:
     """The numbers of the videos YouTube still has, in the order asked."""
     ids = distinct(external_ids)
-    found: dict[str, dict[str, float]] = {}
-    for batch in batches(ids, MAX_IDS):
-        items = list_videos(batch).get("items")
-        if not isinstance(items, list):
-            raise malformed(PLATFORM, "YouTube", "no list of items")
-        for item in items:
-            if isinstance(item, Mapping) and str(item.get("id")) in batch:
-                found[str(item["id"])] = youtube_totals(item)
-    return [PostInsights(external_id=i, totals=found[i]) for i in ids if i in found]
+    return read_listed(ids, MAX_IDS, list_videos, "items", youtube_totals, platform=PLATFORM, name="YouTube")
 
 
 def youtube_totals(video: Mapping[str, Any]) -> dict[str, float]:
