@@ -33,6 +33,8 @@ bench: $(STAMP)
 	$(PY) bench/retrieval.py
 	$(PY) bench/slack_ack.py
 	$(PY) bench/publish_queue.py
+	$(PY) bench/report.py
+	$(PY) bench/monitor.py
 
 eval: $(STAMP)
 	$(PY) -m agents.routing.train --shipped --eval ../shared/data/routing_dev.jsonl
@@ -41,6 +43,8 @@ eval: $(STAMP)
 	$(PY) -m tools.content.compliance_eval --data ../shared/data/compliance_dev.jsonl --brand ../shared/brand/kettle-ember
 	$(PY) -m knowledge.eval --pack knowledge/sample_brand --questions tests/eval/retrieval_sample.jsonl
 	$(PY) -m knowledge.eval --pack ../shared/brand/kettle-ember --questions tests/eval/retrieval_kettle.jsonl
+	$(PY) -m tools.sentiment.train --data ../shared/data/tweeteval_sentiment --eval-only
+	$(PY) -m tools.monitor.nab_eval --data ../shared/data/nab_realtweets
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

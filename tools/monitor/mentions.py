@@ -166,3 +166,13 @@ def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def language_of(text: str, hint: Any = None) -> str:
+    """The platform's own language tag when it is an ISO 639-1 code, else the language detected from the text."""
+    return hint if isinstance(hint, str) and _LANGUAGE_CODE.fullmatch(hint) else detect_language(text)
+
+
+def follower_count(value: Any) -> int:
+    """A follower count from a platform's answer; 0 for anything that is not a whole number >= 0."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0

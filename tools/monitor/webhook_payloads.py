@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.monitor.mentions import Mention, MentionKind, detect_language
+from tools.monitor.mentions import Mention, MentionKind, follower_count, language_of
 
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _YT = "{http://www.youtube.com/xml/schemas/2015}"
@@ -138,7 +138,8 @@ def _x_tweet(tweet: Any, own: frozenset[str], _: dict[str, Any]) -> Event:
     parent = _optional(tweet, "in_reply_to_status_id_str", "in_reply_to_status_id")
     return Mention(
         platform="x", external_id=tweet_id, author=handle, author_name=_optional(user, "name"), created_at=created,
-        text=str(text), followers=_count(user.get("followers_count")), language=_language(text, tweet.get("lang")),
+        text=str(text), followers=follower_count(user.get("followers_count")),
+        language=language_of(text, tweet.get("lang")),
         url=f"https://x.com/{handle}/status/{tweet_id}", kind="reply" if parent else "mention", in_reply_to=parent,
         source="webhook",
     )  # fmt: skip
@@ -157,7 +158,7 @@ def _x_message(event: Any, own: frozenset[str], users: dict[str, Any]) -> Event:
     return Mention(
         platform="x", external_id=_text(event, "id"), author=_optional(user, "screen_name") or sender,
         author_name=_optional(user, "name"), created_at=_epoch(event.get("created_timestamp"), "created_timestamp"),
-        text=text, followers=_count(user.get("followers_count")), language=_language(text), kind="dm",
+        text=text, followers=follower_count(user.get("followers_count")), language=language_of(text), kind="dm",
         source="webhook",
     )  # fmt: skip
 
@@ -191,7 +192,7 @@ def _meta_change(platform: str, change: Any, own: frozenset[str], sent: Any) -> 
         media, author = _optional(value.get("media") or {}, "id"), _optional(sender, "username") or sender["id"]
         return Mention(
             platform=platform, external_id=_text(value, "id"), author=str(author),
-            created_at=_epoch(value.get("timestamp", sent), "time"), text=text, language=_language(text),
+            created_at=_epoch(value.get("timestamp", sent), "time"), text=text, language=language_of(text),
             kind="reply" if parent else "comment", in_reply_to=parent or media, source="webhook",
         )  # fmt: skip
     if platform == "instagram" and name == "mentions":
@@ -215,7 +216,7 @@ def _meta_change(platform: str, change: Any, own: frozenset[str], sent: Any) -> 
     return Mention(
         platform=platform, external_id=object_id, author=sender_id,
         author_name=_optional(value.get("from") or {}, "name") or _optional(value, "sender_name"),
-        created_at=_epoch(value.get("created_time", sent), "created_time"), text=text, language=_language(text),
+        created_at=_epoch(value.get("created_time", sent), "created_time"), text=text, language=language_of(text),
         kind=kind, in_reply_to=(parent or post) if is_comment else None, source="webhook",
     )  # fmt: skip
 
@@ -232,7 +233,7 @@ def _meta_message(platform: str, event: Any, own: frozenset[str]) -> Event:
     text = str(message.get("text") or "")
     return Mention(
         platform=platform, external_id=_text(message, "mid"), author=sender,
-        created_at=_epoch(event.get("timestamp"), "timestamp"), text=text, language=_language(text), kind="dm",
+        created_at=_epoch(event.get("timestamp"), "timestamp"), text=text, language=language_of(text), kind="dm",
         source="webhook",
     )  # fmt: skip
 
@@ -262,7 +263,7 @@ def _linkedin_notification(notification: Any, own: frozenset[str]) -> Event:
         return "own_comment"
     post = _optional(notification, "sourcePost")
     return Mention(
-        platform="linkedin", external_id=object_id, author=author, text=text, language=_language(text),
+        platform="linkedin", external_id=object_id, author=author, text=text, language=language_of(text),
         created_at=_epoch(notification.get("lastModifiedAt"), "lastModifiedAt"), kind=kind, in_reply_to=post,
         url=f"https://www.linkedin.com/feed/update/{post}/" if post else None, source="webhook",
     )  # fmt: skip
@@ -317,7 +318,7 @@ def _youtube_entry(entry: ET.Element, own: frozenset[str]) -> Event:
     title = entry.findtext(f"{_ATOM}title") or ""
     return Mention(
         platform="youtube", external_id=video, author=channel, author_name=entry.findtext(f"{_ATOM}author/{_ATOM}name"),
-        created_at=_iso(stamp), text=title, language=_language(title), url=link, kind="post", source="webhook",
+        created_at=_iso(stamp), text=title, language=language_of(title), url=link, kind="post", source="webhook",
     )  # fmt: skip
 
 
@@ -357,10 +358,6 @@ def _text(obj: Mapping[str, Any], *keys: str) -> str:
     return value
 
 
-def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
-
-
 def _epoch(value: Any, what: str) -> datetime:
     """Unix seconds or milliseconds (as a number or a digit string) as an aware UTC datetime."""
     if isinstance(value, bool) or not (isinstance(value, int | float) or isinstance(value, str) and value.isdigit()):
@@ -375,8 +372,3 @@ def _iso(stamp: str) -> datetime:
     if moment.tzinfo is None:
         raise _Malformed(f"timestamp {stamp!r} has no timezone")
     return moment
-
-
-def _language(text: str, hint: Any = None) -> str:
-    """The platform's own language tag when it is an ISO 639-1 code, else the detected language."""
-    return hint if isinstance(hint, str) and re.fullmatch(r"[a-z]{2}", hint) else detect_language(text)

@@ -24,12 +24,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tools.monitor.mentions import Mention, MentionKind
+from tools.monitor.mentions import Mention, MentionKind, language_of
 from tools.platforms.base import MentionPage
 from tools.platforms.mentions import (
     SkippedItem,
     cursor_time,
-    language_of,
     malformed,
     newest_page,
     objects,

@@ -23,12 +23,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from tools.monitor.mentions import Mention
+from tools.monitor.mentions import Mention, language_of
 from tools.platforms.base import MentionPage
 from tools.platforms.mentions import (
     SkippedItem,
     cursor_time,
-    language_of,
     malformed,
     newest_page,
     objects,

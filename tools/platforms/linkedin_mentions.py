@@ -23,13 +23,12 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
-from tools.monitor.mentions import Mention
+from tools.monitor.mentions import Mention, language_of
 from tools.platforms.base import MentionPage
 from tools.platforms.mentions import (
     SkippedItem,
     cursor_time,
     epoch_millis,
-    language_of,
     malformed,
     newest_page,
     objects,

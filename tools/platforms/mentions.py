@@ -8,12 +8,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from tools.monitor.mentions import Mention, detect_language
+from tools.monitor.mentions import Mention
 from tools.platforms.base import MentionPage, PermanentError
 
 log = logging.getLogger(__name__)
 
-_ISO_LANGUAGE = re.compile(r"[a-z]{2}")
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 
 
@@ -26,11 +25,6 @@ def malformed(platform: str, name: str, what: str) -> PermanentError:
     return PermanentError(
         platform, f"{name} answered the mentions request with {what}; no mentions were read", code="malformed_answer"
     )
-
-
-def language_of(text: str, hint: Any = None) -> str:
-    """The platform's own language tag when it is an ISO 639-1 code, else the language detected from the text."""
-    return hint if isinstance(hint, str) and _ISO_LANGUAGE.fullmatch(hint) else detect_language(text)
 
 
 def parse_time(value: Any) -> datetime:
@@ -59,11 +53,6 @@ def epoch_millis(value: Any) -> datetime:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SkippedItem(f"time {value!r} is not Unix milliseconds")
     return datetime.fromtimestamp(value / 1000, UTC)
-
-
-def followers(value: Any) -> int:
-    """A follower count from an answer; 0 for anything that is not a whole number >= 0."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def text_of(value: Any) -> str:

@@ -22,12 +22,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tools.monitor.mentions import Mention
+from tools.monitor.mentions import Mention, follower_count, language_of
 from tools.platforms.base import MentionPage, PermanentError
 from tools.platforms.mentions import (
     SkippedItem,
-    followers,
-    language_of,
     malformed,
     objects,
     parse_time,
@@ -87,7 +85,8 @@ def x_mention(post: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]]) -
     text = text_of(post.get("text"))
     return Mention(
         platform=PLATFORM, external_id=post_id, author=handle, author_name=_text(user.get("name")),
-        created_at=parse_time(post.get("created_at")), text=text, followers=followers(metrics.get("followers_count")),
+        created_at=parse_time(post.get("created_at")), text=text,
+        followers=follower_count(metrics.get("followers_count")),
         language=language_of(text, post.get("lang")), url=f"https://x.com/{handle}/status/{post_id}",
         kind="reply" if parent else "mention", in_reply_to=parent, source="poll",
     )  # fmt: skip

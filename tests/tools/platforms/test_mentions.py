@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tools.monitor.mentions import Mention
+from tools.monitor.mentions import Mention, follower_count, language_of
 from tools.platforms.base import MentionPage, MentionsClient, PermanentError
 from tools.platforms.facebook import FacebookClient
 from tools.platforms.instagram import InstagramClient
@@ -16,8 +16,6 @@ from tools.platforms.mentions import (
     SkippedItem,
     cursor_time,
     epoch_millis,
-    followers,
-    language_of,
     malformed,
     newest_page,
     parse_time,
@@ -70,7 +68,7 @@ def test_linkedin_milliseconds_and_follower_counts_are_read_strictly() -> None:
     assert epoch_millis(1_748_779_200_000) == T0
     with pytest.raises(SkippedItem):
         epoch_millis("1748779200000")
-    assert [followers(v) for v in (12, -1, True, "12", None)] == [12, 0, 0, 0, 0]
+    assert [follower_count(v) for v in (12, -1, True, "12", None)] == [12, 0, 0, 0, 0]
 
 
 def test_the_platforms_language_tag_wins_when_it_is_a_code() -> None:
