@@ -74,8 +74,9 @@ def build_request(draft: Draft, passed: bool, findings: list[Finding]) -> Approv
         findings=findings,
         allowed_actions=allowed,
     )
-    if draft.get("chain"):
+    if draft.get("chain"):  # every role approves in turn; rescheduling would schedule it past the later roles
         request.update(chain=list(draft["chain"]), step=0, approved_by=[])
+        request["allowed_actions"] = [a for a in allowed if a != "reschedule"]
     return request
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from fakes import ScriptedChatModel
 from graph_runs import pending, run
 from langgraph.types import Command
@@ -73,3 +74,16 @@ def test_a_model_sees_the_alerts_mentions_only_as_quoted_data(graph, make_contex
     [request] = pending(snapshot)
     assert request["draft"]["text"] == statement and request["draft"]["source"] == "llm"
     assert "bankrupt" not in request["draft"]["text"]
+
+
+def test_a_statement_with_an_approval_chain_cannot_skip_it_by_rescheduling(graph, make_context):
+    context = make_context()
+    run(graph, context, "write a holding statement about the candle jars that shattered", thread="c2")
+    filled = "Some of our candle jars cracked. Please stop using them. Updates at harborandpine.example/help by 6 p.m."
+    [request] = pending(decide(graph, context, "c2", action="edit", text=filled))
+    assert request["passed"] and "reschedule" not in request["allowed_actions"]
+    from agents.hitl import InvalidDecision, validate_decision
+
+    later = {"action": "reschedule", "approval_id": request["approval_id"], "scheduled_for": "2030-01-01T09:00:00Z"}
+    with pytest.raises(InvalidDecision):
+        validate_decision(request, later)
