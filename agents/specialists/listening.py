@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from langchain_core.messages import AIMessage
@@ -53,12 +54,13 @@ def _answer(name: str, text: str) -> dict:
     return {"messages": [AIMessage(text, name=name)], "drafts": [], "outcomes": []}
 
 
-def _guarded(name: str, runtime: Runtime[AgentContext], work: object) -> dict:
+def _guarded(name: str, runtime: Runtime[AgentContext], work: Callable[[AgentContext, MentionStore], str]) -> dict:
+    """Run `work` on the stored mentions; a missing or unreachable database, or a bad date, is said plainly."""
     ctx = runtime.context
     if ctx.mentions is None:
         return _answer(name, _NO_DATABASE)
     try:
-        return _answer(name, work(ctx, ctx.mentions))  # type: ignore[operator]
+        return _answer(name, work(ctx, ctx.mentions))
     except SQLAlchemyError:
         return _answer(name, _DATABASE_DOWN)
     except ValueError as error:  # a date in the request that can't be

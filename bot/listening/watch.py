@@ -17,6 +17,7 @@ from memory import queue
 from memory.db import write_transaction
 from memory.incidents import open_for, open_incident, update_incident
 from memory.mentions import MentionStore
+from memory.models_listening import Incident
 from memory.repository import record_audit
 from tools.monitor.detector import DetectorConfig
 from tools.monitor.incidents import Incident as TrackedIncident
@@ -190,10 +191,11 @@ class CrisisWatch:
         self._alert(session, row.id, facts, paused, "opened")
 
     def _escalate(self, session: Session, incident_id: str, post: Post) -> None:
-        row = update_incident(session, incident_id, post.timestamp, "escalated", severity=post.severity)
-        row.peak_score = max(row.peak_score, post.score)
-        facts = self._facts(post, row.crisis_type, row.type_confidence)
-        row.severity = facts.severity
+        current = session.get(Incident, incident_id)
+        assert current is not None, "an escalation follows an open incident"
+        facts = self._facts(post, current.crisis_type, current.type_confidence)
+        peak = max(current.peak_score, post.score)
+        update_incident(session, incident_id, post.timestamp, "escalated", severity=facts.severity, peak_score=peak)
         self._raise_tracked(post.brand, facts.severity)
         paused = self._pause(session, post.brand, incident_id, facts.severity, post.timestamp)
         self._alert(session, incident_id, facts, paused, "escalated")

@@ -75,3 +75,20 @@ def test_a_negative_spike_opens_one_incident_that_alerts_with_evidence_and_pause
     crisis.run_once(burst + timedelta(hours=4), since=START)  # quiet for two hours: closed
     assert IncidentStore(where.sessions).open_incidents() == []
     assert IncidentStore(where.sessions).get(incident.id).status == "closed"
+
+
+def test_a_growing_spike_escalates_the_same_incident_with_a_new_alert(where):
+    crisis = CrisisWatch(
+        where.sessions, [BRAND], MonitorOptions(pause_at=None), live=False, classifier=lambda texts: ("outage", 0.9)
+    )
+    burst = START + timedelta(days=2, hours=3)
+    Ingestor(where.sessions).ingest(BRAND, spike(burst, 40))
+    first = [p.action for p in crisis.run_once(burst + timedelta(minutes=20), since=START)]
+    [opened] = IncidentStore(where.sessions).open_incidents()
+    Ingestor(where.sessions).ingest(BRAND, spike(burst + timedelta(minutes=25), 200))
+    crisis.run_once(burst + timedelta(minutes=50), since=START)
+    [now] = IncidentStore(where.sessions).open_incidents()
+    assert "opened" in first and now.id == opened.id
+    assert now.severity < opened.severity  # "SEV1" < "SEV3": it rose
+    assert [e["event"] for e in now.timeline].count("escalated") >= 1 and len(now.alert_ids) >= 2
+    assert not now.paused_queue
