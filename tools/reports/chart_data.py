@@ -8,24 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from tools.analytics.forecast import WeekForecast
+
 DEFAULT_FORECAST_LEVEL = 0.8
 
 
-@dataclass(frozen=True)
-class ForecastPoint:
-    """One forecast week after the last actual one.
-
-    Attributes:
-        week: First day of the forecast week.
-        value: Point forecast.
-        low: Lower end of the prediction interval (at most `value`).
-        high: Upper end of the prediction interval (at least `value`).
-    """
-
-    week: date
-    value: float
-    low: float
-    high: float
+ForecastPoint = WeekForecast  # a forecast week after the last actual one: week, value, low <= value <= high
 
 
 @dataclass(frozen=True)

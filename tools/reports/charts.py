@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import io
 import math
-import os
-import secrets
 import textwrap
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +16,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from tools.reports.atomic import write_atomic
 from tools.reports.chart_data import (
     ChannelMix,
     Funnel,
@@ -259,20 +258,7 @@ def save_png(data: bytes, path: Path) -> Path:
     """
     if bytes(data[: len(PNG_SIGNATURE)]) != PNG_SIGNATURE:
         raise ValueError("data is not a PNG image (no PNG signature): pass the bytes a chart renderer returned")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # 0o666 less the umask, like open()
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(bytes(data), path)
 
 
 def _new_chart(title: str, *, demo: bool) -> tuple[Figure, Axes]:

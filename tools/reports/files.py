@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tools.platforms.specs import platform_label
-from tools.reports.chart_data import ChannelMix, ChannelValue, ForecastPoint, Funnel, TrendSeries
+from tools.reports.atomic import write_atomic
+from tools.reports.chart_data import ChannelMix, ChannelValue, Funnel, TrendSeries
 from tools.reports.charts import channel_mix_chart, funnel_chart, save_png, trend_chart
 from tools.reports.render import to_json, to_markdown
 from tools.reports.summary import Report
@@ -29,9 +30,7 @@ def report_charts(report: Report) -> list[Chart]:
     charts = []
     weeks = [(week, totals.engagements) for week, totals in report.weekly]
     if weeks:
-        forecast = tuple(
-            ForecastPoint(w.week, w.value, w.low, w.high) for w in (report.forecast.weeks if report.forecast else ())
-        )
+        forecast = report.forecast.weeks if report.forecast else ()
         series = TrendSeries(
             title=f"Engagements per week, {len(weeks)} weeks to {report.period.label}",
             metric="Engagements per week",
@@ -77,10 +76,6 @@ def write_report(report: Report, folder: Path) -> list[Path]:
         ("report.md", to_markdown(report).encode()),
         ("report.json", json.dumps(to_json(report), indent=2).encode()),
     ):
-        path = folder / name
-        temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_bytes(data)
-        temporary.replace(path)
-        written.append(path)
+        written.append(write_atomic(data, folder / name))
     written += [save_png(chart.png, folder / chart.name) for chart in report_charts(report)]
     return written

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from matplotlib.image import imread
 
-from tools.reports import charts
+from tools.reports import atomic, charts
 from tools.reports.chart_data import ChannelMix, ChannelValue, ForecastPoint, Funnel, FunnelStage, TrendSeries
 from tools.reports.charts import (
     PNG_SIGNATURE,
@@ -260,7 +260,7 @@ def test_save_png_keeps_the_old_file_and_cleans_up_when_the_rename_fails(tmp_pat
     def failing_replace(source, destination):
         raise OSError("disk full")
 
-    monkeypatch.setattr(charts.os, "replace", failing_replace)
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         save_png(pngs["mix"], target)
     assert target.read_bytes() == pngs["trend"]
