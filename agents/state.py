@@ -21,7 +21,8 @@ class Draft(TypedDict):
     """A post bound for publishing; `parts` holds an X thread's posts (one item otherwise).
 
     `chain` lists the approvals a crisis response needs, in order (none: one approver decides). An `urgent` draft
-    goes out as soon as its last approval comes, even while the brand's queue is paused.
+    goes out as soon as its last approval comes, even while the brand's queue is paused. `answers` is the id of the
+    stored mention (comment or DM) a reply draft answers, so the mention stops counting as waiting once approved.
     """
 
     id: str
@@ -36,6 +37,7 @@ class Draft(TypedDict):
     request: str
     chain: NotRequired[list[ChainStep]]
     urgent: NotRequired[bool]
+    answers: NotRequired[str]
 
 
 class Outcome(TypedDict, total=False):

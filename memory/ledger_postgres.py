@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Boolean, bindparam, text
+from sqlalchemy import JSON, Boolean, String, bindparam, text
 
 from memory.models import UTCDateTime
 
@@ -40,9 +40,9 @@ DECIDE = text(
         RETURNING id
     ), post AS (
         INSERT INTO scheduled_posts (id, content_item_id, approval_id, brand_id, platform, text, content_hash,
-            scheduled_for, status, dry_run, urgent, external_id, created_at, updated_at)
+            scheduled_for, status, dry_run, urgent, answers_mention_id, external_id, created_at, updated_at)
         SELECT :post_id, :item_id, :approval_id, :brand_id, :platform, :text, :hash, :scheduled_for,
-            'scheduled', :dry_run, :urgent, NULL, :now, :now
+            'scheduled', :dry_run, :urgent, :answers, NULL, :now, :now
         FROM decided WHERE :approving
         RETURNING id
     ), audit AS (
@@ -63,6 +63,7 @@ DECIDE = text(
     bindparam("approving", type_=Boolean()),
     bindparam("revised", type_=Boolean()),
     bindparam("dry_run", type_=Boolean()),
+    bindparam("answers", type_=String()),
     bindparam("replaced_detail", type_=JSON()),
     bindparam("scheduled_detail", type_=JSON()),
 )

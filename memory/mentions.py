@@ -6,15 +6,18 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from memory.models import ScheduledPost
 from memory.models_listening import StoredMention
 from memory.repository import upsert_insert
 from tools.monitor.mentions import REPOST_WINDOW, Mention, content_fingerprint
 from tools.sentiment.scorer import SentimentResult
 
 NEGATIVE_ENOUGH = 0.25  # P(negative) above the three-class chance level: worth showing as crisis evidence
+ANSWERABLE = ("comment", "reply", "dm")
+UNANSWERED_POST = ("failed", "cancelled")  # a reply post in these states did not answer the mention
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,8 @@ def _row(brand_id: str, item: ScoredMention, fingerprint: str | None) -> dict[st
         "kind": m.kind,
         "author": m.author[:255],
         "author_name": (m.author_name or None) and m.author_name[:255],
+        "author_id": (m.author_id or None) and m.author_id[:128],
+        "subject": m.subject,
         "followers": m.followers,
         "created_at": m.created_at,
         "text": m.text,
@@ -104,7 +109,7 @@ def _row(brand_id: str, item: ScoredMention, fingerprint: str | None) -> dict[st
 
 @dataclass(frozen=True)
 class MentionView:
-    """A stored mention as reports and alert cards show it."""
+    """A stored mention as reports, alert cards and reply drafts use it (its text is untrusted data)."""
 
     platform: str
     author: str
@@ -113,6 +118,11 @@ class MentionView:
     text: str
     sentiment: str
     url: str | None
+    id: str = ""
+    kind: str = "mention"
+    external_id: str = ""
+    author_id: str | None = None
+    negative: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -132,11 +142,18 @@ class MentionStore:
         self._sessions = sessions
 
     def samples(
-        self, brand_id: str, start: datetime, end: datetime, *, min_negative: float = NEGATIVE_ENOUGH, limit: int = 5
+        self,
+        brand_id: str,
+        start: datetime,
+        end: datetime,
+        *,
+        min_negative: float = NEGATIVE_ENOUGH,
+        limit: int = 5,
+        subject: str | None = None,
     ) -> list[MentionView]:
-        """The period's mentions at least `min_negative` likely to be negative, the widest reach first."""
+        """The period's mentions (of `subject`) at least `min_negative` likely to be negative, widest reach first."""
         query = select(StoredMention).where(
-            *_within(brand_id, start, end), StoredMention.negative_score >= min_negative
+            *_within(brand_id, start, end, subject), StoredMention.negative_score >= min_negative
         )
         query = query.order_by(StoredMention.followers.desc(), StoredMention.created_at).limit(limit)
         with self._sessions() as session:
@@ -154,9 +171,9 @@ class MentionStore:
         with self._sessions() as session:
             return [(f"{platform}: {author}", int(n)) for platform, author, n, _ in session.execute(query)]
 
-    def summary(self, brand_id: str, start: datetime, end: datetime) -> SentimentSummary:
-        """Sentiment counts, negative share and mean emotion scores of the period's mentions."""
-        query = select(StoredMention.sentiment, StoredMention.emotions).where(*_within(brand_id, start, end))
+    def summary(self, brand_id: str, start: datetime, end: datetime, *, subject: str | None = None) -> SentimentSummary:
+        """Sentiment counts, negative share and mean emotion scores of the period's mentions (of `subject`)."""
+        query = select(StoredMention.sentiment, StoredMention.emotions).where(*_within(brand_id, start, end, subject))
         counts: Counter[str] = Counter()
         felt: Counter[str] = Counter()
         with self._sessions() as session:
@@ -172,13 +189,22 @@ class MentionStore:
         )
 
     def needing_reply(self, brand_id: str, since: datetime, *, limit: int = 10) -> list[MentionView]:
-        """Comments, replies and DMs to the brand since `since`, newest first: the conversations waiting on it."""
+        """Comments, replies and DMs to the brand since `since` with no reply queued or sent, newest first.
+
+        A mention counts as answered once an approved reply post names it (`answers_mention_id`) and that post
+        has not failed or been cancelled.
+        """
+        answered = exists().where(
+            ScheduledPost.answers_mention_id == StoredMention.id, ScheduledPost.status.not_in(UNANSWERED_POST)
+        )
         query = (
             select(StoredMention)
             .where(
                 StoredMention.brand_id == brand_id,
+                StoredMention.subject.is_(None),
                 StoredMention.created_at >= since,
-                StoredMention.kind.in_(("comment", "reply", "dm")),
+                StoredMention.kind.in_(ANSWERABLE),
+                ~answered,
             )
             .order_by(StoredMention.created_at.desc())
             .limit(limit)
@@ -210,6 +236,43 @@ class MentionStore:
         with self._sessions() as session:
             return {platform: (int(n), int(neg or 0)) for platform, n, neg in session.execute(query)}
 
+    def find(self, brand_id: str, mention_id: str) -> MentionView | None:
+        """One of the brand's stored mentions by BrandPilot's id, or None."""
+        with self._sessions() as session:
+            row = session.get(StoredMention, mention_id)
+            return _view(row) if row is not None and row.brand_id == brand_id else None
+
+    def subjects(self, brand_id: str, start: datetime, end: datetime) -> dict[str | None, tuple[int, float]]:
+        """(mentions, negative share) per subject in the period: None is the brand, the others its competitors."""
+        negative = func.sum(case((StoredMention.sentiment == "negative", 1), else_=0))
+        query = (
+            select(StoredMention.subject, func.count(), negative)
+            .where(StoredMention.brand_id == brand_id, StoredMention.created_at.between(start, end))
+            .where(StoredMention.created_at < end)
+            .group_by(StoredMention.subject)
+        )
+        with self._sessions() as session:
+            return {subject: (int(n), int(neg or 0) / int(n)) for subject, n, neg in session.execute(query) if n}
+
+    def texts(
+        self, brand_id: str, start: datetime, end: datetime, *, subject: str | None = None, limit: int = 50_000
+    ) -> list[tuple[str, str, datetime, int, float]]:
+        """(text, author, time, followers, P(negative)) of the period's mentions, newest first, at most `limit`."""
+        query = (
+            select(
+                StoredMention.text,
+                StoredMention.author,
+                StoredMention.created_at,
+                StoredMention.followers,
+                StoredMention.negative_score,
+            )
+            .where(*_within(brand_id, start, end, subject))
+            .order_by(StoredMention.created_at.desc())
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return [(t, a, at, int(f), float(n)) for t, a, at, f, n in session.execute(query)]
+
     def series(self, brand_id: str, start: datetime, end: datetime) -> list[tuple[datetime, float, int]]:
         """(time, P(negative), followers) of each mention in [start, end), oldest first: what the detectors read."""
         query = (
@@ -221,10 +284,24 @@ class MentionStore:
             return [(at, float(negative), int(followers)) for at, negative, followers in session.execute(query)]
 
 
-def _within(brand_id: str, start: datetime, end: datetime) -> tuple:
-    """The brand's mentions created in [start, end)."""
-    return StoredMention.brand_id == brand_id, StoredMention.created_at >= start, StoredMention.created_at < end
+def _within(brand_id: str, start: datetime, end: datetime, subject: str | None = None) -> tuple:
+    """The mentions of the brand (or of its competitor `subject`) created in [start, end)."""
+    about = StoredMention.subject.is_(None) if subject is None else StoredMention.subject == subject
+    return StoredMention.brand_id == brand_id, about, StoredMention.created_at >= start, StoredMention.created_at < end
 
 
 def _view(row: StoredMention) -> MentionView:
-    return MentionView(row.platform, row.author, row.followers, row.created_at, row.text, row.sentiment, row.url)
+    return MentionView(
+        row.platform,
+        row.author,
+        row.followers,
+        row.created_at,
+        row.text,
+        row.sentiment,
+        row.url,
+        id=row.id,
+        kind=row.kind,
+        external_id=row.external_id,
+        author_id=row.author_id,
+        negative=row.negative_score,
+    )

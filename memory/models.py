@@ -198,6 +198,7 @@ class ScheduledPost(Base):
     options: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # media, title and per-platform options
     urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # a crisis statement:
     # goes out as soon as it is approved, even while the brand's queue is paused
+    answers_mention_id: Mapped[str | None] = mapped_column(String(36), index=True)  # a reply or DM: the mention
 
 
 class PublishAttempt(Base):

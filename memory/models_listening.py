@@ -24,6 +24,7 @@ class StoredMention(Base):
         UniqueConstraint("brand_id", "platform", "external_id"),
         Index("ix_mentions_brand_id_created_at", "brand_id", "created_at"),
         Index("ix_mentions_brand_id_fingerprint", "brand_id", "fingerprint"),
+        Index("ix_mentions_brand_id_subject_created_at", "brand_id", "subject", "created_at"),
         _one_of("sentiment", SENTIMENTS),
         _one_of("kind", MENTION_KINDS),
         _one_of("source", MENTION_SOURCES),
@@ -36,6 +37,7 @@ class StoredMention(Base):
     kind: Mapped[str] = mapped_column(String(16))
     author: Mapped[str] = mapped_column(String(255))
     author_name: Mapped[str | None] = mapped_column(String(255))
+    author_id: Mapped[str | None] = mapped_column(String(128))  # the platform's user id: where a DM reply goes
     followers: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column()
     text: Mapped[str] = mapped_column(Text)
@@ -49,6 +51,7 @@ class StoredMention(Base):
     sentiment_scores: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     emotions: Mapped[dict[str, float]] = mapped_column(JSON, default=dict)
     ingested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    subject: Mapped[str | None] = mapped_column(String(64))  # a competitor's id; None: the brand itself
 
 
 class Incident(Base):

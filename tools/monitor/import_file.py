@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -25,6 +26,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "url": ("url", "link", "permalink"),
     "kind": ("kind", "mention_kind"),
     "in_reply_to": ("in_reply_to", "parent_id", "reply_to"),
+    "author_id": ("author_id", "user_id", "sender_id"),
+    "subject": ("subject", "competitor", "about"),
 }
 REQUIRED = ("platform", "id", "author", "text", "created_at")
 PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube"}
@@ -71,7 +74,8 @@ def parse_mention_lines(data: bytes, *, name: str = "mention file", default_tz: 
     """Validate every line of a JSONL export (UTF-8, one JSON object a line) and return its mentions.
 
     Each object needs platform, id, author, text and created_at, under their names or the aliases in
-    `ALIASES`; followers, language, url, kind and in_reply_to are optional, and other keys are ignored.
+    `ALIASES`; followers, language, url, kind, in_reply_to, author_id and subject (a competitor's id, for
+    mentions of a competitor) are optional, and other keys are ignored.
     `created_at` is ISO 8601 or Unix seconds/milliseconds. A timestamp without a timezone is an error unless
     `default_tz` is given, in which case it is read as local time there (say `--assume-tz UTC` at the CLI).
     A missing language is detected from the text. Blank lines are skipped. Lines repeating a platform and id
@@ -149,6 +153,8 @@ def parse_mention_record(record: Mapping[str, Any], *, default_tz: tzinfo | None
             kind=values.get("kind", "mention"),
             in_reply_to=values.get("in_reply_to"),
             source="import",
+            author_id=values.get("author_id"),
+            subject=values.get("subject"),
         )
     except ValueError as error:
         raise ValueError(str(error)) from None
@@ -260,6 +266,16 @@ def _created_at(value: Any, default_tz: tzinfo | None) -> datetime:
     return moment
 
 
+def _subject(value: Any, _tz: tzinfo) -> str | None:
+    """A competitor's id from the brand's `competitors` (checked against them when the file is ingested)."""
+    text = _optional_string(value, _tz)
+    if text is not None and not _SUBJECT_ID.fullmatch(text):
+        raise ValueError(f"must be a competitor id such as 'bean-baron' (letters, digits, - or _), not {text!r}")
+    return text
+
+
+_SUBJECT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
 _PARSERS = {
     "platform": _platform,
     "id": _string,
@@ -272,4 +288,6 @@ _PARSERS = {
     "url": _optional_string,
     "kind": _kind,
     "in_reply_to": _optional_string,
+    "author_id": _optional_string,
+    "subject": _subject,
 }

@@ -41,7 +41,9 @@ class Mention:
     `author` is the platform handle (or the platform's user id where no handle is given, as on Facebook and in
     Meta DMs); `followers` is the author's reach, 0 when the source does not say. `created_at` is converted to
     UTC. `text` is untrusted data: it is cleaned by `clean_text` on construction and never interpreted.
-    `in_reply_to` is the platform id of the post or comment this one answers or sits under.
+    `in_reply_to` is the platform id of the post or comment this one answers or sits under. `author_id` is the
+    author's platform user id where the source gives it (a DM reply is addressed to it). `subject` is the id of the
+    competitor the mention is about, None when it is about the brand itself.
     """
 
     platform: str
@@ -56,6 +58,8 @@ class Mention:
     kind: MentionKind = "mention"
     in_reply_to: str | None = None
     source: MentionSource = "poll"
+    author_id: str | None = None
+    subject: str | None = None
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORM_NAMES:

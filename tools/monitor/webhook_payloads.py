@@ -141,7 +141,7 @@ def _x_tweet(tweet: Any, own: frozenset[str], _: dict[str, Any]) -> Event:
         text=str(text), followers=follower_count(user.get("followers_count")),
         language=language_of(text, tweet.get("lang")),
         url=f"https://x.com/{handle}/status/{tweet_id}", kind="reply" if parent else "mention", in_reply_to=parent,
-        source="webhook",
+        source="webhook", author_id=user_id,
     )  # fmt: skip
 
 
@@ -159,7 +159,7 @@ def _x_message(event: Any, own: frozenset[str], users: dict[str, Any]) -> Event:
         platform="x", external_id=_text(event, "id"), author=_optional(user, "screen_name") or sender,
         author_name=_optional(user, "name"), created_at=_epoch(event.get("created_timestamp"), "created_timestamp"),
         text=text, followers=follower_count(user.get("followers_count")), language=language_of(text), kind="dm",
-        source="webhook",
+        source="webhook", author_id=sender,
     )  # fmt: skip
 
 
@@ -194,6 +194,7 @@ def _meta_change(platform: str, change: Any, own: frozenset[str], sent: Any) -> 
             platform=platform, external_id=_text(value, "id"), author=str(author),
             created_at=_epoch(value.get("timestamp", sent), "time"), text=text, language=language_of(text),
             kind="reply" if parent else "comment", in_reply_to=parent or media, source="webhook",
+            author_id=str(sender["id"]),
         )  # fmt: skip
     if platform == "instagram" and name == "mentions":
         target = _optional(value, "comment_id") or _text(value, "media_id")
@@ -217,7 +218,7 @@ def _meta_change(platform: str, change: Any, own: frozenset[str], sent: Any) -> 
         platform=platform, external_id=object_id, author=sender_id,
         author_name=_optional(value.get("from") or {}, "name") or _optional(value, "sender_name"),
         created_at=_epoch(value.get("created_time", sent), "created_time"), text=text, language=language_of(text),
-        kind=kind, in_reply_to=(parent or post) if is_comment else None, source="webhook",
+        kind=kind, in_reply_to=(parent or post) if is_comment else None, source="webhook", author_id=sender_id,
     )  # fmt: skip
 
 
@@ -234,7 +235,7 @@ def _meta_message(platform: str, event: Any, own: frozenset[str]) -> Event:
     return Mention(
         platform=platform, external_id=_text(message, "mid"), author=sender,
         created_at=_epoch(event.get("timestamp"), "timestamp"), text=text, language=language_of(text), kind="dm",
-        source="webhook",
+        source="webhook", author_id=sender,
     )  # fmt: skip
 
 

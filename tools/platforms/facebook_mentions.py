@@ -84,7 +84,7 @@ def facebook_mention(item: Mapping[str, Any], post: Mapping[str, Any] | None) ->
     url = item.get("permalink_url") or (post or {}).get("permalink_url")
     text = text_of(item.get("message"))
     return Mention(
-        platform=PLATFORM, external_id=required(item, "id"), author=author,
+        platform=PLATFORM, external_id=required(item, "id"), author=author, author_id=author,
         author_name=sender.get("name") if isinstance(sender.get("name"), str) else None,
         created_at=parse_time(item.get("created_time")), text=text, language=language_of(text), kind=kind,
         in_reply_to=in_reply_to, url=url if isinstance(url, str) else None, source="poll",

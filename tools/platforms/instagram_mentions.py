@@ -80,6 +80,7 @@ def comment_mention(comment: Mapping[str, Any], media: Mapping[str, Any]) -> Men
         platform=PLATFORM, external_id=required(comment, "id"), author=author,
         created_at=parse_time(comment.get("timestamp")), text=text, language=language_of(text), kind="comment",
         in_reply_to=_first(media.get("id")), url=_first(media.get("permalink")), source="poll",
+        author_id=_first(sender.get("id")),
     )  # fmt: skip
 
 

@@ -84,7 +84,7 @@ def x_mention(post: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]]) -
     )
     text = text_of(post.get("text"))
     return Mention(
-        platform=PLATFORM, external_id=post_id, author=handle, author_name=_text(user.get("name")),
+        platform=PLATFORM, external_id=post_id, author=handle, author_name=_text(user.get("name")), author_id=author_id,
         created_at=parse_time(post.get("created_at")), text=text,
         followers=follower_count(metrics.get("followers_count")),
         language=language_of(text, post.get("lang")), url=f"https://x.com/{handle}/status/{post_id}",
