@@ -1,4 +1,4 @@
-"""Draft markers a post needs before publishing: real media addresses, alt text, titles and X reply targets."""
+"""Draft markers a post needs before publishing: real media addresses, alt text, titles, reply and message targets."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from agents.context import BrandProfile
 from agents.hitl import Finding
 from agents.specialists.platform_templates import gap
 from tools.content.text import DraftMarker, find_markers, strip_markers
-from tools.platforms.base import x_post_id
 from tools.platforms.linkedin import DOCUMENT_NAMES, DOCUMENT_TYPES, document_suffix
 from tools.platforms.specs import get_platform
+from tools.platforms.targets import MESSAGE_PLATFORMS, REPLY_PLATFORMS, message_target, reply_form, reply_target
 
 MEDIA_MISSING_RULE = "draft-media-missing"
 MEDIA_ADDRESS_RULE = "draft-media-address"
@@ -17,7 +17,6 @@ DOCUMENT_RULE = "draft-document"
 REPLY_RULE = "draft-reply-target"
 MARKER_RULES = (MEDIA_MISSING_RULE, MEDIA_ADDRESS_RULE, TITLE_RULE, DOCUMENT_RULE, REPLY_RULE)
 DOCUMENT_PLATFORMS = ("linkedin",)
-REPLY_PLATFORMS = ("x",)
 GUIDELINE = "BrandPilot drafts"
 _KIND_WORDS = {("image", "video"): "an image or video", ("video",): "a video", ("image",): "an image"}
 
@@ -29,7 +28,8 @@ def is_web_address(value: str) -> bool:
 
 def marker_text(marker: DraftMarker) -> str:
     """A marker written back as it appears in a draft."""
-    return f"[{'reply to' if marker.kind == 'reply' else marker.kind}: {marker.value}]"
+    name = {"reply": "reply to", "message": "message to"}.get(marker.kind, marker.kind)
+    return f"[{name}: {marker.value}]"
 
 
 def alt_gaps(text: str) -> list[str]:
@@ -46,8 +46,8 @@ def marker_findings(parts: list[str], platform: str, brand: BrandProfile) -> lis
     """Errors for what a draft's markers promise but can't deliver.
 
     Media a platform needs but the draft lacks, media without a web address, a missing or long title, a
-    document anywhere but LinkedIn (or with other media, or of another file type) and a reply target that is
-    not an X post.
+    document anywhere but LinkedIn (or with other media, or of another file type), and a reply target or message
+    recipient the platform can't take. A reply or a direct message needs no media.
     """
     spec = get_platform(platform)
     markers = [m for part in parts for m in find_markers(part)]
@@ -55,7 +55,8 @@ def marker_findings(parts: list[str], platform: str, brand: BrandProfile) -> lis
     media = [m for m in markers if m.kind in ("image", "video", "document")]
     fetchable = [m for m in media if is_web_address(m.value)]
     unfetchable = [m for m in media if not is_web_address(m.value)]
-    if spec.required_media and not any(m.kind in spec.required_media for m in fetchable):
+    answering = any(m.kind in ("reply", "message") for m in markers)
+    if spec.required_media and not answering and not any(m.kind in spec.required_media for m in fetchable):
         findings.append(_media_missing(spec.label, spec.required_media, unfetchable))
     elif unfetchable:
         span = marker_text(unfetchable[0])
@@ -100,18 +101,29 @@ def _document_findings(markers: list[DraftMarker], platform: str, brand: BrandPr
 
 
 def _reply_findings(markers: list[DraftMarker], platform: str) -> list[Finding]:
-    replies = [m for m in markers if m.kind == "reply"]
-    if not replies:
-        return []
-    span = marker_text(replies[0])
     label = get_platform(platform).label
-    if platform not in REPLY_PLATFORMS:
-        message = f"BrandPilot can't publish replies on {label}; copy this one and answer by hand."
-        return [_error(REPLY_RULE, message, f"delete {span}", span)]
-    if x_post_id(replies[0].value) is None:
-        message = f"{span} does not name the X post to answer."
-        fix = f"put the post's address in {span}, like [reply to: https://x.com/NAME/status/1234567890]"
-        return [_error(REPLY_RULE, message, fix, span)]
+    replies = [m for m in markers if m.kind == "reply"]
+    messages = [m for m in markers if m.kind == "message"]
+    if replies and messages:
+        span = marker_text(messages[0])
+        message = "A draft can answer in public or in a private message, not both."
+        return [_error(REPLY_RULE, message, f"delete {span} or {marker_text(replies[0])}", span)]
+    if replies:
+        span = marker_text(replies[0])
+        if platform not in REPLY_PLATFORMS:
+            message = f"BrandPilot can't publish replies on {label}; copy this one and answer by hand."
+            return [_error(REPLY_RULE, message, f"delete {span}", span)]
+        if reply_target(platform, replies[0].value) is None:
+            message = f"{span} does not name the {label} post or comment to answer."
+            return [_error(REPLY_RULE, message, f"put {reply_form(platform)} in {span}", span)]
+    if messages:
+        span = marker_text(messages[0])
+        if platform not in MESSAGE_PLATFORMS:
+            message = f"BrandPilot can't send direct messages on {label}; copy this one and send it by hand."
+            return [_error(REPLY_RULE, message, f"delete {span}", span)]
+        if message_target(platform, messages[0].value) is None:
+            message = f"{span} does not name the {label} user id to message."
+            return [_error(REPLY_RULE, message, f"put the person's numeric {label} id in {span}", span)]
     return []
 
 

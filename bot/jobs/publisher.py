@@ -36,10 +36,10 @@ from tools.platforms.base import (
     Published,
     TransientError,
     media_in,
-    reply_in,
     title_in,
 )
 from tools.platforms.specs import get_platform
+from tools.platforms.targets import targets_in
 
 log = logging.getLogger(__name__)
 STALE_CLAIM = timedelta(minutes=10)  # a claim older than this has lost its worker
@@ -327,10 +327,12 @@ def _outgoing(claimed: _Claimed) -> OutgoingPost:
     """The post as a client sends it: media and title from the markers, an X thread in parts, resume data.
 
     Raises:
-        ValueError: the draft names media that is not a web address, or a reply target that is not an X post.
+        ValueError: the draft names media that is not a web address, or a reply target or message recipient the
+            platform can't take.
     """
     spec = get_platform(claimed.platform)
-    parts = thread_parts(claimed.text) if spec.supports_threads else [claimed.text]
+    reply_to, dm_to = targets_in(claimed.platform, claimed.text)
+    parts = thread_parts(claimed.text) if spec.supports_threads and not dm_to else [claimed.text]
     listed = tuple(Media(**item) for item in claimed.options.get("media", ()))
     return OutgoingPost(
         post_id=claimed.id,
@@ -338,7 +340,8 @@ def _outgoing(claimed: _Claimed) -> OutgoingPost:
         parts=tuple(part for part in (strip_markers(p) for p in parts) if part),
         media=media_in(claimed.text) + listed,
         title=title_in(claimed.text) or claimed.options.get("title"),
-        reply_to=reply_in(claimed.text),
+        reply_to=reply_to,
+        dm_to=dm_to,
         options={**claimed.options, **claimed.resume},
     )
 

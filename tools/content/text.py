@@ -12,15 +12,18 @@ from typing import Literal
 
 # --- Draft markers ---------------------------------------------------------------------------
 
-_MARKER_RE = re.compile(r"\[\s*(image|video|document|alt|title|reply\s+to)\s*:([^\]\n]*)\]", re.IGNORECASE)
+_MARKER_RE = re.compile(r"\[\s*(image|video|document|alt|title|reply\s+to|message\s+to)\s*:([^\]\n]*)\]", re.IGNORECASE)
 _MARKER_WITH_SPACE_RE = re.compile(r"[ \t]*" + _MARKER_RE.pattern, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class DraftMarker:
-    """A draft marker (image, video, document, alt, title or ``[reply to: ...]``, kind ``reply``) and its start."""
+    """A draft marker and its start: image, video, document, alt, title, reply or message.
 
-    kind: Literal["image", "video", "document", "alt", "title", "reply"]
+    ``[reply to: ...]`` has kind ``reply``; ``[message to: ...]`` has kind ``message``.
+    """
+
+    kind: Literal["image", "video", "document", "alt", "title", "reply", "message"]
     value: str
     start: int
 
@@ -29,7 +32,7 @@ def find_markers(text: str) -> list[DraftMarker]:
     """Return the draft markers in ``text`` in order, values stripped of spaces."""
     return [
         DraftMarker(
-            kind="reply" if m.group(1).lower().startswith("reply") else m.group(1).lower(),  # type: ignore[arg-type]
+            kind=m.group(1).lower().split()[0],  # type: ignore[arg-type]
             value=m.group(2).strip(),
             start=m.start(),
         )

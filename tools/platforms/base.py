@@ -32,7 +32,9 @@ class OutgoingPost:
 
     `post_id` is BrandPilot's scheduled-post id; clients pass it where the API takes a client reference so
     a retry can be recognised. `parts` holds one text, or an X thread's posts in order. `title` is YouTube's video
-    title or a LinkedIn document's. `reply_to` is the id of the X post this one answers.
+    title or a LinkedIn document's. `reply_to` is the platform id of the post or comment this text answers (a reply
+    to a comment, or an X reply); `dm_to` is the platform id of the person a direct message goes to. A client that
+    can't send one of those raises `PermanentError` saying so.
     """
 
     post_id: str
@@ -41,6 +43,7 @@ class OutgoingPost:
     media: tuple[Media, ...] = ()
     title: str | None = None
     reply_to: str | None = None
+    dm_to: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -362,21 +365,3 @@ def x_post_id(value: str) -> str | None:
         return value
     match = _X_STATUS.match(value)
     return match.group(1) if match else None
-
-
-def reply_in(text: str) -> str | None:
-    """The id of the X post a draft answers (`[reply to: https://x.com/…/status/ID]`), if it names one.
-
-    Raises:
-        ValueError: the marker names something that is not an X post's address or id.
-    """
-    marker = next((m for m in find_markers(text) if m.kind == "reply"), None)
-    if marker is None:
-        return None
-    found = x_post_id(marker.value)
-    if found is None:
-        raise ValueError(
-            f"the reply target {marker.value!r} in the draft is not an X post's address; "
-            "edit the draft to name it as [reply to: https://x.com/NAME/status/ID]"
-        )
-    return found

@@ -1,4 +1,4 @@
-"""Facebook Pages publishing through the Graph API: text and link posts to the Page feed, and single-photo posts."""
+"""Facebook Pages through the Graph API: feed posts, single-photo posts, comment replies and Messenger messages."""
 
 from __future__ import annotations
 
@@ -19,6 +19,8 @@ from tools.platforms.base import (
 from tools.platforms.facebook_insights import read_insights
 from tools.platforms.facebook_mentions import read_mentions
 from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
+from tools.platforms.meta_messages import graph_id, post_comment, send_message
+from tools.platforms.reply_messages import conversation_of, conversation_text
 
 
 class FacebookClient:
@@ -34,7 +36,12 @@ class FacebookClient:
 
         A photo post takes the text as its caption; a link goes at the caption's end, since /photos has no link
         field. The Published id is the feed post's `{page_id}_{post_id}` (for a photo, its `post_id`).
+
+        With `post.reply_to` or `post.dm_to` the text goes out as a reply or a Messenger message instead (see
+        `_answer`).
         """
+        if conversation_of(post, self.platform):
+            return self._answer(post, credentials)
         page = credentials.account_id
         link = str(post.options.get("link") or "")
         text = post.text.strip()
@@ -80,3 +87,21 @@ class FacebookClient:
     def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
         """Comments and visitor posts in the Page feed newer than the `cursor`; `facebook_mentions` maps them."""
         return read_mentions(self.graph, credentials.account_id, credentials.access_token, cursor, limit)
+
+    def _answer(self, post: OutgoingPost, credentials: Credentials) -> Published:
+        """A text reply as the Page, or a Messenger message from it; `meta_messages` sends both.
+
+        `post.reply_to` is the id of a post or comment in the Page's feed as the mentions store it (a comment's
+        `external_id`, `{post}_{comment}`, or a visitor post's `{page}_{post}`): the reply is
+        `POST /{id}/comments`, and its Published id is the new comment's. How Facebook threads a reply to a reply
+        (it shows two levels) was not verified against a live Page. `post.dm_to` is the person's Page-scoped id
+        (PSID), the `author` of a Messenger DM mention: the message is `POST /{page-id}/messages` and its
+        Published id the `message_id`. Text only; neither has a public URL.
+        """
+        text = conversation_text(post, self.platform, "Facebook")
+        token = credentials.access_token
+        if post.dm_to:
+            recipient = graph_id(post.dm_to, self.platform, "a Messenger recipient's page-scoped id (PSID)")
+            return send_message(self.graph, credentials.account_id, token, recipient, text)
+        target = graph_id(post.reply_to or "", self.platform, "a Facebook post or comment id")
+        return post_comment(self.graph, target, "comments", token, text)

@@ -1,4 +1,4 @@
-"""Instagram content publishing through the Graph API: media containers, processing status, then media_publish."""
+"""Instagram through the Graph API: publishing (containers, status, media_publish), comment replies and messages."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ from tools.platforms.base import (
 from tools.platforms.instagram_insights import read_insights
 from tools.platforms.instagram_mentions import read_mentions
 from tools.platforms.meta import DEFAULT_VERSION, GRAPH_URL, GraphApi
+from tools.platforms.meta_messages import graph_id, post_comment, send_message
+from tools.platforms.reply_messages import conversation_of, conversation_text
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +62,12 @@ class InstagramClient:
         self.sleep = sleep
 
     def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
-        """Publish one image, one video (as a Reel) or a carousel of 2-10; the permalink is looked up afterwards."""
+        """Publish one image, one video (as a Reel) or a carousel of 2-10; the permalink is looked up afterwards.
+
+        With `post.reply_to` or `post.dm_to` the text goes out as a comment reply or a direct message (`_answer`).
+        """
+        if conversation_of(post, self.platform):
+            return self._answer(post, credentials)
         self._refuse_unpublishable(post)
         token, user = credentials.access_token, credentials.account_id
         container, ready = self._resumed(str(post.options.get("container_id") or ""), token)
@@ -99,6 +106,30 @@ class InstagramClient:
     def mentions(self, credentials: Credentials, *, cursor: str | None = None, limit: int = 100) -> MentionPage:
         """Comments on recent media and media the account is tagged in; `instagram_mentions` maps them."""
         return read_mentions(self.graph, credentials.account_id, credentials.access_token, cursor, limit)
+
+    def _answer(self, post: OutgoingPost, credentials: Credentials) -> Published:
+        """A text reply to a comment, or a direct message, as the account; `meta_messages` sends both.
+
+        `post.reply_to` is an IG comment id, the `external_id` of an Instagram comment or reply mention: the reply
+        is `POST /{ig-comment-id}/replies`, and Instagram files a reply to a reply under the top-level comment.
+        A tagged-media mention's id is a media id, which this can't answer. `post.dm_to` is the person's
+        Instagram-scoped id (IGSID), the `author` of an Instagram DM mention.
+
+        The message goes through the Messenger Platform's Send API at graph.facebook.com, because this client
+        uses Instagram's Facebook Login flavour (the linked Page's access token, IG user ids on
+        graph.facebook.com); for that flavour Meta documents `POST /{PAGE_ID}/messages` with the Page token.
+        The credentials hold the IG user id, not the Page's, and with a Page token Graph's `me` is that Page, so
+        the message is `POST /me/messages` (the form Meta's Instagram messaging examples use), saving a lookup.
+        `POST /{IG_ID}/messages` belongs to Instagram Login (graph.instagram.com, an Instagram user token) instead.
+        Text only; neither answer has a public URL.
+        """
+        text = conversation_text(post, self.platform, "Instagram")
+        token = credentials.access_token
+        if post.dm_to:
+            recipient = graph_id(post.dm_to, self.platform, "an Instagram-scoped id (IGSID) of a person")
+            return send_message(self.graph, "me", token, recipient, text)
+        comment = graph_id(post.reply_to or "", self.platform, "an Instagram comment id")
+        return post_comment(self.graph, comment, "replies", token, text)
 
     def _refuse_unpublishable(self, post: OutgoingPost) -> None:
         if not post.media:

@@ -1,4 +1,4 @@
-"""LinkedIn client: versioned Posts API (text, images, documents), account check and OAuth token refresh.
+"""LinkedIn client: versioned Posts API (text, images, documents), comment replies, account check, token refresh.
 
 Every `/rest` call carries `LinkedIn-Version: YYYYMM`. LinkedIn serves each version for about a year and then
 answers 426 `NONEXISTENT_VERSION`; that becomes a `DeprecatedVersionError` telling the operator to move
@@ -32,8 +32,10 @@ from tools.platforms.base import (
     refreshed_from,
     send,
 )
+from tools.platforms.linkedin_comments import answer
 from tools.platforms.linkedin_insights import STATISTICS_PATH, read_insights
 from tools.platforms.linkedin_mentions import read_mentions
+from tools.platforms.reply_messages import conversation_of
 
 PLATFORM = "linkedin"
 MAX_IMAGES = 20
@@ -139,8 +141,13 @@ class LinkedInClient:
     def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
         """Create a public feed post (`POST /rest/posts`); the new post's URN comes back in `x-restli-id`.
 
-        Images go through the Images API; a document (with the post's title) through the Documents API.
+        Images go through the Images API; a document (with the post's title) through the Documents API. With
+        `post.reply_to` the text is a comment on that post or comment instead (`linkedin_comments` says how).
         """
+        if conversation_of(post, PLATFORM):
+            return answer(
+                post, credentials.account_id, lambda path, body: self._call("POST", path, credentials, json=body)
+            )
         check_media(post.media, post.title)
         body: dict[str, Any] = {
             "author": credentials.account_id,

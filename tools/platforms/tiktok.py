@@ -26,6 +26,7 @@ from tools.platforms.base import (
     retry_after_seconds,
     send,
 )
+from tools.platforms.reply_messages import conversation_of
 from tools.platforms.tiktok_insights import FIELDS, QUERY_PATH, read_insights
 
 PLATFORM = "tiktok"
@@ -177,6 +178,19 @@ def oauth_error(response: httpx.Response, body: Mapping[str, Any]) -> PlatformEr
     )
 
 
+def refuse_conversation(post: OutgoingPost) -> None:
+    """Refuse a reply or direct message: TikTok's API for apps can't send either, so they are answered in the app.
+
+    Raises:
+        PermanentError: `post` is a reply or a direct message (or names both).
+    """
+    conversation = conversation_of(post, PLATFORM)
+    if conversation is None:
+        return
+    what = "send direct messages" if conversation == "dm" else "reply to comments"
+    raise PermanentError(PLATFORM, f"TikTok's Content Posting API can't {what}; answer in the TikTok app instead")
+
+
 def explain_failure(reason: str) -> str:
     """A plain explanation of a FAILED post's `fail_reason`."""
     return FAIL_REASONS.get(reason, f"TikTok reported {reason or 'no reason'}")
@@ -209,7 +223,11 @@ class TikTokClient:
         `disable_comment` / `disable_duet` / `disable_stitch` and `brand_content_toggle` / `brand_organic_toggle`.
         Every error raised after TikTok accepted the post carries `error.resume == {"publish_id": ...}`; passing
         that back in `post.options` resumes waiting on the same post instead of posting the video a second time.
+
+        A reply (`post.reply_to`) or direct message (`post.dm_to`) is refused before any call: the Content
+        Posting API can neither answer comments nor send messages.
         """
+        refuse_conversation(post)
         video = video_of(post)
         publish_id = post.options.get("publish_id")
         username = None

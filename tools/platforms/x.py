@@ -1,4 +1,4 @@
-"""X (Twitter) API v2 client: posts and threads with images, account check and OAuth 2.0 token refresh.
+"""X (Twitter) API v2 client: posts, threads and replies with images, direct messages, account check, token refresh.
 
 Threads are not atomic on X: each part is its own post replying to the previous one. When a later part fails,
 `publish` raises a `PartialThreadError` whose `posted_ids` (also `resume["posted_ids"]`) are the parts already
@@ -9,6 +9,7 @@ them instead of posting the first parts twice.
 from __future__ import annotations
 
 import mimetypes
+import re
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
@@ -35,11 +36,13 @@ from tools.platforms.base import (
     refreshed_from,
     send,
 )
+from tools.platforms.reply_messages import conversation_of, conversation_text
 from tools.platforms.x_insights import read_insights
 from tools.platforms.x_mentions import read_mentions
 
 PLATFORM = "x"
 MAX_IMAGES = 4
+USER_ID = re.compile(r"[0-9]{1,20}")
 
 
 class PartialThreadError(PlatformError):
@@ -128,12 +131,18 @@ class XClient:
     def publish(self, post: OutgoingPost, credentials: Credentials) -> Published:
         """Post the text (a thread part by part) with its images on the first post.
 
-        With `post.reply_to` the first post answers that X post (a thread then hangs under it).
-        `post.options["posted_ids"]` (from a `PartialThreadError`) resumes a thread after those posts; media is
-        then not uploaded again, since it belongs to the first post.
+        With `post.reply_to` (an X post id: the `external_id` of an X mention or reply) the first post answers
+        that post, and a thread then hangs under it. With `post.dm_to` the text goes as a direct message instead
+        (see `_send_dm`). `post.options["posted_ids"]` (from a `PartialThreadError`) resumes a thread after those
+        posts; media is then not uploaded again, since it belongs to the first post.
         """
         if not post.parts:
             raise PermanentError(PLATFORM, "the post has no text to publish")
+        conversation = conversation_of(post, PLATFORM)
+        if conversation:
+            text = conversation_text(post, PLATFORM, "X", media_allowed=True)
+            if conversation == "dm":
+                return self._send_dm(post, text, credentials)
         check_media(post.media)
         ids = [str(i) for i in post.options.get("posted_ids") or ()]
         media_ids = [] if ids else [self._upload(m, credentials) for m in post.media]
@@ -188,6 +197,38 @@ class XClient:
             lambda params: json_body(self._call("GET", path, credentials, params=dict(params))),
         )
 
+    def _send_dm(self, post: OutgoingPost, text: str, credentials: Credentials) -> Published:
+        """Send `text` (a thread's parts joined) and at most one image as a one-to-one direct message.
+
+        `POST /2/dm_conversations/with/{participant_id}/messages` (X API v2 Direct Messages, needs the dm.write
+        scope) opens the conversation or adds to it. `post.dm_to` is the recipient's numeric user id: for a DM
+        mention that is the sender's id, not the @handle a mention's `author` holds. An image is uploaded as
+        `dm_image` and attached (X takes one attachment per message). Published is the answer's `dm_event_id`,
+        with the conversation's address in the brand's inbox. X has no idempotency key for messages, so a retry
+        after a lost answer may send the message twice.
+        """
+        recipient = (post.dm_to or "").strip()
+        if not USER_ID.fullmatch(recipient):
+            raise PermanentError(
+                PLATFORM,
+                f"X sends direct messages to a numeric user id, not {recipient!r}; use the sender's id from the DM, "
+                "not their @handle",
+            )
+        if len(post.media) > 1 or any(m.kind != "image" for m in post.media):
+            raise PermanentError(PLATFORM, "an X direct message takes at most one image; remove the other media")
+        body: dict[str, Any] = {"text": text}
+        if post.media:
+            body["attachments"] = [{"media_id": self._upload(post.media[0], credentials, category="dm_image")}]
+        response = self._call("POST", f"/2/dm_conversations/with/{recipient}/messages", credentials, json=body)
+        data = json_body(response).get("data") or {}
+        event_id, conversation = data.get("dm_event_id"), data.get("dm_conversation_id")
+        if not event_id:
+            raise PermanentError(
+                PLATFORM, "X answered the direct message without its event id", status=response.status_code
+            )
+        url = f"https://x.com/messages/{conversation}" if conversation else None
+        return Published(external_id=str(event_id), url=url)
+
     def _create(self, body: dict[str, Any], credentials: Credentials) -> str:
         response = self._call("POST", "/2/tweets", credentials, json=body)
         tweet_id = (json_body(response).get("data") or {}).get("id")
@@ -195,7 +236,7 @@ class XClient:
             raise PermanentError(PLATFORM, "X answered without a post id", status=response.status_code)
         return str(tweet_id)
 
-    def _upload(self, media: Media, credentials: Credentials) -> str:
+    def _upload(self, media: Media, credentials: Credentials, *, category: str = "tweet_image") -> str:
         """Fetch the image from its URL, upload it (one-shot `POST /2/media/upload`) and set its alt text."""
         fetched = fetch_media(self.http, PLATFORM, media)
         content_type = fetched.headers.get("content-type", "").split(";")[0].strip()
@@ -207,7 +248,7 @@ class XClient:
             "/2/media/upload",
             credentials,
             files={"media": (filename, fetched.content, content_type)},
-            data={"media_category": "tweet_image"},
+            data={"media_category": category},
         )
         media_id = (json_body(response).get("data") or {}).get("id")
         if not media_id:

@@ -1,4 +1,4 @@
-"""YouTube Data API v3 client: uploads a video with the resumable upload protocol and sets its thumbnail."""
+"""YouTube Data API v3 client: uploads a video (resumable upload protocol), sets its thumbnail, replies to comments."""
 
 from __future__ import annotations
 
@@ -31,6 +31,8 @@ from tools.platforms.base import (
     retry_after_seconds,
     send,
 )
+from tools.platforms.reply_messages import conversation_of
+from tools.platforms.youtube_comments import answer
 from tools.platforms.youtube_insights import VIDEOS_PATH, read_insights
 from tools.platforms.youtube_mentions import COMMENT_THREADS_PATH, explain_scope, read_mentions
 
@@ -216,8 +218,10 @@ class YouTubeClient:
         `thumbnail_url`. Every error raised after the upload session was opened carries
         `error.resume == {"upload_url": ...}`; passing that back in `post.options` continues the same upload
         instead of creating a second video. A thumbnail that can't be set is logged and does not fail the
-        published video.
+        published video. With `post.reply_to` the text is a reply to that comment instead (`youtube_comments`).
         """
+        if conversation_of(post, PLATFORM):
+            return answer(post, lambda path, params, body: self._write(path, params, body, credentials))
         video = video_of(post)
         resource = video_resource(post)
         data, content_type = self._download(video.url, "video")
@@ -302,6 +306,18 @@ class YouTubeClient:
         """One Data API GET and its JSON object; a failed answer raises `api_error`."""
         url = f"{self.base_url}{path}"
         response = send(self.http, PLATFORM, "GET", url, params=dict(params), headers=self._auth(credentials))
+        if response.status_code >= 400:
+            raise api_error(response)
+        return json_body(response)
+
+    def _write(
+        self, path: str, params: Mapping[str, str], body: dict[str, Any], credentials: Credentials
+    ) -> dict[str, Any]:
+        """One Data API POST with a JSON body and its JSON answer; a failed answer raises `api_error`."""
+        url = f"{self.base_url}{path}"
+        response = send(
+            self.http, PLATFORM, "POST", url, params=dict(params), json=body, headers=self._auth(credentials)
+        )
         if response.status_code >= 400:
             raise api_error(response)
         return json_body(response)

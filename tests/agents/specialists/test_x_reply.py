@@ -14,7 +14,7 @@ from agents.routing.reply_asks import x_reply_ask
 from agents.specialists.drafting import check_parts
 from agents.specialists.x_reply import compose_x_reply, post_kind, reply_ask
 from tools.content.text import find_hashtags, find_markers, strip_markers
-from tools.platforms.base import reply_in
+from tools.platforms.targets import targets_in
 
 URL = "https://x.com/jane_doe/status/1861234567890"
 
@@ -69,7 +69,7 @@ def test_an_offline_reply_to_a_complaint_apologises_moves_to_dms_and_names_its_t
     body = strip_markers(package.text)
     assert body.startswith("Sorry about this.") and "DM us" in body
     assert find_hashtags(body) == [] and len(body) <= 280
-    assert reply_in(package.text) == "1861234567890"
+    assert targets_in("x", package.text)[0] == "1861234567890"
     passed, findings = check_parts([package.text], "x", make_context().brand, False)
     assert not passed and rules(findings) == {"draft-placeholder"}  # only the facts a person must add
     assert any("as a complaint" in note for note in package.notes)
@@ -102,7 +102,7 @@ def test_a_quoted_post_to_answer_goes_to_the_x_specialist_not_the_checker(graph,
 
     assert snapshot.values["agent"] == "x"
     [request] = pending(snapshot)
-    assert reply_in(request["draft"]["text"]) == "1861234567890"
+    assert targets_in("x", request["draft"]["text"])[0] == "1861234567890"
 
 
 def test_the_reply_rule_needs_an_x_post_and_a_reply():
@@ -143,4 +143,4 @@ def test_another_version_of_a_reply_is_still_a_reply(graph, make_context):
     assert snapshot.values["agent"] == "x"
     [second] = pending(snapshot)
     assert second["draft"]["revision"] == 2 and second["draft"]["text"] != first["draft"]["text"]
-    assert reply_in(second["draft"]["text"]) == "1861234567890"
+    assert targets_in("x", second["draft"]["text"])[0] == "1861234567890"

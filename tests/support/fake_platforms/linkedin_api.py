@@ -7,7 +7,10 @@ LinkedIn shows it), `images` and `documents` (URN -> bytes or None until uploade
 (refresh token -> client id) and `statistics` (post URN -> totalShareStatistics replacing `default_statistics()`).
 An organization's share statistics cover the posts in `posts` whose author it is. The posts finder
 (`GET /rest/posts?q=author`) lists an author's `posts` newest first (by `createdAt`, else the order added) and
-`GET /rest/socialActions/{encoded URN}/comments` answers `comments` (post URN -> comment elements).
+`GET /rest/socialActions/{encoded URN}/comments` answers `comments` (post or parent comment URN -> comment
+elements). `POST /rest/socialActions/{encoded URN}/comments` adds a comment on a post in `posts`, or a nested reply
+to a comment in `comments` (its URN in the path and in `parentComment`, `object` the URN inside it), and answers
+201 with the comment element and its id in `x-restli-id`.
 """
 
 from __future__ import annotations
@@ -284,6 +287,48 @@ def linkedin_api() -> FakeApi:
         paging = {"start": 0, "count": count, "total": len(elements), "links": []}
         return Response(200, {"paging": paging, "elements": elements[:count]})
 
+    def find_comment(urn: str) -> dict[str, Any] | None:
+        return next((c for found in api.state["comments"].values() for c in found if c.get("commentUrn") == urn), None)
+
+    def create_comment(request: Request) -> Response:
+        raw = request.path.removeprefix("/rest/socialActions/")
+        encoded, _, edge = raw.partition("/")
+        if edge != "comments" or any(c in encoded for c in ":(),") or not unquote(encoded).startswith("urn:li:"):
+            return error(400, f"Malformed URN in path: {encoded}", code="ILLEGAL_ARGUMENT")
+        target = unquote(encoded)
+        body: dict[str, Any] = request.json() or {}
+        for field in ("actor", "object", "message"):
+            if field not in body:
+                return error(422, f"ERROR :: /{field} :: field is required but not found and has no default value")
+        text = (body["message"] or {}).get("text") if isinstance(body["message"], dict) else None
+        if not isinstance(text, str) or not text:
+            return error(422, "ERROR :: /message/text :: field is required but not found and has no default value")
+        if body["actor"] not in api.state["authors"]:
+            return error(403, "Not enough permissions to access: socialActions.comments.CREATE.20251101")
+        if target.startswith("urn:li:comment:"):
+            parent = find_comment(target)
+            if parent is None:
+                return error(404, f"Not found: {target}", serviceErrorCode=0)
+            inner = target.removeprefix("urn:li:comment:(").rsplit(",", 1)[0]
+            if body.get("parentComment") != target or body["object"] != inner:
+                message = f"parentComment must be {target} and object {inner} for a comment on a comment"
+                return error(400, message, code="ILLEGAL_ARGUMENT")
+        elif target not in api.state["posts"]:
+            return error(404, f"Not found: {target}", serviceErrorCode=0)
+        elif body["object"] != target or "parentComment" in body:
+            return error(400, f"object must be {target} for a comment on it", code="ILLEGAL_ARGUMENT")
+        number = str(next(ids))
+        urn = f"urn:li:comment:({body['object']},{number})"
+        element = {
+            **body,
+            "id": number,
+            "commentUrn": urn,
+            "created": {"actor": body["actor"], "time": 1_767_268_800_000},
+            "lastModified": {"actor": body["actor"], "time": 1_767_268_800_000},
+        }
+        api.state["comments"].setdefault(target, []).append(element)
+        return Response(201, element, headers={"x-restli-id": number})
+
     def userinfo(request: Request, fake: FakeApi) -> Response:
         if not authorized(request):
             return unauthorized()
@@ -313,6 +358,7 @@ def linkedin_api() -> FakeApi:
     api.route("POST", "/rest/posts", versioned(create_post))
     api.route("GET", "/rest/posts", versioned(find_posts))
     api.route("GET", "/rest/socialActions/", versioned(post_comments))
+    api.route("POST", "/rest/socialActions/", versioned(create_comment))
     api.route("POST", "/rest/images", versioned(initialize_image_upload))
     api.route("PUT", "/dms-uploads/", upload_image)
     api.route("POST", "/rest/documents", versioned(initialize_document_upload))

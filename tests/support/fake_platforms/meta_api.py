@@ -1,4 +1,4 @@
-"""A fake Meta Graph API: Facebook Page posts and Instagram content publishing, with Graph's paths, answers and errors.
+"""A fake Meta Graph API: Page posts, Instagram publishing, comment replies and the Send API, with Graph's errors.
 
 State (all in `api.state`, change it in tests):
   active_versions  versions served; any other `/{version}/...` gets the deprecated-version error (code 2635)
@@ -8,6 +8,11 @@ State (all in `api.state`, change it in tests):
   broken_urls      media URLs whose containers end in status ERROR
   containers, posts, media   what the fake created, for assertions
   insights         post or media id -> {metric or "comments"/"shares": value} replacing the defaults below
+  comments         comment id -> {platform, owner (Page or IG user id), on (post or media id), parent, text,
+                   hidden}; `add_comment` seeds one, POST /{post-or-comment}/comments and /{ig-comment}/replies add
+  messengers       person id (PSID or IGSID) -> {platform, page (whose Send API reaches them), in_window}: who
+                   wrote to the Page or its Instagram account; `in_window` False is past the 24-hour window
+  messages         message id -> what the Send API sent (POST /{page-id}/messages, or /me/messages with a Page token)
 Reading many nodes at once (GET /{version}/?ids=a,b&fields=...) answers each node's fields, including
 `insights.metric(...)`, `comments.summary(true)` and `shares` on Page posts.
 """
@@ -15,6 +20,7 @@ Reading many nodes at once (GET /{version}/?ids=a,b&fields=...) answers each nod
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from typing import Any
 
@@ -63,6 +69,9 @@ def meta_api(*, video_polls: int = 2) -> FakeApi:
         media={},
         ids=itertools.count(1),
         insights={},
+        comments={},
+        messengers={},
+        messages={},
     )
     api.route("GET", "/", _get)
     api.route("POST", "/", _post)
@@ -115,26 +124,75 @@ def _get(request: Request, api: FakeApi) -> Response:
     return Response(200, {name: record[name] for name in [*fields, "id"] if name in record})
 
 
+def add_comment(
+    api: FakeApi, platform: str, on: str, text: str, *, parent: str | None = None, hidden: bool = False
+) -> str:
+    """Seed a person's comment on a Page post (`platform` "facebook") or IG media ("instagram"); its Graph id.
+
+    A Facebook comment's id is `{post part}_{number}`, an Instagram comment's a number, as Graph gives them.
+    """
+    if platform == "facebook":
+        owner = on.split("_", 1)[0]
+        api.state["posts"].setdefault(on, {"id": on, "message": ""})
+        comment_id = f"{on.rsplit('_', 1)[-1]}_{_next(api, 124000000000000)}"
+    else:
+        owner = IG_USER_ID
+        api.state["media"].setdefault(
+            on, {"id": on, "owner": owner, "permalink": f"https://www.instagram.com/p/C{on[-6:]}/"}
+        )
+        comment_id = _next(api, 17860000000000000)
+    record = {"platform": platform, "owner": owner, "on": on, "parent": parent, "text": text, "hidden": hidden}
+    api.state["comments"][comment_id] = {"id": comment_id, **record}
+    return comment_id
+
+
 def _post(request: Request, api: FakeApi) -> Response:
     checked = _check(request, api)
     if isinstance(checked, Response):
         return checked
     node, edge, params = checked
-    handler = {"feed": _feed, "photos": _photos, "media": _media, "media_publish": _media_publish}.get(edge)
+    handler = {
+        "feed": _feed,
+        "photos": _photos,
+        "media": _media,
+        "media_publish": _media_publish,
+        "comments": _comment,
+        "replies": _reply,
+        "messages": _message,
+    }.get(edge)
     if handler is None:
         return _unknown_path(f"/{node}/{edge}")
-    if (edge in ("feed", "photos")) != (node in api.state["pages"]):
+    if edge not in _edges(api, node):
         return _unsupported("post", node)
     return handler(api, node, params)
 
 
+def _edges(api: FakeApi, node: str) -> set[str]:
+    """The edges a node takes POSTs on."""
+    if node in api.state["pages"]:
+        return {"feed", "photos", "messages"}
+    if node in api.state["ig_users"]:
+        return {"media", "media_publish"}
+    if node in api.state["posts"]:
+        return {"comments"}
+    comment = api.state["comments"].get(node)
+    if comment is not None:
+        return {"comments"} if comment["platform"] == "facebook" else {"replies"}
+    return set()
+
+
 def _check(request: Request, api: FakeApi) -> Response | tuple[str, str, dict[str, str]]:
-    """Version, token and object access, in the order Graph applies them; an error Response or (node, edge, params)."""
+    """Version, token and object access, in the order Graph applies them; an error Response or (node, edge, params).
+
+    `me` is whom the token stands for: with a Page token, the Page.
+    """
     parts = request.path.strip("/").split("/")
     _, node, edge = (parts + ["", "", ""])[:3]
     allowed = _token_access(request, api)
     if isinstance(allowed, Response):
         return allowed
+    if node == "me":
+        node = next((p for p in sorted(allowed) if p in api.state["pages"]), "me")
     owner = _owner(api, node)
     if owner is None or owner not in allowed:
         return _unsupported("post" if request.method == "POST" else "get", node)
@@ -313,6 +371,66 @@ def _media_publish(api: FakeApi, user: str, params: dict[str, str]) -> Response:
     return Response(200, {"id": media_id})
 
 
+def _comment(api: FakeApi, target: str, params: dict[str, str]) -> Response:
+    """POST /{post-or-comment-id}/comments: the Page comments on a post, or replies to a comment."""
+    if not params.get("message") and not params.get("attachment_url"):
+        return graph_error(100, "(#100) Missing message or attachment")
+    parent = api.state["comments"].get(target)
+    post = parent["on"] if parent else target
+    comment_id = f"{post.rsplit('_', 1)[-1]}_{_next(api, 124000000000000)}"
+    api.state["comments"][comment_id] = {
+        "id": comment_id, "platform": "facebook", "owner": post.split("_", 1)[0], "on": post,
+        "parent": target if parent else None, "text": params.get("message", ""), "hidden": False, "by_page": True,
+    }  # fmt: skip
+    return Response(200, {"id": comment_id})
+
+
+def _reply(api: FakeApi, target: str, params: dict[str, str]) -> Response:
+    """POST /{ig-comment-id}/replies: a reply to a reply lands under the top-level comment, as Instagram files it."""
+    if not params.get("message"):
+        return graph_error(100, "(#100) The parameter message is required.")
+    comment = api.state["comments"][target]
+    if comment["hidden"]:  # wording approximated: Instagram refuses replies to hidden comments
+        return graph_error(100, "(#100) Cannot reply to a hidden comment.", subcode=2534023)
+    reply_id = _next(api, 17860000000000000)
+    api.state["comments"][reply_id] = {
+        "id": reply_id, "platform": "instagram", "owner": comment["owner"], "on": comment["on"],
+        "parent": comment["parent"] or target, "text": params["message"], "hidden": False, "by_page": True,
+    }  # fmt: skip
+    return Response(200, {"id": reply_id})
+
+
+def _message(api: FakeApi, page: str, params: dict[str, str]) -> Response:
+    """The Send API (POST /{page-id}/messages): a text to someone who wrote to the Page or its IG account."""
+    try:
+        recipient = json.loads(params.get("recipient") or "null")
+        message = json.loads(params.get("message") or "null")
+    except ValueError:
+        return graph_error(100, "(#100) param recipient and message must be JSON objects")
+    if not isinstance(recipient, dict) or not recipient.get("id"):
+        return graph_error(100, "(#100) The parameter recipient is required")
+    if not isinstance(message, dict) or not (message.get("text") or message.get("attachment")):
+        return graph_error(100, "(#100) Must send either message or sender action")
+    person = api.state["messengers"].get(str(recipient["id"]))
+    if person is None or person["page"] != page:
+        return graph_error(100, "(#100) No matching user found", subcode=2018001)
+    if person["platform"] == "facebook" and params.get("messaging_type") not in ("RESPONSE", "UPDATE", "MESSAGE_TAG"):
+        return graph_error(100, "(#100) param messaging_type must be one of {RESPONSE, UPDATE, MESSAGE_TAG}")
+    if len(str(message.get("text", ""))) > 2000:
+        return graph_error(100, "(#100) Length of param message[text] must be less than or equal to 2000")
+    if not person["in_window"]:
+        return graph_error(
+            10,
+            "(#10) This message is sent outside of allowed window. Learn more about the new policy here: "
+            "https://developers.facebook.com/docs/messenger-platform/policy-overview",
+            subcode=2018278,
+            kind="OAuthException",
+        )
+    message_id = f"m_{_next(api, 9000)}"
+    api.state["messages"][message_id] = {"page": page, "recipient": recipient["id"], **params, "message": message}
+    return Response(200, {"recipient_id": str(recipient["id"]), "message_id": message_id})
+
+
 def _advance(container: dict[str, Any]) -> None:
     """One status read of a container: IN_PROGRESS while polls remain, then FINISHED (or ERROR for a broken URL)."""
     if container["status_code"] != "IN_PROGRESS":
@@ -340,6 +458,10 @@ def _node(api: FakeApi, node: str) -> dict[str, Any] | None:
 def _owner(api: FakeApi, node: str) -> str | None:
     if node in api.state["pages"] or node in api.state["ig_users"]:
         return node
+    if node in api.state["posts"]:
+        return node.split("_", 1)[0]
+    if node in api.state["comments"]:
+        return api.state["comments"][node]["owner"]
     record = api.state["containers"].get(node) or api.state["media"].get(node)
     return record["owner"] if record else None
 

@@ -1,11 +1,13 @@
-"""A fake X API v2: posts, one-shot media upload and metadata, users/me and the OAuth 2.0 token endpoint.
+"""A fake X API v2: posts, one-shot media upload and metadata, DMs, users/me and the OAuth 2.0 token endpoint.
 
 State (`api.state`): `tokens` (valid access tokens), `user` (who they post as), `tweets` (id -> stored post),
 `media` (id -> uploaded image), `clients` (client id -> secret, "" for a public client), `refresh_tokens`
 (refresh token -> client id), `metrics` (post id -> {"public_metrics": ..., "non_public_metrics": ...} replacing
 `default_metrics()`), `stale` (ids of posts older than 30 days, whose non-public metrics X refuses), `mentions`
-(posts mentioning the user, each with id, text, author_id, created_at and any other post field) and `users`
-(id -> user object with username, name and public_metrics, expanded from author_id).
+(posts mentioning the user, each with id, text, author_id, created_at and any other post field), `users`
+(id -> user object with username, name and public_metrics, expanded from author_id), `dm_open` (ids of users who
+accept direct messages from the account; others get X's 403) and `dm_events` (event id -> the message sent, with
+its `participant_id` and `dm_conversation_id`).
 Error bodies use X's problem-details shapes.
 """
 
@@ -134,6 +136,8 @@ def x_api() -> FakeApi:
         stale=set(),
         mentions=[],
         users={},
+        dm_open=set(),
+        dm_events={},
     )
 
     def authorized(request: Request) -> bool:
@@ -269,6 +273,31 @@ def x_api() -> FakeApi:
             body["includes"] = {"users": users}
         return Response(200, body)
 
+    def send_dm(request: Request, fake: FakeApi) -> Response:
+        """POST /2/dm_conversations/with/:participant_id/messages: text and/or one media attachment."""
+        if not authorized(request):
+            return unauthorized()
+        participant = request.path.removeprefix("/2/dm_conversations/with/").removesuffix("/messages")
+        if not participant.isdigit() or not request.path.endswith("/messages"):
+            message = f"The `participant_id` path parameter value [{participant}] is not valid"
+            return invalid_request(message, {"participant_id": [participant]})
+        body: dict[str, Any] = request.json() or {}
+        text, attachments = body.get("text"), body.get("attachments") or []
+        if not text and not attachments:
+            return invalid_request("One of text or attachments is required", {"text": []})
+        if len(attachments) > 1:
+            return invalid_request("Only 1 attachment is supported", {"attachments": []})
+        media_ids = [str((a or {}).get("media_id")) for a in attachments]
+        if any(not api.state["media"].get(m, {}).get("media_category", "").startswith("dm_") for m in media_ids):
+            return invalid_request(f"Your media IDs are invalid: {media_ids}", {"attachments.media_id": media_ids})
+        me = api.state["user"]["id"]
+        if participant == me or participant not in api.state["dm_open"]:
+            return problem(403, "Forbidden", "You are not permitted to send Direct Messages to this user.")
+        conversation = "-".join(sorted((me, participant), key=int))
+        event_id = str(next(ids))
+        api.state["dm_events"][event_id] = {"participant_id": participant, "dm_conversation_id": conversation, **body}
+        return Response(201, {"data": {"dm_conversation_id": conversation, "dm_event_id": event_id}})
+
     def token(request: Request, fake: FakeApi) -> Response:
         form = request.form()
         if form.get("grant_type") != "refresh_token":
@@ -310,4 +339,5 @@ def x_api() -> FakeApi:
     api.route("GET", "/2/users/me", users_me)
     api.route("GET", "/2/users/", user_mentions)
     api.route("POST", "/2/oauth2/token", token)
+    api.route("POST", "/2/dm_conversations/with/", send_dm)
     return api

@@ -4,6 +4,9 @@
 `default_statistics()`; like YouTube, every count is a string and a video it doesn't have is left out of `items`.
 `commentThreads.list` (allThreadsRelatedToChannelId, order=time) pages the top-level comment resources in
 `api.state["comments"]` newest first; tokens in `api.state["readonly_tokens"]` lack youtube.force-ssl and get 403.
+`comments.insert` (POST /youtube/v3/comments?part=snippet) adds a reply under one of those top-level comments to
+`api.state["replies"]` and answers the new comment resource; `api.state["no_reply"]` holds comments whose thread
+does not take replies (YouTube's `canReply` false).
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ def youtube_api() -> FakeApi:
         statistics={},
         comments=[],  # comment resources: {"id", "snippet": {"videoId", "authorChannelId", "publishedAt", ...}}
         readonly_tokens=set(),
+        replies={},  # reply id ("{parent id}.{n}") -> the comment resource comments.insert created
+        no_reply=set(),
     )
     api.route("POST", "/upload/youtube/v3/videos", start_upload)
     api.route("PUT", "/upload/youtube/v3/videos", upload_bytes)
@@ -87,6 +92,7 @@ def youtube_api() -> FakeApi:
     api.route("GET", "/youtube/v3/channels", channels)
     api.route("GET", "/youtube/v3/videos", list_videos)
     api.route("GET", "/youtube/v3/commentThreads", comment_threads)
+    api.route("POST", "/youtube/v3/comments", insert_comment)
     api.route("POST", "/token", token)
     api.route("GET", "/media/", media_files)
     return api
@@ -360,6 +366,60 @@ def comment_threads(request: Request, api: FakeApi) -> Response:
     if start + int(count) < len(threads):
         body["nextPageToken"] = f"QURT{start + int(count)}"
     return Response(200, body)
+
+
+def insert_comment(request: Request, api: FakeApi) -> Response:
+    """POST /youtube/v3/comments?part=snippet: a reply (`snippet.parentId`, `snippet.textOriginal`) to a comment."""
+    channel = _channel(request, api)
+    if isinstance(channel, Response):
+        return channel
+    if bearer_token(request) in api.state["readonly_tokens"]:
+        return google_error(403, "insufficientPermissions", "Request had insufficient authentication scopes.", "global")
+    parts = [p for p in _query(request, "part").split(",") if p]
+    if not parts or any(p not in ("id", "snippet") for p in parts):
+        return google_error(400, "unknownPart", f"'{_query(request, 'part')}' is not a valid value for part.", "global")
+    if not request.headers.get("content-type", "").startswith("application/json"):
+        return google_error(400, "parseError", "The comment resource must be sent as application/json.", "global")
+    try:
+        snippet = (json.loads(request.body) or {}).get("snippet") or {}
+    except (ValueError, AttributeError):
+        return google_error(400, "parseError", "Parse Error", "global")
+    parent_id, text = snippet.get("parentId"), snippet.get("textOriginal")
+    if not parent_id:
+        return google_error(
+            400, "parentIdMissing", "The comment must be linked to a parent comment.", "youtube.comment"
+        )
+    if not isinstance(text, str) or not text.strip():
+        return google_error(400, "commentTextRequired", "The comment resource must specify a value.", "youtube.comment")
+    if len(text) > 10_000:  # wording and limit approximated
+        return google_error(
+            400, "commentTextTooLong", "The comment text contains too many characters.", "youtube.comment"
+        )
+    parent = next((c for c in api.state["comments"] if c["id"] == parent_id), None)
+    if parent is None:
+        return google_error(
+            404, "commentNotFound", "The specified comment could not be found. Check the parentId.", "youtube.comment"
+        )
+    if parent_id in api.state["no_reply"]:
+        return google_error(
+            400,
+            "operationNotSupported",
+            "The API user is not able to insert a reply to this comment.",
+            "youtube.comment",
+        )
+    reply_id = f"{parent_id}.AAAA{next(api.state['counter']):010d}"
+    title = api.state["channels"].get(channel, {}).get("title", "")
+    resource = {
+        "kind": "youtube#comment", "etag": f"etag-{reply_id}", "id": reply_id,
+        "snippet": {
+            "channelId": parent["snippet"].get("channelId", CHANNEL_ID), "videoId": parent["snippet"].get("videoId"),
+            "textDisplay": text, "textOriginal": text, "parentId": parent_id, "authorDisplayName": title,
+            "authorChannelId": {"value": channel}, "canRate": True, "viewerRating": "none", "likeCount": 0,
+            "publishedAt": "2026-01-01T12:00:00Z", "updatedAt": "2026-01-01T12:00:00Z",
+        },
+    }  # fmt: skip
+    api.state["replies"][reply_id] = resource
+    return Response(200, resource)
 
 
 def token(request: Request, api: FakeApi) -> Response:
