@@ -12,6 +12,7 @@ from agents.specialists.follow_up import revise_last_draft
 from agents.specialists.packages import package_update
 from agents.specialists.post_hooks import trend_hook
 from agents.specialists.tiktok import named_sound
+from agents.specialists.trending import monitor_trend, wants_trend_hook
 from agents.specialists.x_reply import compose_x_reply, reply_ask
 from agents.state import BrandPilotState
 from tools.content.brief import parse_brief
@@ -31,9 +32,13 @@ def write_x_post(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict
     if ask is not None:
         return package_update(compose_x_reply(ask, request, runtime), request, runtime, name=platform)
     trend, rest = named_sound(request)
-    brief = parse_brief(request if ctx.llm is not None else rest)  # a model is told the trend in the request
+    notes: list[str] = []
+    if trend is None and wants_trend_hook(request):
+        trend, reported = monitor_trend(ctx)
+        notes.append(reported)
+    brief = parse_brief(request if ctx.llm is not None else rest)  # a model is told a named trend in the request
     written = write_parts(brief, platform, runtime)
-    parts, notes = list(written.parts), []
+    parts = list(written.parts)
     if trend:
         limit = voice_kit(ctx.brand, platform, ctx.options.campaign_code).hashtag_limit
         hooked = trend_hook(parts, trend, hashtag_limit=limit, max_chars=max_chars(platform, ctx.brand.rulebook))
