@@ -15,6 +15,8 @@ import typer
 from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
 from bot.cli_platforms import BrandOpt, _brand
 from bot.deployment import deployment
+from config.settings import Settings
+from tools.monitor.competitors import SubjectReader
 
 monitor_app = typer.Typer(help="Social listening: import mentions, replay series and mentions.", no_args_is_help=True)
 crisis_app = typer.Typer(help="Crisis incidents.", no_args_is_help=True)
@@ -39,9 +41,17 @@ def import_mentions(
     assume_tz: Annotated[
         str | None, typer.Option("--assume-tz", help="Zone of timestamps written without one (else they are errors).")
     ] = None,
+    competitor: Annotated[
+        str | None,
+        typer.Option("--competitor", help="Every line is about this competitor (an id from brand.yaml `competitors`)."),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import mentions exported from a listening tool; a file with any bad line imports nothing and lists them."""
+    """Import mentions exported from a listening tool; a file with any bad line imports nothing and lists them.
+
+    A line is about a competitor when `--competitor` says so, when it has a `subject` (a competitor id), or when
+    its text names exactly one competitor and not the brand; everything else is about the brand.
+    """
     from bot.listening.ingest import Ingestor
     from tools.monitor.import_file import MentionFileError, read_mention_file
 
@@ -53,8 +63,12 @@ def import_mentions(
         fail(str(error))
     except OSError as error:
         fail(f"Can't read {file}: {error.strerror or error}.")
+    try:
+        mentions = subject_reader(settings, brand_id).tag(parsed.mentions, competitor=competitor)
+    except ValueError as error:
+        fail(f"{file}: {error}. Nothing was imported.")
     with user_errors(), deployment(settings) as where:
-        result = Ingestor(where.sessions).ingest(brand_id, list(parsed.mentions))
+        result = Ingestor(where.sessions).ingest(brand_id, mentions)
     if as_json:
         emit_json({"brand": brand_id, **asdict(result), "collapsed_in_file": parsed.duplicates_collapsed})
         return
@@ -62,6 +76,16 @@ def import_mentions(
         f"Imported {result.new} new mentions for {brand_id} ({result.duplicates} already known or repeated, "
         f"{result.negative} read as negative)."
     )
+
+
+def subject_reader(settings: Settings, brand_id: str) -> SubjectReader:
+    """The brand's competitor reader, from its brand pack."""
+    from bot.app import load_brand
+
+    entry = next(e for e in settings.brand_entries() if e.id == brand_id)
+    profile = load_brand(entry)
+    names = [profile.name, profile.rulebook.brand.name, brand_id.replace("-", " ")]
+    return SubjectReader(names, profile.rulebook.tracked_competitors())
 
 
 @monitor_app.command("replay")

@@ -131,3 +131,34 @@ def test_crisis_report_and_resolve_from_the_command_line():
     assert resolved.exit_code == 0 and "resolved by" in resolved.output
     assert "No open crisis incidents." in run("crisis", "status").output
     assert run("crisis", "report", "no-such-incident").exit_code == 1
+
+
+def test_competitor_mentions_are_tagged_on_import_and_an_unknown_competitor_imports_nothing(tmp_path):
+    def line(i: int, text: str, **extra: str) -> str:
+        stamp = f"2026-11-20T10:0{i}:00Z"
+        record = {"platform": "x", "id": str(i), "author": f"a{i}", "text": text, "created_at": stamp}
+        return json.dumps({**record, **extra})
+
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(
+        "\n".join(
+            [
+                line(1, "Wickwright candles smell like nothing now"),  # names one competitor only
+                line(2, "Harbor & Pine beats Wickwright any day"),  # names the brand: about the brand
+                line(3, "my new favourite shop", subject="lumen-lane"),  # the file says whom it is about
+                line(4, "Wickwright or Lumen Lane, which one?"),  # two competitors: left with the brand
+            ]
+        )
+        + "\n"
+    )
+    assert run("monitor", "import", str(mixed)).exit_code == 0
+    with deployment(load_settings()) as where, where.sessions() as session:
+        subjects = dict(session.execute(select(StoredMention.external_id, StoredMention.subject)).all())
+    assert subjects == {"1": "wickwright", "2": None, "3": "lumen-lane", "4": None}
+    one = tmp_path / "one.jsonl"
+    one.write_text(line(5, "so cozy") + "\n")
+    result = run("monitor", "import", str(one), "--competitor", "acme-wax")
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1 and "'acme-wax' is not one of the brand's competitors" in said
+    assert "wickwright" in said and "Nothing was imported" in said and stored() == 4
+    assert run("monitor", "import", str(one), "--competitor", "northlight-scents").exit_code == 0

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from tools.content.sections import pack_sections
+from tools.monitor.competitors import Competitor, from_banned_names
 from tools.platforms.specs import PLATFORMS
 
 RULEBOOK_FILENAME = "brand.yaml"
@@ -240,7 +241,14 @@ class Rulebook(_Open):
     voice: Voice = Voice()
     rules: Rules
     platforms: Annotated[dict[str, PlatformSettings], AfterValidator(_check_platform_keys)] = {}
+    competitors: list[Competitor] = []
     _sections: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def tracked_competitors(self) -> list[Competitor]:
+        """The competitors to track: the `competitors:` list, else the names a competitor banned-terms rule lists."""
+        if self.competitors:
+            return list(self.competitors)
+        return from_banned_names((rule.id, rule.terms) for rule in self.rules.banned_terms)
 
     def cite(self, guideline: str, subsection: str | None = None) -> str:
         """`file § section` for a guideline name found as a heading in the pack (`› subsection` when it exists)."""
