@@ -11,7 +11,10 @@ from langgraph.runtime import Runtime
 from sqlalchemy.exc import SQLAlchemyError
 
 from agents.context import AgentContext
+from agents.specialists.competitor_view import competitor_activity, competitor_lines
 from agents.specialists.drafting import latest_request
+from agents.specialists.engagement import OUTREACH_DRAFTS, REPLY_DRAFTS, Drafted, draft_outreach, draft_replies
+from agents.specialists.trending import TRENDING, current_trends, trend_line
 from agents.state import BrandPilotState
 from memory.mentions import MentionStore, MentionView
 from tools.analytics.period_asks import period_ask
@@ -74,11 +77,13 @@ def analyse_sentiment(state: BrandPilotState, runtime: Runtime[AgentContext]) ->
     def work(ctx: AgentContext, store: MentionStore) -> str:
         start, end, label, before_start, before_end, before_label = _window(request, ctx.now().date())
         now, before = store.summary(ctx.brand.id, start, end), store.summary(ctx.brand.id, before_start, before_end)
+        window = (start, end, label, before_start, before_end, before_label)
         if not now.total:
-            return (
+            nothing = (
                 f"No mentions of {ctx.brand.name} were recorded for {label}. Mentions arrive from connected accounts, "
                 "platform webhooks and `brandpilot monitor import FILE.jsonl`."
             )
+            return "\n".join([nothing, *(competitor_lines(ctx, store, window) if _COMPETITOR.search(request) else [])])
         share = f"{now.negative_share:.0%} negative"
         if before.total:
             share += f" (against {before.negative_share:.0%} in {before_label}, {before.total} mentions)"
@@ -97,7 +102,7 @@ def analyse_sentiment(state: BrandPilotState, runtime: Runtime[AgentContext]) ->
         if worst:
             lines += ["The negative mentions with the widest reach:", *map(_quote, worst)]
         if _COMPETITOR.search(request):
-            lines.append("Competitors aren't tracked yet, so I can only speak for your own brand.")
+            lines += competitor_lines(ctx, store, window)
         lines.append(
             "_Sentiment is read by BrandPilot's own model (MiniLM + VADER); read it as a trend, not a verdict._"
         )
@@ -159,22 +164,75 @@ def _playbook_rating(ctx: AgentContext, request: str) -> str:
 
 
 def monitor_social(state: BrandPilotState, runtime: Runtime[AgentContext]) -> dict:
-    """Comments and DMs waiting on the brand, and mentions by accounts with a large following."""
+    """Comments and DMs waiting on the brand, and mentions by accounts with a large following; reply drafts on ask."""
     request = latest_request(state)
+    if REPLY_DRAFTS.search(request) or OUTREACH_DRAFTS.search(request):
+        return _engagement_drafts(request, runtime)
 
     def work(ctx: AgentContext, store: MentionStore) -> str:
         start, end, label, *_ = _window(request, ctx.now().date())
-        lines = []
-        if _INFLUENCER.search(request) or not _REPLY.search(request):
-            big = store.influencers(ctx.brand.id, start, end, min_followers=INFLUENCER_FOLLOWERS)
+        lines: list[str] = []
+        trending, big, replies, rivals = (bool(p.search(request)) for p in (TRENDING, _INFLUENCER, _REPLY, _COMPETITOR))
+        if trending:
+            lines.append(f"**Rising in mentions of {ctx.brand.name}, the last day against the 14 days before:**")
+            lines += [trend_line(t) for t in current_trends(ctx, store)] or ["- nothing is rising beyond the usual"]
+        if big or not (replies or trending or rivals):
+            found = store.influencers(ctx.brand.id, start, end, min_followers=INFLUENCER_FOLLOWERS)
             lines.append(f"**Mentions by accounts with {INFLUENCER_FOLLOWERS:,}+ followers, {label}:**")
-            lines += [_quote(m) for m in big] or ["- none recorded"]
-        if _REPLY.search(request) or not _INFLUENCER.search(request):
+            lines += [_quote(m) for m in found] or ["- none recorded"]
+        if replies or not (big or trending or rivals):
             waiting = store.needing_reply(ctx.brand.id, start)
-            lines.append(f"**Comments, replies and DMs to you since {start:%b %d}** (newest first):")
-            lines += [_quote(m) for m in waiting] or ["- none recorded"]
-        if _COMPETITOR.search(request):
-            lines.append("Competitors' posts aren't tracked yet: only mentions of your own brand are collected.")
+            lines.append(f"**Comments, replies and DMs waiting on you since {start:%b %d}** (newest first):")
+            lines += [_quote(m) for m in waiting] or ["- none waiting"]
+            if waiting:
+                lines.append('Say "draft replies to the waiting comments" and I\'ll write them for approval.')
+        if rivals:
+            lines.append(f"**Competitor activity, {label}:**")
+            lines += competitor_activity(ctx, store, start, end)
         return "\n".join(lines)
 
     return _guarded("social_monitor", runtime, work)
+
+
+def _engagement_drafts(request: str, runtime: Runtime[AgentContext]) -> dict:
+    """Reply drafts for waiting conversations, or outreach drafts to big accounts, each with its approval card."""
+    name, ctx = "social_monitor", runtime.context
+    if ctx.mentions is None:
+        return _answer(name, _NO_DATABASE)
+    outreach = bool(OUTREACH_DRAFTS.search(request)) and not REPLY_DRAFTS.search(request)
+    try:
+        if outreach:
+            done = draft_outreach(ctx, ctx.mentions, request, min_followers=INFLUENCER_FOLLOWERS)
+        else:
+            done = draft_replies(ctx, ctx.mentions, request)
+    except SQLAlchemyError:
+        return _answer(name, _DATABASE_DOWN)
+    return {"messages": [AIMessage(_drafted_text(done, outreach), name=name)], "drafts": done.drafts, "outcomes": []}
+
+
+def _drafted_text(done: Drafted, outreach: bool) -> str:
+    if not done.drafts:
+        if outreach:
+            nothing = (
+                f"No account with {INFLUENCER_FOLLOWERS:,}+ followers that BrandPilot can message mentioned you lately."
+            )
+        elif done.skipped:
+            nothing = "Nothing waiting can be answered through BrandPilot; answer these in the platform's app."
+        else:
+            nothing = (
+                "Nothing is waiting for a reply: every comment and DM from the last 14 days has one queued or sent."
+            )
+        return "\n".join([nothing, *(["Not drafted:", *done.skipped] if done.skipped else [])])
+    what = "outreach messages" if outreach else "replies"
+    lines = [f"**Drafted {len(done.drafts)} {what}**, one approval card each:", *done.lines]
+    lines.append(
+        "Each goes out as soon as it is approved (also while scheduled posts are paused): "
+        + ("as a private message." if outreach else "under the comment, or as a private message for a DM.")
+    )
+    if any("[" in d["text"].split("\n\n", 1)[-1] for d in done.drafts):
+        lines.append("Fill the bracketed gaps with what only you know before approving.")
+    if done.skipped:
+        lines += ["Not drafted:", *done.skipped]
+    if not outreach:
+        lines.append('Say "draft the next replies" for more once these are decided.')
+    return "\n".join(lines)
