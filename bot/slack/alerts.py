@@ -29,6 +29,7 @@ from bot.listening.aftermath import crisis_aftermath
 from bot.runner import TurnRunner
 from bot.slack.approvals import SlackApprovals
 from bot.slack.blocks import ACTION_PREFIX, Message
+from bot.slack.crisis_thread import call_in
 from bot.slack.events import thread_key
 from bot.slack.mrkdwn import SECTION_LIMIT, neutralise, split, to_mrkdwn
 from bot.turns import InputError
@@ -146,7 +147,7 @@ def escalation_note(user: str, contacts: list[str]) -> str:
             f":rotating_light: Escalated by <@{user}>. No escalation contacts are configured "
             "(`alerts.escalate_to_slack` in the BrandPilot config), so please bring in the right people."
         )
-    called = " ".join(f"<!subteam^{c}>" if c.startswith("S") else f"<@{c}>" for c in contacts)
+    called = call_in(contacts)
     return f":rotating_light: Escalated by <@{user}>. {called}: please take a look."
 
 

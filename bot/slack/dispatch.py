@@ -14,10 +14,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.alerts import AlertService
 from bot.jobs.worker import in_background
+from bot.listening.follow_up import crisis_follow_up
 from bot.slack.alerts import SlackAlertSink
+from bot.slack.crisis_thread import post_follow_up
 from bot.slack.digests import ClientFor, SlackDigests
 from bot.slack.mrkdwn import neutralise
 from bot.slack.oauth import Deployment, bot_token_for, team_of
+from memory.models import utcnow
 from memory.notices import claim_notices, finish_notice
 
 log = logging.getLogger(__name__)
@@ -51,7 +54,24 @@ class SlackDispatcher:
                 continue
             deliveries = await self.alerts.deliver(alert, sink, [channel])
             posted += sum(1 for d in deliveries if d.message_ref)
+            if alert.kind == "crisis":
+                for delivery in deliveries:
+                    if delivery.message_ref and delivery.error is None:
+                        await self._crisis_follow_up(
+                            sink.client, alert.brand_id, alert.id, channel, delivery.message_ref
+                        )
         return posted
+
+    async def _crisis_follow_up(self, client: object, brand_id: str, alert_id: str, channel: str, ts: str) -> None:
+        """The chart, call-in and pause note under a newly posted crisis card; a failure here never stops delivery."""
+        try:
+            follow = await asyncio.to_thread(
+                crisis_follow_up, self.where.sessions, self.where.settings, brand_id, alert_id, now=utcnow()
+            )
+            if follow is not None:
+                await post_follow_up(client, channel, ts, follow)
+        except Exception:
+            log.exception("crisis follow-up for alert %s not posted", alert_id)
 
     async def _notices(self) -> int:
         with self.where.sessions.begin() as session:

@@ -25,6 +25,7 @@ from bot.slack.approvals import register_approvals
 from bot.slack.assistant import register_assistant
 from bot.slack.blocks import Message, reply_messages, text_messages
 from bot.slack.commands import register_commands
+from bot.slack.crisis_thread import register_crisis_thread
 from bot.slack.events import turn_from_event
 from bot.slack.oauth import new_bolt
 from bot.slack.pacing import Pacer, pacing_middleware
@@ -80,6 +81,7 @@ def build_slack_app(
 
     register_commands(bolt, app, ask)
     register_alerts(bolt, app, runner, ask)
+    register_crisis_thread(bolt, app, runner)
     return bolt
 
 

@@ -83,7 +83,7 @@ def render_png(fig: Figure) -> bytes:
 
 def trend_figure(series: TrendSeries) -> Figure:
     """The trend chart's figure: the weekly line with points, the dashed previous period, the forecast band."""
-    fig, ax = _new_chart(series.title, demo=series.demo)
+    fig, ax = new_chart(series.title, demo=series.demo)
     x = [week.toordinal() for week in series.weeks]
     handles: list[object] = []
     labels: list[str] = []
@@ -145,15 +145,15 @@ def trend_figure(series: TrendSeries) -> Figure:
     top = max([*series.values, *(series.previous or ()), *(point.high for point in series.forecast)])
     ax.set_ylim(0, top * 1.12 if top > 0 else 1)
     ax.yaxis.set_major_locator(_value_locator([*series.values, *(series.previous or ())]))
-    ax.yaxis.set_major_formatter(FuncFormatter(_tick_number))
+    ax.yaxis.set_major_formatter(FuncFormatter(tick_number))
     ax.grid(axis="y", color=GRID, linewidth=1)
-    _legend_above(ax, handles, labels)
+    legend_above(ax, handles, labels)
     return fig
 
 
 def channel_mix_figure(mix: ChannelMix) -> Figure:
     """The channel-mix chart's figure: per platform a current and a previous bar, largest current value on top."""
-    fig, ax = _new_chart(mix.title, demo=mix.demo)
+    fig, ax = new_chart(mix.title, demo=mix.demo)
     channels = sorted(mix.channels, key=lambda channel: -channel.current)  # stable: ties keep the given order
     rows = range(len(channels) - 1, -1, -1)  # largest on top
     height = 0.38
@@ -192,19 +192,19 @@ def channel_mix_figure(mix: ChannelMix) -> Figure:
     ax.set_ylim(-0.6, len(channels) - 0.4)
     ax.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
     ax.xaxis.set_major_locator(_value_locator([value for c in channels for value in (c.current, c.previous)]))
-    ax.xaxis.set_major_formatter(FuncFormatter(_tick_number))
+    ax.xaxis.set_major_formatter(FuncFormatter(tick_number))
     ax.set_xlabel(mix.metric, fontsize=LABEL_SIZE, color=TEXT)
     ax.grid(axis="x", color=GRID, linewidth=1, zorder=0)
     ax.spines["left"].set_visible(False)
     handles = [Patch(color=BLUE), Patch(color=LIGHT_GREY)]
-    _legend_above(ax, handles, [mix.current_label, mix.previous_label])
+    legend_above(ax, handles, [mix.current_label, mix.previous_label])
     _fit_bar_labels(fig, ax, labels)
     return fig
 
 
 def funnel_figure(funnel: Funnel) -> Figure:
     """The funnel chart's figure: a linear bar per stage, its count and its rate from the previous stage."""
-    fig, ax = _new_chart(funnel.title, demo=funnel.demo)
+    fig, ax = new_chart(funnel.title, demo=funnel.demo)
     stages = funnel.stages
     rows = list(range(len(stages)))
     labels: list[Annotation] = []
@@ -240,7 +240,7 @@ def funnel_figure(funnel: Funnel) -> Figure:
     ax.set_ylim(len(stages) - 0.4, -0.6)  # first stage on top
     ax.tick_params(axis="y", length=0, labelsize=LABEL_SIZE)
     ax.xaxis.set_major_locator(_value_locator([stage.count for stage in stages]))
-    ax.xaxis.set_major_formatter(FuncFormatter(_tick_number))
+    ax.xaxis.set_major_formatter(FuncFormatter(tick_number))
     ax.set_xlabel(funnel.metric, fontsize=LABEL_SIZE, color=TEXT)
     ax.grid(axis="x", color=GRID, linewidth=1, zorder=0)
     ax.spines["left"].set_visible(False)
@@ -261,7 +261,7 @@ def save_png(data: bytes, path: Path) -> Path:
     return write_atomic(bytes(data), path)
 
 
-def _new_chart(title: str, *, demo: bool) -> tuple[Figure, Axes]:
+def new_chart(title: str, *, demo: bool) -> tuple[Figure, Axes]:
     """A white 1000x560 figure on an Agg canvas: one uncluttered axes, a left-aligned title, the demo marker."""
     fig = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor="white", layout="constrained")
     FigureCanvasAgg(fig)
@@ -291,7 +291,7 @@ def _new_chart(title: str, *, demo: bool) -> tuple[Figure, Axes]:
     return fig, ax
 
 
-def _legend_above(ax: Axes, handles: Sequence[object], labels: Sequence[str]) -> None:
+def legend_above(ax: Axes, handles: Sequence[object], labels: Sequence[str]) -> None:
     """A frameless one-row legend between the title and the plot, aligned with the plot's left edge."""
     ax.legend(
         handles,
@@ -360,7 +360,7 @@ def _format_number(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _tick_number(value: float, _position: float) -> str:
+def tick_number(value: float, _position: float) -> str:
     """Axis tick formatter with thousands separators."""
     return _format_number(value)
 
