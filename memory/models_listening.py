@@ -81,12 +81,12 @@ class Incident(Base):
 
 
 class ListeningCursor(Base):
-    """Where the last poll of one brand's account stopped, so the next reads only newer mentions."""
+    """Where the last poll of one brand's account (or a competitor search, "x/<id>") stopped."""
 
     __tablename__ = "listening_cursors"
 
     brand_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(80), primary_key=True)
     cursor: Mapped[str | None] = mapped_column(String(255))
     polled_at: Mapped[datetime | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)

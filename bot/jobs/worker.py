@@ -60,9 +60,10 @@ class Periodic:
 def periodic_jobs(publisher: Publisher, settings: Settings) -> list[Periodic]:
     """Token checks, the metrics sync, the mention poll and the crisis watch, on the publisher's clients."""
     from bot.listening.poller import MentionPoller
-    from bot.listening.watch import CrisisWatch, brand_playbooks
+    from bot.listening.watch import CrisisWatch, brand_competitors, brand_playbooks
 
-    poller = MentionPoller(publisher.sessions, publisher.clients, publisher.credentials)
+    competitors = brand_competitors(settings)
+    poller = MentionPoller(publisher.sessions, publisher.clients, publisher.credentials, competitors=competitors)
     brands = [entry.id for entry in settings.brand_entries()]
     watch = CrisisWatch(publisher.sessions, brands, settings.monitor, playbooks=brand_playbooks(settings))
     sync = metrics_sync(publisher, settings.agents.timezone)

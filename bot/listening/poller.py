@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -14,7 +14,8 @@ from memory.crypto import StoredTokenError
 from memory.db import write_transaction
 from memory.models import utcnow
 from memory.models_listening import ListeningCursor
-from tools.platforms.base import MentionsClient, PlatformClient, PlatformError
+from tools.monitor.competitors import Competitor, x_query
+from tools.platforms.base import Credentials, MentionPage, MentionsClient, PlatformClient, PlatformError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,10 @@ class PollResult:
 
 
 class MentionPoller:
-    """Polls every connected account whose platform can list mentions; a failing account never stops the others."""
+    """Polls every connected account whose platform can list mentions, and X search for each brand's competitors.
+
+    A failing account or search never stops the others.
+    """
 
     def __init__(
         self,
@@ -39,12 +43,17 @@ class MentionPoller:
         clients: Mapping[str, PlatformClient],
         credentials: CredentialStore | None,
         ingestor: Ingestor | None = None,
+        competitors: Mapping[str, Sequence[Competitor]] | None = None,
     ) -> None:
-        """Read through `clients` with the brands' `credentials`; store through `ingestor`."""
+        """Read through `clients` with the brands' `credentials`; store through `ingestor`.
+
+        `competitors` (brand id: its competitors) are searched on X with the brand's X account, when connected.
+        """
         self.sessions = sessions
         self.clients = clients
         self.credentials = credentials
         self.ingestor = ingestor or Ingestor(sessions)
+        self.competitors = competitors or {}
 
     def run_once(self) -> list[PollResult]:
         """Poll each account once."""
@@ -55,24 +64,47 @@ class MentionPoller:
             client = self.clients.get(connection.platform)
             if isinstance(client, MentionsClient):
                 results.append(self._poll(client, connection.brand_id, connection.platform))
+            search = getattr(client, "search", None)
+            if connection.platform == "x" and search is not None:
+                for competitor in self.competitors.get(connection.brand_id, ()):
+                    results.append(self._search(search, connection.brand_id, competitor))
         return results
 
     def _poll(self, client: MentionsClient, brand_id: str, platform: str) -> PollResult:
+        return self._read(brand_id, platform, platform, lambda creds, cursor: client.mentions(creds, cursor=cursor))
+
+    def _search(self, search: Callable[..., MentionPage], brand_id: str, competitor: Competitor) -> PollResult:
+        query = x_query(competitor)
+        result = self._read(
+            brand_id, "x", f"x/{competitor.id}", lambda creds, cursor: search(query, creds, cursor=cursor), competitor
+        )
+        return replace(result, platform=f"x/{competitor.id}")
+
+    def _read(
+        self,
+        brand_id: str,
+        platform: str,
+        key: str,
+        fetch: Callable[[Credentials, str | None], MentionPage],
+        competitor: Competitor | None = None,
+    ) -> PollResult:
+        """One page from where `key`'s cursor stopped; a competitor's mentions are stored with its id as subject."""
         with self.sessions() as session:
-            row = session.get(ListeningCursor, (brand_id, platform))
+            row = session.get(ListeningCursor, (brand_id, key))
             cursor = row.cursor if row is not None else None
         try:
             credentials = self.credentials.get(brand_id, platform) if self.credentials else None
             if credentials is None:
                 return PollResult(brand_id, platform)
-            page = client.mentions(credentials, cursor=cursor)
+            page = fetch(credentials, cursor)
         except (PlatformError, MissingKeyError, StoredTokenError) as exc:
             problem = getattr(exc, "message", None) or str(exc)
-            log.warning("polling %s mentions of %s failed: %s", platform, brand_id, problem)
-            self._save(brand_id, platform, cursor, problem)
+            log.warning("polling %s for %s failed: %s", key, brand_id, problem)
+            self._save(brand_id, key, cursor, problem)
             return PollResult(brand_id, platform, problem=problem)
-        result = self.ingestor.ingest(brand_id, page.mentions)
-        self._save(brand_id, platform, page.cursor or cursor, None)  # stored first: a crash re-reads, never skips
+        mentions = [replace(m, subject=competitor.id) for m in page.mentions] if competitor else page.mentions
+        result = self.ingestor.ingest(brand_id, mentions)
+        self._save(brand_id, key, page.cursor or cursor, None)  # stored first: a crash re-reads, never skips
         return PollResult(brand_id, platform, len(page.mentions), result.new)
 
     def _save(self, brand_id: str, platform: str, cursor: str | None, error: str | None) -> None:

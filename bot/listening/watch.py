@@ -19,6 +19,7 @@ from memory.incidents import open_for, open_incident, update_incident
 from memory.mentions import MentionStore
 from memory.models_listening import Incident
 from memory.repository import record_audit
+from tools.monitor.competitors import Competitor
 from tools.monitor.detector import DetectorConfig
 from tools.monitor.incidents import Incident as TrackedIncident
 from tools.monitor.incidents import IncidentTracker, Post
@@ -40,6 +41,13 @@ def brand_playbooks(settings: Settings) -> dict[str, CrisisPlaybook]:
         PlaybookError: a brand.yaml `crisis:` section is invalid (the message names the field).
     """
     return {entry.id: load_playbook(Path(entry.pack)) for entry in settings.brand_entries()}
+
+
+def brand_competitors(settings: Settings) -> dict[str, list[Competitor]]:
+    """Each configured brand's competitors, read from its brand.yaml (see `Rulebook.tracked_competitors`)."""
+    from tools.content.rulebook import load_rulebook
+
+    return {entry.id: load_rulebook(Path(entry.pack)).tracked_competitors() for entry in settings.brand_entries()}
 
 
 @dataclass

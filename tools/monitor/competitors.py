@@ -38,6 +38,27 @@ class Competitor(BaseModel):
         return [self.name, *handles, *(f"@{h}" for h in handles), *self.keywords]
 
 
+def x_query(competitor: Competitor, *, limit: int = 512) -> str:
+    """An X recent-search query for what people say about a competitor: its names and handles, no retweets.
+
+    Terms that would take the query past `limit` characters (X's basic limit is 512) are left out.
+    """
+
+    def phrase(text: str) -> str:
+        text = text.replace('"', "").strip()
+        return f'"{text}"' if " " in text or not text.isalnum() else text
+
+    terms = [phrase(competitor.name), *(f"@{h.lstrip('@')}" for h in competitor.handles)]
+    terms += [phrase(k) for k in competitor.keywords]
+    query = ""
+    for term in dict.fromkeys(terms):
+        candidate = f"{query} OR {term}" if query else term
+        if len(f"({candidate}) -is:retweet") > limit:
+            break
+        query = candidate
+    return f"({query}) -is:retweet"
+
+
 def slug(name: str) -> str:
     """A competitor id made from its name: "Bean Baron" -> "bean-baron"."""
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:64] or "competitor"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +42,7 @@ from tools.platforms.x_mentions import read_mentions
 
 PLATFORM = "x"
 MAX_IMAGES = 4
+MAX_QUERY = 512
 USER_ID = re.compile(r"[0-9]{1,20}")
 
 
@@ -196,6 +197,26 @@ class XClient:
             limit,
             lambda params: json_body(self._call("GET", path, credentials, params=dict(params))),
         )
+
+    def search(
+        self, query: str, credentials: Credentials, *, cursor: str | None = None, limit: int = 100
+    ) -> MentionPage:
+        """Recent posts matching an X search `query` (`GET /2/tweets/search/recent`), newer than the `cursor` post id.
+
+        Used to follow competitors; mapped like mentions (`x_mentions`). Search pages with `next_token`, where the
+        mentions timeline uses `pagination_token`, and asks for 10 to 100 posts a page. The query is at most 512
+        characters (X's basic limit).
+        """
+        if not query.strip() or len(query) > MAX_QUERY:
+            raise PermanentError(PLATFORM, f"an X search query must be 1 to {MAX_QUERY} characters")
+
+        def page(params: Mapping[str, str]) -> dict[str, Any]:
+            wanted = {("next_token" if k == "pagination_token" else k): v for k, v in params.items()}
+            wanted["max_results"] = str(max(int(wanted.get("max_results", "10")), 10))  # search takes 10 to 100
+            answer = self._call("GET", "/2/tweets/search/recent", credentials, params={**wanted, "query": query})
+            return json_body(answer)
+
+        return read_mentions(credentials.account_id, cursor, limit, page)
 
     def _send_dm(self, post: OutgoingPost, text: str, credentials: Credentials) -> Published:
         """Send `text` (a thread's parts joined) and at most one image as a one-to-one direct message.

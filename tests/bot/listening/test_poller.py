@@ -58,3 +58,32 @@ def test_each_poll_stores_only_what_is_new_and_keeps_its_place(fake_x):
             texts = sorted(row.text for row in session.scalars(select(StoredMention)))
         assert cursor.cursor == "1900000000000000002" and cursor.error  # the place is kept through a failure
         assert texts == ["@harborpine love the fir candle", "@harborpine my order is late"]
+
+
+def test_competitors_are_searched_on_x_and_stored_with_their_subject(fake_x):
+    from tools.monitor.competitors import Competitor
+
+    rival = Competitor(id="wickwright", name="Wickwright", handles=["wickwright_co"])
+    fake_x.state["search"] = [
+        {"id": "1900000000000000101", "text": "Wickwright jars leak wax", "author_id": "1001",
+         "created_at": "2026-11-25T09:00:00.000Z"},
+        {"id": "1900000000000000102", "text": "thanks @wickwright_co!", "author_id": "1001",
+         "created_at": "2026-11-25T09:05:00.000Z"},
+        {"id": "1900000000000000103", "text": "unrelated chatter", "author_id": "1001",
+         "created_at": "2026-11-25T09:06:00.000Z"},
+    ]  # fmt: skip
+    with deployment(load_settings()) as where:
+        where.credentials.save("harbor-pine", "x", Credentials("x-token", ACCOUNT), account_name="hp", actor="t")
+        client = XClient(httpx.Client(), base_url=fake_x.url)
+        poller = MentionPoller(where.sessions, {"x": client}, where.credentials, competitors={"harbor-pine": [rival]})
+        own, searched = poller.run_once()
+        assert (own.platform, searched.platform, searched.read, searched.new) == ("x", "x/wickwright", 2, 2)
+        assert fake_x.state["searches"] == ["(Wickwright OR @wickwright_co) -is:retweet"]
+        [request] = fake_x.of("GET", "/2/tweets/search/recent")
+        assert request.headers["authorization"] == "Bearer x-token" and "since_id" not in request.query
+        _, again = poller.run_once()
+        assert again.new == 0
+        assert fake_x.of("GET", "/2/tweets/search/recent")[-1].query["since_id"] == ["1900000000000000102"]
+        with where.sessions() as session:
+            subjects = {row.external_id: row.subject for row in session.scalars(select(StoredMention))}
+        assert subjects == {"1900000000000000101": "wickwright", "1900000000000000102": "wickwright"}

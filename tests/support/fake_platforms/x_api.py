@@ -7,7 +7,8 @@ State (`api.state`): `tokens` (valid access tokens), `user` (who they post as), 
 (posts mentioning the user, each with id, text, author_id, created_at and any other post field), `users`
 (id -> user object with username, name and public_metrics, expanded from author_id), `dm_open` (ids of users who
 accept direct messages from the account; others get X's 403) and `dm_events` (event id -> the message sent, with
-its `participant_id` and `dm_conversation_id`).
+its `participant_id` and `dm_conversation_id`), `search` (posts recent search can find, by any OR'ed term of the
+query) and `searches` (the queries it was asked).
 Error bodies use X's problem-details shapes.
 """
 
@@ -135,6 +136,8 @@ def x_api() -> FakeApi:
         metrics={},
         stale=set(),
         mentions=[],
+        search=[],  # posts GET /2/tweets/search/recent can find
+        searches=[],  # the queries it was asked
         users={},
         dm_open=set(),
         dm_events={},
@@ -239,10 +242,30 @@ def x_api() -> FakeApi:
         user_id = request.path.removeprefix("/2/users/").removesuffix("/mentions")
         if not user_id.isdigit() or not request.path.endswith("/mentions"):
             return invalid_request(f"The `id` query parameter value [{user_id}] is not valid", {"id": [user_id]})
+        return timeline(request, api.state["mentions"], "pagination_token", (5, 100))
+
+    def search_recent(request: Request, fake: FakeApi) -> Response:
+        """GET /2/tweets/search/recent: posts whose text has one of the query's OR'ed terms; pages by `next_token`."""
+        if not authorized(request):
+            return unauthorized()
+        query = {name: values[0] for name, values in request.query.items()}
+        if "pagination_token" in query:
+            return invalid_request("The query parameter [pagination_token] is not one of [next_token, ...]", {})
+        search = query.get("query", "")
+        if not search or len(search) > 512:
+            return invalid_request(f"The `query` query parameter value [{search[:40]}] is not valid", {})
+        inner = search.split(")")[0].lstrip("(")
+        terms = [t.strip().strip('"').lower() for t in inner.split(" OR ") if t.strip()]
+        api.state["searches"].append(search)
+        found = [p for p in api.state["search"] if any(term in p["text"].lower() for term in terms)]
+        return timeline(request, found, "next_token", (10, 100))
+
+    def timeline(request: Request, posts: list[dict[str, Any]], token_name: str, bounds: tuple[int, int]) -> Response:
+        """A page of posts newest first, as X's timelines and search answer: since_id, max_results, a token."""
         query = {name: values[0] for name, values in request.query.items()}
         count = query.get("max_results", "10")
-        if not count.isdigit() or not 5 <= int(count) <= 100:
-            message = f"The `max_results` query parameter value [{count}] is not between 5 and 100"
+        if not count.isdigit() or not bounds[0] <= int(count) <= bounds[1]:
+            message = f"The `max_results` query parameter value [{count}] is not between {bounds[0]} and {bounds[1]}"
             return invalid_request(message, {"max_results": [count]})
         for name in ("since_id", "until_id"):
             if name in query and not query[name].isdigit():
@@ -255,15 +278,15 @@ def x_api() -> FakeApi:
                 )
                 return invalid_request(message, {name: [bad]})
         since = int(query.get("since_id", "0"))
-        posts = sorted((p for p in api.state["mentions"] if int(p["id"]) > since), key=lambda p: -int(p["id"]))
-        start = int(query.get("pagination_token", "pt0").removeprefix("pt") or 0)
-        page = posts[start : start + int(count)]
+        newer = sorted((p for p in posts if int(p["id"]) > since), key=lambda p: -int(p["id"]))
+        start = int(query.get(token_name, "pt0").removeprefix("pt") or 0)
+        page = newer[start : start + int(count)]
         if not page:
             return Response(200, {"meta": {"result_count": 0}})
         fields = {"id", "text", "edit_history_tweet_ids", *query.get("tweet.fields", "").split(",")}
         data = [{k: v for k, v in ({"edit_history_tweet_ids": [p["id"]]} | p).items() if k in fields} for p in page]
         meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0]["id"], "oldest_id": page[-1]["id"]}
-        if start + int(count) < len(posts):
+        if start + int(count) < len(newer):
             meta["next_token"] = f"pt{start + int(count)}"
         body: dict[str, Any] = {"data": data, "meta": meta}
         if "author_id" in query.get("expansions", "").split(","):
@@ -333,6 +356,7 @@ def x_api() -> FakeApi:
         return Response(200, body)
 
     api.route("POST", "/2/tweets", create_tweet)
+    api.route("GET", "/2/tweets/search/recent", search_recent)
     api.route("GET", "/2/tweets", lookup_tweets)
     api.route("POST", "/2/media/upload", upload_media)
     api.route("POST", "/2/media/metadata", media_metadata)

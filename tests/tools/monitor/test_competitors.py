@@ -53,3 +53,11 @@ def test_a_mention_is_about_the_one_competitor_it_names_and_not_the_brand():
     assert tagged.subject == "wick"
     with pytest.raises(ValueError, match=r"'nope' is not one of the brand's competitors \(known: wick\)"):
         reader.tag([_mention("hi", subject="nope")])
+
+
+def test_the_x_search_query_names_the_competitor_its_handles_and_keywords_within_the_limit():
+    from tools.monitor.competitors import x_query
+
+    rival = Competitor(id="bb", name="Bean Baron", handles=["@beanbaron"], keywords=["baronbrew", 'say "hi" bb'])
+    assert x_query(rival) == '("Bean Baron" OR @beanbaron OR baronbrew OR "say hi bb") -is:retweet'
+    assert x_query(rival, limit=40) == '("Bean Baron" OR @beanbaron) -is:retweet'

@@ -184,3 +184,18 @@ def test_fake_refuses_queries_the_real_api_refuses(api: FakeApi, http: httpx.Cli
     message = too_many.json()["errors"][0]["message"]
     assert message == "The `max_results` query parameter value [101] is not between 5 and 100"
     assert bad_field.json()["type"] == "https://api.twitter.com/2/problems/invalid-request"
+
+
+def test_search_pages_with_next_token_and_skips_the_accounts_own_posts(api, client):
+    own = [{"id": str(1900000000000000200 + i), "text": "Wickwright? we prefer ours", "author_id": BRAND,
+            "created_at": "2026-11-25T09:00:00.000Z"} for i in range(4)]  # fmt: skip
+    others = [{"id": str(1900000000000000100 + i), "text": f"Wickwright review {i}", "author_id": "1001",
+               "created_at": "2026-11-25T08:00:00.000Z"} for i in range(9)]  # fmt: skip
+    api.state["search"] = own + others
+    page = client.search("(Wickwright) -is:retweet", CREDENTIALS, limit=10)
+    assert len(page.mentions) == 9 and page.mentions[-1].text == "Wickwright review 8"
+    first, second = api.of("GET", "/2/tweets/search/recent")
+    assert first.query["max_results"] == ["10"] and second.query["next_token"] == ["pt10"]
+    assert "pagination_token" not in second.query and page.cursor == own[-1]["id"]
+    with pytest.raises(PlatformError, match="1 to 512 characters"):
+        client.search("x" * 513, CREDENTIALS)
