@@ -271,6 +271,20 @@ class AlertService:
             return posts
 
 
+def response_request(view: AlertView, *, shown: int = 8, chars: int = 400) -> str:
+    """What Draft response asks the assistant for, in the alert's thread: the alert and its evidence."""
+
+    def short(text: str) -> str:
+        flat = " ".join(text.split())
+        return flat if len(flat) <= chars else flat[: chars - 1] + "…"
+
+    evidence = "\n".join(f"- {short(item)}" for item in view.evidence[:shown])
+    return (
+        f"Draft a public response to this {view.severity} {view.kind.replace('_', ' ')} alert for our brand: "
+        f"{view.summary}" + (f"\nEvidence:\n{evidence}" if evidence else "")
+    )
+
+
 async def notify(service: AlertService, sink: AlertSink, new: NewAlert, channels: list[str]) -> list[Delivery]:
     """Raise an alert and post its card; raising the same dedup key again posts nothing twice."""
     alert, _ = await asyncio.to_thread(service.raise_alert, new)

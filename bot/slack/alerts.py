@@ -23,7 +23,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView
+from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView, response_request
 from bot.app import App
 from bot.listening.aftermath import crisis_aftermath
 from bot.runner import TurnRunner
@@ -149,15 +149,6 @@ def escalation_note(user: str, contacts: list[str]) -> str:
         )
     called = call_in(contacts)
     return f":rotating_light: Escalated by <@{user}>. {called}: please take a look."
-
-
-def response_request(view: AlertView) -> str:
-    """What Draft response asks the assistant for, in the alert's thread."""
-    evidence = "\n".join(f"- {_short(item)}" for item in view.evidence[:SHOWN_EVIDENCE])
-    return (
-        f"Draft a public response to this {view.severity} {view.kind.replace('_', ' ')} alert for our brand: "
-        f"{view.summary}" + (f"\nEvidence:\n{evidence}" if evidence else "")
-    )
 
 
 Conversation = Callable[[dict[str, Any], dict[str, Any], AsyncWebClient], Awaitable[None]]

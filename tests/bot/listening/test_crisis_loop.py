@@ -11,7 +11,7 @@ from mention_series import START, background, spike
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from bot.alerts import AlertService
+from bot.alerts import AlertService, response_request
 from bot.app import open_app
 from bot.cli import app as cli
 from bot.jobs.worker import open_publisher
@@ -19,7 +19,6 @@ from bot.listening.aftermath import crisis_aftermath
 from bot.listening.ingest import Ingestor
 from bot.listening.watch import CrisisWatch, brand_playbooks
 from bot.service import NotAllowedError
-from bot.slack.alerts import response_request
 from bot.turns import Turn
 from config.settings import load_settings
 from memory import queue
