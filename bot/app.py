@@ -130,7 +130,7 @@ def is_member(group: ApproversConfig, surface: str, user: str, roles: tuple[str,
     if surface == "slack":
         return user in group.slack_users or bool(set(roles) & set(group.slack_groups))
     if surface == "discord":
-        return bool(set(roles) & set(group.discord_roles))
+        return user in group.discord_users or bool(set(roles) & set(group.discord_roles))
     return False
 
 

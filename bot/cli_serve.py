@@ -65,3 +65,35 @@ def serve_slack(
             runner.close()
 
     run_with_app(settings, serve)
+
+
+@serve_app.command("discord")
+def serve_discord() -> None:
+    """Connect to Discord with DISCORD_BOT_TOKEN; /brandpilot syncs on start (to `discord.command_guilds` if set)."""
+    settings = settings_or_exit()
+    token = settings.secret("discord_bot_token")
+    if not token:
+        fail(
+            "Set DISCORD_BOT_TOKEN to the bot's token (Developer Portal > your application > Bot > Reset Token); "
+            "README: Discord.",
+            code=2,
+        )
+
+    def serve(running: Any) -> None:
+        import asyncio
+
+        from bot.discord.client import BrandPilotBot, use_api
+        from bot.jobs.worker import background_jobs
+        from bot.runner import make_runner
+
+        runner = make_runner(running)
+        jobs = ExitStack()
+        try:
+            jobs.enter_context(background_jobs(running))  # publishing, unless a separate `brandpilot worker` runs
+            use_api(settings.discord_api_url)
+            asyncio.run(BrandPilotBot(running, runner).start(str(token)))
+        finally:
+            jobs.close()
+            runner.close()
+
+    run_with_app(settings, serve)

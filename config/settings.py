@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -44,6 +44,7 @@ SLACK_WHERE = {  # where each Slack variable's value comes from (the app's setti
     "SLACK_TOKEN_ENCRYPTION_KEY": "generate one with "
     "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`",
 }
+DISCORD_API_URL = "https://discord.com/api/v10"
 SLACK_INSTALL_PATH = "/slack/install"
 SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
@@ -58,6 +59,7 @@ SECRET_FIELDS = (
     "slack_app_token",
     "slack_client_secret",
     "slack_token_encryption_key",
+    "discord_bot_token",
     "openai_api_key",
     "anthropic_api_key",
     "platform_token_encryption_key",
@@ -150,6 +152,17 @@ class SlackOptions(BaseModel):
         return option.follow_up_without_mention
 
 
+class DiscordOptions(BaseModel):
+    """Discord behaviour: where alert cards go, where commands sync, and un-mentioned thread follow-ups."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    alerts_channel: str | None = Field(default=None, pattern=r"^\d{15,21}$")  # a channel ID (Developer Mode: Copy ID)
+    command_guilds: list[Annotated[str, Field(pattern=r"^\d{15,21}$")]] = Field(default_factory=list)
+    # empty: /brandpilot is synced globally (up to an hour to appear); guild IDs: synced there at once (development)
+    follow_up_without_mention: bool = False  # needs the privileged Message Content intent, enabled in the portal
+
+
 class AlertOptions(BaseModel):
     """Who is called in when someone presses Escalate on an alert card."""
 
@@ -173,7 +186,8 @@ class ApproversConfig(BaseModel):
 
     slack_users: list[str] = Field(default_factory=list)
     slack_groups: list[str] = Field(default_factory=list)
-    discord_roles: list[str] = Field(default_factory=list)
+    discord_roles: list[Annotated[str, Field(pattern=r"^\d{15,21}$")]] = Field(default_factory=list)  # role IDs
+    discord_users: list[Annotated[str, Field(pattern=r"^\d{15,21}$")]] = Field(default_factory=list)  # user IDs
     cli_users: list[str] = Field(default_factory=lambda: ["*"])
 
 
@@ -389,6 +403,10 @@ class Settings(BaseSettings):
     slack_client_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     slack_token_encryption_key: SecretStr | None = Field(default=None, validation_alias="SLACK_TOKEN_ENCRYPTION_KEY")
     slack_redirect_uri: str | None = Field(default=None, validation_alias="SLACK_REDIRECT_URI")
+    discord_bot_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_BOT_TOKEN")
+    discord_api_url: str = Field(
+        default=DISCORD_API_URL, validation_alias="DISCORD_API_URL", pattern=r"^https?://[^\s/]+(/[^\s]*)?$"
+    )
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")
     platform_token_encryption_key: SecretStr | None = Field(
@@ -429,6 +447,7 @@ class Settings(BaseSettings):
     agents: AgentOptions = Field(default_factory=AgentOptions)
     knowledge: KnowledgeOptions = Field(default_factory=KnowledgeOptions)
     slack: SlackOptions = Field(default_factory=SlackOptions)
+    discord: DiscordOptions = Field(default_factory=DiscordOptions)
     alerts: AlertOptions = Field(default_factory=AlertOptions)
     publishing: PublishingOptions = Field(default_factory=PublishingOptions)
     digests: list[DigestEntry] = Field(default_factory=list)

@@ -1,0 +1,1 @@
+"""The Discord surface: the same assistant, commands, approvals and alerts in Discord servers."""

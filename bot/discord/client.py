@@ -1,0 +1,166 @@
+"""The Discord bot: mentions start threads, follow-ups continue them, DMs work; least intents; persistent cards."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import discord
+from discord.ext import commands
+
+from bot.app import App
+from bot.discord.render import NO_PINGS, reply_messages, text_messages
+from bot.discord.views import CardButton, card_view, roles_of, thread_key
+from bot.runner import TurnRunner
+from bot.turns import InputError, Reply, Turn
+from memory.coordination import ThreadBusyError
+
+log = logging.getLogger(__name__)
+THREAD_NAME_LIMIT = 100
+Conversation = discord.Thread | discord.DMChannel | discord.TextChannel
+
+
+def use_api(base_url: str) -> None:
+    """Send discord.py's REST calls to `base_url` (DISCORD_API_URL: Discord's v10 API, or a local fake in tests)."""
+    discord.http.Route.BASE = base_url.rstrip("/")
+
+
+def intents_for(follow_ups: bool) -> discord.Intents:
+    """The least the bot needs: guilds, guild and DM messages; message content only for un-mentioned follow-ups."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = follow_ups  # privileged: mentions and DMs carry their content without it
+    return intents
+
+
+class BrandPilotBot(commands.Bot):
+    """discord.py's bot with the running assistant injected; all conversation goes through the shared service."""
+
+    def __init__(self, app: App, runner: TurnRunner, **client_options: Any) -> None:
+        """Serve `app`'s assistant, running turns and decisions through `runner` (`client_options`: discord.py's)."""
+        self.app, self.runner = app, runner
+        self.options = app.settings.discord
+        self._alerts: asyncio.Task[None] | None = None
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents_for(self.options.follow_up_without_mention),
+            allowed_mentions=NO_PINGS,
+            help_command=None,
+            **client_options,
+        )
+
+    async def setup_hook(self) -> None:
+        """Register the persistent card buttons (so cards work after a restart) and the application commands."""
+        from bot.discord.alerts import AlertButton
+        from bot.discord.commands import register_commands
+
+        self.add_dynamic_items(CardButton, AlertButton)
+        register_commands(self)
+        await self.sync_commands()
+        if self.options.alerts_channel:
+            self._alerts = asyncio.create_task(self._alert_loop(self.options.alerts_channel))
+
+    async def _alert_loop(self, channel: str) -> None:
+        """Post alert cards raised by background jobs into the alerts channel, every publishing poll interval."""
+        from bot.discord.alerts import dispatch_alerts
+
+        await self.wait_until_ready()
+        while not self.is_closed():
+            try:
+                await dispatch_alerts(self, channel)
+            except Exception:  # the loop must outlive a bad pass; the next one retries what is still unposted
+                log.exception("Discord alert dispatch failed")
+            await asyncio.sleep(self.app.settings.publishing.poll_seconds)
+
+    async def sync_commands(self) -> None:
+        """Sync /brandpilot to the configured guilds at once (development), else globally."""
+        if not self.options.command_guilds:
+            await self.tree.sync()
+            return
+        for guild_id in self.options.command_guilds:
+            guild = discord.Object(id=int(guild_id))
+            self.tree.copy_global_to(guild=guild)
+            await self.tree.sync(guild=guild)
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A mention starts a thread (or continues one), a DM continues the DM, other messages are left alone."""
+        if message.author.bot or self.user is None:
+            return
+        channel = await self._conversation(message)
+        if channel is None:
+            return
+        text = _without_mentions(message.content, self.user.id)
+        guild = message.guild.id if message.guild else None
+        turn = Turn(
+            thread_key(guild, channel.id),
+            str(message.author.id),
+            text,
+            surface="discord",
+            workspace=str(guild) if guild else None,
+            roles=roles_of(message.author),
+        )
+        await self.answer(channel, turn, nonce_base=str(message.id))
+
+    async def answer(self, channel: discord.abc.Messageable, turn: Turn, *, nonce_base: str) -> None:
+        """Run the turn with the typing indicator on and post its replies; failures are said in plain words."""
+        try:
+            async with channel.typing():
+                result = await self.runner.handle_turn(turn)
+        except InputError as exc:
+            await channel.send(str(exc), allowed_mentions=NO_PINGS)
+            return
+        except ThreadBusyError:
+            message = "I'm still working on the previous message in this thread; send this again when it's answered."
+            await channel.send(message, allowed_mentions=NO_PINGS)
+            return
+        except Exception as exc:
+            log.exception("Discord turn failed in %s", turn.thread_key)
+            message = f"Something went wrong on my side ({type(exc).__name__}); nothing was changed. Try again."
+            await channel.send(message, allowed_mentions=NO_PINGS)
+            return
+        await self.post_replies(channel, result.replies, nonce_base=nonce_base)
+
+    async def post_replies(
+        self, channel: discord.abc.Messageable, replies: Sequence[Reply], *, nonce_base: str | None = None
+    ) -> None:
+        """Post a turn's replies in order; with `nonce_base`, a retried send can't post the same message twice."""
+        for index, out in enumerate(reply_messages(list(replies))):
+            nonce = f"{nonce_base[-20:]}{index:02d}" if nonce_base else None
+            view = card_view(out.request) if out.request is not None else discord.utils.MISSING
+            await channel.send(
+                content=out.content or None,
+                embed=out.embed or discord.utils.MISSING,
+                view=view,
+                nonce=nonce,
+                allowed_mentions=NO_PINGS,
+            )
+
+    async def post_text(self, channel: discord.abc.Messageable, markdown: str) -> None:
+        """Markdown as messages within Discord's limit."""
+        for out in text_messages(markdown):
+            await channel.send(out.content, allowed_mentions=NO_PINGS)
+
+    async def _conversation(self, message: discord.Message) -> Conversation | None:
+        """Where the answer goes: the DM, the thread, or a new thread started from a mention; None: not for us."""
+        assert self.user is not None
+        channel = message.channel
+        if isinstance(channel, discord.DMChannel):
+            return channel
+        mentioned = self.user in message.mentions
+        if isinstance(channel, discord.Thread):
+            followed = self.options.follow_up_without_mention and channel.owner_id == self.user.id
+            return channel if mentioned or followed else None
+        if mentioned and isinstance(channel, discord.TextChannel):
+            name = _without_mentions(message.content, self.user.id) or "BrandPilot"
+            return await message.create_thread(name=" ".join(name.split())[:THREAD_NAME_LIMIT])
+        return None
+
+
+def _without_mentions(content: str, bot_id: int) -> str:
+    """The message text without the mention of the bot."""
+    return re.sub(rf"<@!?{bot_id}>", "", content).strip()
