@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from memory import queue
+from memory import repository as repo
 from memory.credentials import CredentialStore
 from tools.platforms.specs import get_platform
+
+if TYPE_CHECKING:
+    from bot.app import App
 
 
 class HasStores(Protocol):
@@ -63,6 +68,15 @@ def _post(post: Any) -> dict[str, Any] | None:
         "dry_run": post.dry_run,
         "error": post.last_error,
     }
+
+
+def served_summary(app: App, brand_ids: list[str]) -> tuple[str, str, str]:
+    """(brand names, post counts by status, the model) for the head line of a chat surface's status answer."""
+    with app.sessions() as session:
+        counts = Counter(post.status for brand_id in brand_ids for post in repo.list_posts(session, brand_id))
+    posts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
+    names = ", ".join(app.brands[brand_id].name for brand_id in brand_ids)
+    return names, posts, app.settings.model or "none (offline template drafts)"
 
 
 def render_status(report: list[dict[str, Any]]) -> str:

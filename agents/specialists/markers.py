@@ -100,30 +100,43 @@ def _document_findings(markers: list[DraftMarker], platform: str, brand: BrandPr
     return findings + ([title] if title else [])
 
 
+_ANSWERS = {  # marker kind: (platforms that can send it, its target reader, what can't be done, what it names)
+    "reply": (
+        REPLY_PLATFORMS,
+        reply_target,
+        "publish replies",
+        "answer by hand",
+        "the {label} post or comment to answer",
+    ),
+    "message": (
+        MESSAGE_PLATFORMS,
+        message_target,
+        "send direct messages",
+        "send it by hand",
+        "the {label} user id to message",
+    ),
+}
+
+
 def _reply_findings(markers: list[DraftMarker], platform: str) -> list[Finding]:
     label = get_platform(platform).label
-    replies = [m for m in markers if m.kind == "reply"]
-    messages = [m for m in markers if m.kind == "message"]
-    if replies and messages:
-        span = marker_text(messages[0])
+    found = {kind: next((m for m in markers if m.kind == kind), None) for kind in _ANSWERS}
+    if found["reply"] and found["message"]:
+        span = marker_text(found["message"])
         message = "A draft can answer in public or in a private message, not both."
-        return [_error(REPLY_RULE, message, f"delete {span} or {marker_text(replies[0])}", span)]
-    if replies:
-        span = marker_text(replies[0])
-        if platform not in REPLY_PLATFORMS:
-            message = f"BrandPilot can't publish replies on {label}; copy this one and answer by hand."
+        return [_error(REPLY_RULE, message, f"delete {span} or {marker_text(found['reply'])}", span)]
+    for kind, marker in found.items():
+        if marker is None:
+            continue
+        platforms, target, cannot, by_hand, names = _ANSWERS[kind]
+        span = marker_text(marker)
+        if platform not in platforms:
+            message = f"BrandPilot can't {cannot} on {label}; copy this one and {by_hand}."
             return [_error(REPLY_RULE, message, f"delete {span}", span)]
-        if reply_target(platform, replies[0].value) is None:
-            message = f"{span} does not name the {label} post or comment to answer."
-            return [_error(REPLY_RULE, message, f"put {reply_form(platform)} in {span}", span)]
-    if messages:
-        span = marker_text(messages[0])
-        if platform not in MESSAGE_PLATFORMS:
-            message = f"BrandPilot can't send direct messages on {label}; copy this one and send it by hand."
-            return [_error(REPLY_RULE, message, f"delete {span}", span)]
-        if message_target(platform, messages[0].value) is None:
-            message = f"{span} does not name the {label} user id to message."
-            return [_error(REPLY_RULE, message, f"put the person's numeric {label} id in {span}", span)]
+        if target(platform, marker.value) is None:
+            fix = reply_form(platform) if kind == "reply" else f"the person's numeric {label} id"
+            message = f"{span} does not name {names.format(label=label)}."
+            return [_error(REPLY_RULE, message, f"put {fix} in {span}", span)]
     return []
 
 

@@ -11,9 +11,9 @@ import discord
 
 from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView, response_request
 from bot.discord.render import FIELD_LIMIT, NO_PINGS
-from bot.discord.views import roles_of, thread_key
+from bot.discord.views import discord_turn, roles_of, thread_key
 from bot.listening.aftermath import crisis_aftermath
-from bot.turns import InputError, Turn
+from bot.turns import InputError
 
 if TYPE_CHECKING:
     from bot.discord.client import BrandPilotBot
@@ -183,14 +183,7 @@ class AlertButton(
                 f"🚨 Escalated by <@{user}>: please bring in the right people.", allowed_mentions=NO_PINGS
             )
         if self.action == "draft_response" and thread is not None:
-            turn = Turn(
-                thread_key(interaction.guild_id, thread.id),
-                user,
-                response_request(alert),
-                surface="discord",
-                workspace=str(interaction.guild_id) if interaction.guild_id else None,
-                roles=roles_of(interaction.user),
-            )
+            turn = discord_turn(interaction.guild_id, thread.id, interaction.user, response_request(alert))
             await bot.answer(thread, turn, nonce_base=str(interaction.id))
 
 

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.discord.render import NO_PINGS, reply_messages, text_messages
-from bot.discord.views import CardButton, card_view, roles_of, thread_key
+from bot.discord.views import CardButton, card_view, discord_turn
 from bot.runner import TurnRunner
 from bot.turns import InputError, Reply, Turn
 from memory.coordination import ThreadBusyError
@@ -95,15 +95,7 @@ class BrandPilotBot(commands.Bot):
         if channel is None:
             return
         text = _without_mentions(message.content, self.user.id)
-        guild = message.guild.id if message.guild else None
-        turn = Turn(
-            thread_key(guild, channel.id),
-            str(message.author.id),
-            text,
-            surface="discord",
-            workspace=str(guild) if guild else None,
-            roles=roles_of(message.author),
-        )
+        turn = discord_turn(message.guild.id if message.guild else None, channel.id, message.author, text)
         await self.answer(channel, turn, nonce_base=str(message.id))
 
     async def answer(self, channel: discord.abc.Messageable, turn: Turn, *, nonce_base: str) -> None:

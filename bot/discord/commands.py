@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections import Counter
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
@@ -14,11 +13,9 @@ from discord import app_commands
 
 from bot.calendar_command import calendar_text
 from bot.discord.render import CONTENT_LIMIT, NO_PINGS, text_messages
-from bot.discord.views import roles_of, thread_key
+from bot.discord.views import discord_turn
 from bot.listening.status import crisis_status_text
-from bot.status import brand_status, render_status
-from bot.turns import Turn
-from memory import repository as repo
+from bot.status import brand_status, render_status, served_summary
 from memory.incidents import IncidentStore
 from memory.reports import make_report
 from tools.content.periods import PeriodError
@@ -51,11 +48,7 @@ def guild_brands(bot: BrandPilotBot, guild_id: int | None) -> list[str]:
 def status_text(bot: BrandPilotBot, guild_id: int | None) -> str:
     """The brands served, then per brand of this server: accounts and tokens, the queue, pauses, last results."""
     app, shown = bot.app, guild_brands(bot, guild_id)
-    with app.sessions() as session:
-        counts = Counter(post.status for brand_id in shown for post in repo.list_posts(session, brand_id))
-    posts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
-    names = ", ".join(app.brands[brand_id].name for brand_id in shown)
-    model = app.settings.model or "none (offline template drafts)"
+    names, posts, model = served_summary(app, shown)
     head = f"**BrandPilot is up.** Brands: {names}. Posts: {posts}. Model: {model}."
     return f"{head}\n{render_status([brand_status(app, brand_id) for brand_id in shown])}"
 
@@ -78,15 +71,7 @@ def register_commands(bot: BrandPilotBot) -> None:
             channel = await started.create_thread(name=" ".join(request.split())[:100])
         if channel is None:
             return
-        guild = interaction.guild_id
-        turn = Turn(
-            thread_key(guild, channel.id),
-            str(interaction.user.id),
-            request,
-            surface="discord",
-            workspace=str(guild) if guild else None,
-            roles=roles_of(interaction.user),
-        )
+        turn = discord_turn(interaction.guild_id, channel.id, interaction.user, request)
         await bot.answer(channel, turn, nonce_base=str(interaction.id))  # type: ignore[arg-type]
 
     @group.command(name="status", description="Accounts, tokens, the queue and pauses")

@@ -11,7 +11,7 @@ import discord
 
 from agents.hitl import ApprovalDecision
 from bot.discord.render import COLOURS, FIELD_LIMIT, NO_PINGS
-from bot.turns import InputError
+from bot.turns import InputError, Turn
 
 if TYPE_CHECKING:
     from bot.discord.client import BrandPilotBot
@@ -30,6 +30,18 @@ FIELD_ID = "bp:value"  # the modal's one text input
 def thread_key(guild_id: int | None, channel_id: int) -> str:
     """The conversation a Discord channel or thread is: `discord:GUILD:CHANNEL`, `discord:dm:CHANNEL` in DMs."""
     return f"discord:{guild_id or 'dm'}:{channel_id}"
+
+
+def discord_turn(guild_id: int | None, channel_id: int, user: discord.abc.User, text: str) -> Turn:
+    """A person's message in a Discord channel, thread or DM as a surface-neutral turn, with their roles."""
+    return Turn(
+        thread_key(guild_id, channel_id),
+        str(user.id),
+        text,
+        surface="discord",
+        workspace=str(guild_id) if guild_id else None,
+        roles=roles_of(user),
+    )
 
 
 def roles_of(user: discord.abc.User) -> tuple[str, ...]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import Counter
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -16,8 +15,7 @@ from bot.calendar_command import calendar_text
 from bot.listening.status import crisis_status_text
 from bot.slack.mrkdwn import neutralise, to_mrkdwn
 from bot.slack.report_command import parse_report_args, post_report
-from bot.status import brand_status, render_status
-from memory import repository as repo
+from bot.status import brand_status, render_status, served_summary
 from memory.incidents import IncidentStore
 from tools.content.periods import PeriodError
 
@@ -78,11 +76,7 @@ def status_text(app: App, team: str | None = None) -> str:
     A workspace sees only the brands the config maps it to (the default brand when none is), never another's.
     """
     shown = workspace_brands(app, team)
-    with app.sessions() as session:
-        counts = Counter(post.status for brand_id in shown for post in repo.list_posts(session, brand_id))
-    posts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items())) or "nothing scheduled yet"
-    names = ", ".join(app.brands[brand_id].name for brand_id in shown)
-    model = app.settings.model or "none (offline template drafts)"
+    names, posts, model = served_summary(app, shown)
     head = f"*BrandPilot is up.* Brands: {neutralise(names)}. Posts: {posts}. Model: {neutralise(model)}."
     return f"{head}\n{neutralise(render_status([brand_status(app, brand_id) for brand_id in shown]))}"
 
