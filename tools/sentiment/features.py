@@ -46,7 +46,7 @@ class MentionFeatures:
         return np.hstack([self.embeddings.astype(np.float64), self.lexicon])
 
 
-def mention_features(texts: list[str], *, batch_size: int = 64) -> MentionFeatures:
+def mention_features(texts: list[str], *, batch_size: int = 32) -> MentionFeatures:
     """Embed every text once (in batches) and score it with VADER (on the unescaped original, emoji included)."""
     embeddings = encode([normalise_tweet(text) for text in texts], batch_size=batch_size)
     lexicon = vader_scores([html.unescape(text) for text in texts])

@@ -40,7 +40,7 @@ EMPTY_RESULT = SentimentResult(
 class SentimentScorer:
     """The shipped linear model on MiniLM embeddings plus VADER scores; each text is embedded once."""
 
-    def __init__(self, model: LinearModel, *, batch_size: int = 64) -> None:
+    def __init__(self, model: LinearModel, *, batch_size: int = 32) -> None:
         if model.feature_names != FEATURE_NAMES or set(model.classes) != set(LABELS):
             raise ModelFileError(
                 f"the sentiment model expects other features or classes than this code computes; "
