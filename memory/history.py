@@ -99,10 +99,13 @@ def add_post(session: Session, post: NewPost) -> str:
 def record_published(session: Session, post: ScheduledPost) -> None:
     """Put a post BrandPilot just published into the history (once per scheduled post; dry runs never).
 
-    One INSERT that gives way on either unique key: a post recorded before stays as it is, and one imported
-    before it was confirmed (same platform id) is linked to this scheduled post instead of added again.
+    A reply to a mention or a direct message is not a brand post: it never enters the history, so best times,
+    hashtag rankings and the metrics sync never see it. One INSERT that gives way on either unique key: a post
+    recorded before stays as it is, and one imported before it was confirmed (same platform id) is linked to this
+    scheduled post instead of added again.
     """
-    if post.dry_run or post.status != "published":
+    private = any(marker.kind == "message" for marker in find_markers(post.text))
+    if post.dry_run or post.status != "published" or post.answers_mention_id or private:
         return
     insert = upsert_insert(session.get_bind().dialect.name)
     row = {

@@ -223,8 +223,10 @@ def _drafted_text(done: Drafted, outreach: bool) -> str:
                 "Nothing is waiting for a reply: every comment and DM from the last 14 days has one queued or sent."
             )
         return "\n".join([nothing, *(["Not drafted:", *done.skipped] if done.skipped else [])])
-    what = "outreach messages" if outreach else "replies"
-    lines = [f"**Drafted {len(done.drafts)} {what}**, one approval card each:", *done.lines]
+    count = len(done.drafts)
+    nouns = {(True, 1): "outreach message", (True, 0): "outreach messages", (False, 1): "reply", (False, 0): "replies"}
+    what = nouns[outreach, int(count == 1)]
+    lines = [f"**Drafted {count} {what}**, one approval card each:", *done.lines]
     lines.append(
         "Each goes out as soon as it is approved (also while scheduled posts are paused): "
         + ("as a private message." if outreach else "under the comment, or as a private message for a DM.")

@@ -16,6 +16,7 @@ from bot.jobs.publisher import Publisher
 from bot.listening.ingest import Ingestor
 from bot.turns import Turn
 from config.settings import load_settings
+from memory.history import HistoryStore
 from memory.mentions import MentionStore
 from memory.models import ScheduledPost
 from tools.monitor.mentions import Mention
@@ -73,3 +74,4 @@ def test_an_approved_dm_reply_is_sent_to_the_sender_and_the_dm_stops_waiting(wor
     assert request.json() == {"text": answer} and request.headers["authorization"] == "Bearer x-token"
     assert fake_x.of("POST", "/2/tweets") == []  # private, never a public post
     assert MentionStore(world.sessions).needing_reply(brand, sent - timedelta(days=1)) == []
+    assert HistoryStore(world.sessions).outcomes(brand) == []  # a reply is not a brand post: analytics never see it

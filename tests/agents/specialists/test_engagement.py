@@ -116,7 +116,7 @@ def test_outreach_drafts_message_big_accounts_but_not_one_that_complained(graph,
     context = make_context(mentions=MentionStore(sessions))
     snapshot = run(graph, context, "reach out to the influencers who mentioned us")
     text = snapshot.values["messages"][-1].content
-    assert "**Drafted 1 outreach messages**" in text
+    assert "**Drafted 1 outreach message**" in text
     assert "@critic" in text and "reads negative" in text
     assert "@igstar" in text and "didn't give their user id" in text
     [card] = pending(snapshot)
