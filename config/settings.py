@@ -231,6 +231,8 @@ class MonitorOptions(BaseModel):
     pause_at: Literal["SEV1", "SEV2", "SEV3"] | None = "SEV1"  # this severity or worse pauses scheduled posts
     watch_seconds: float = Field(default=60.0, ge=0)  # how often the crisis watch judges new mentions; 0: never
     poll_seconds: float = Field(default=300.0, ge=0)  # how often connected accounts are polled for mentions; 0: never
+    competitor_poll_seconds: float = Field(default=3600.0, ge=0)  # X searches for brand.yaml competitors; 0: never
+    competitor_poll_limit: int = Field(default=50, ge=10, le=500)  # new posts read per competitor per search
 
 
 class KnowledgeOptions(BaseModel):

@@ -10,10 +10,10 @@ from tools.monitor.competitors import Competitor
 from tools.monitor.trends import TrendMention, find_trends
 
 HOW_TO_TRACK = (
-    "Competitor mentions come from X search once an X account is connected (`brandpilot platforms connect x`), "
-    "and from listening-tool exports: `brandpilot monitor import FILE.jsonl --competitor ID` (or a `subject` "
-    "field per line, or lines that name only that competitor). Competitors are listed under `competitors:` in "
-    "brand.yaml."
+    "Competitor mentions come from X search for the competitors listed under `competitors:` in brand.yaml, once an "
+    "X account is connected (`brandpilot platforms connect x`), and from listening-tool exports: "
+    "`brandpilot monitor import FILE.jsonl --competitor ID` (or a `subject` field per line, or lines that name only "
+    "that competitor)."
 )
 
 

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,7 +63,14 @@ def periodic_jobs(publisher: Publisher, settings: Settings) -> list[Periodic]:
     from bot.listening.watch import CrisisWatch, brand_competitors, brand_playbooks
 
     competitors = brand_competitors(settings)
-    poller = MentionPoller(publisher.sessions, publisher.clients, publisher.credentials, competitors=competitors)
+    poller = MentionPoller(
+        publisher.sessions,
+        publisher.clients,
+        publisher.credentials,
+        competitors=competitors if settings.monitor.competitor_poll_seconds else {},
+        competitor_every=timedelta(seconds=settings.monitor.competitor_poll_seconds),
+        competitor_limit=settings.monitor.competitor_poll_limit,
+    )
     brands = [entry.id for entry in settings.brand_entries()]
     watch = CrisisWatch(publisher.sessions, brands, settings.monitor, playbooks=brand_playbooks(settings))
     sync = metrics_sync(publisher, settings.agents.timezone)

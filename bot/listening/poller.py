@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -44,16 +45,21 @@ class MentionPoller:
         credentials: CredentialStore | None,
         ingestor: Ingestor | None = None,
         competitors: Mapping[str, Sequence[Competitor]] | None = None,
+        competitor_every: timedelta = timedelta(hours=1),
+        competitor_limit: int = 50,
     ) -> None:
         """Read through `clients` with the brands' `credentials`; store through `ingestor`.
 
-        `competitors` (brand id: its competitors) are searched on X with the brand's X account, when connected.
+        `competitors` (brand id: its competitors) are searched on X with the brand's X account, when connected, at
+        most once per `competitor_every` each and `competitor_limit` new posts a search (X read quota is spent).
         """
         self.sessions = sessions
         self.clients = clients
         self.credentials = credentials
         self.ingestor = ingestor or Ingestor(sessions)
         self.competitors = competitors or {}
+        self.competitor_every = competitor_every
+        self.competitor_limit = competitor_limit
 
     def run_once(self) -> list[PollResult]:
         """Poll each account once."""
@@ -67,18 +73,22 @@ class MentionPoller:
             search = getattr(client, "search", None)
             if connection.platform == "x" and search is not None:
                 for competitor in self.competitors.get(connection.brand_id, ()):
-                    results.append(self._search(search, connection.brand_id, competitor))
+                    searched = self._search(search, connection.brand_id, competitor)
+                    results += [searched] if searched is not None else []
         return results
 
     def _poll(self, client: MentionsClient, brand_id: str, platform: str) -> PollResult:
         return self._read(brand_id, platform, platform, lambda creds, cursor: client.mentions(creds, cursor=cursor))
 
-    def _search(self, search: Callable[..., MentionPage], brand_id: str, competitor: Competitor) -> PollResult:
-        query = x_query(competitor)
-        result = self._read(
-            brand_id, "x", f"x/{competitor.id}", lambda creds, cursor: search(query, creds, cursor=cursor), competitor
-        )
-        return replace(result, platform=f"x/{competitor.id}")
+    def _search(self, search: Callable[..., MentionPage], brand_id: str, competitor: Competitor) -> PollResult | None:
+        key, query, limit = f"x/{competitor.id}", x_query(competitor), self.competitor_limit
+        with self.sessions() as session:
+            row = session.get(ListeningCursor, (brand_id, key))
+            last = row.polled_at if row is not None else None
+        if last is not None and utcnow() - _aware(last) < self.competitor_every:
+            return None  # searched recently: the quota is kept for the next interval
+        fetch = lambda creds, cursor: search(query, creds, cursor=cursor, limit=limit)  # noqa: E731
+        return replace(self._read(brand_id, "x", key, fetch, competitor), platform=key)
 
     def _read(
         self,
@@ -114,3 +124,8 @@ class MentionPoller:
                 row = ListeningCursor(brand_id=brand_id, platform=platform)
                 session.add(row)
             row.cursor, row.polled_at, row.error = cursor, utcnow(), error
+
+
+def _aware(at: datetime) -> datetime:
+    """A stored time as UTC-aware (SQLite hands back naive UTC)."""
+    return at if at.utcoffset() is not None else at.replace(tzinfo=UTC)

@@ -44,10 +44,14 @@ def brand_playbooks(settings: Settings) -> dict[str, CrisisPlaybook]:
 
 
 def brand_competitors(settings: Settings) -> dict[str, list[Competitor]]:
-    """Each configured brand's competitors, read from its brand.yaml (see `Rulebook.tracked_competitors`)."""
+    """Each configured brand's competitors to search on X: only those its brand.yaml lists under `competitors:`.
+
+    Competitors read from a banned-names rule are tracked from imports and in chat, but never searched: a search
+    spends the brand's X read quota, so it happens only where someone listed the competitors to follow.
+    """
     from tools.content.rulebook import load_rulebook
 
-    return {entry.id: load_rulebook(Path(entry.pack)).tracked_competitors() for entry in settings.brand_entries()}
+    return {entry.id: list(load_rulebook(Path(entry.pack)).competitors) for entry in settings.brand_entries()}
 
 
 @dataclass

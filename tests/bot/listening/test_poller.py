@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -75,15 +76,37 @@ def test_competitors_are_searched_on_x_and_stored_with_their_subject(fake_x):
     with deployment(load_settings()) as where:
         where.credentials.save("harbor-pine", "x", Credentials("x-token", ACCOUNT), account_name="hp", actor="t")
         client = XClient(httpx.Client(), base_url=fake_x.url)
-        poller = MentionPoller(where.sessions, {"x": client}, where.credentials, competitors={"harbor-pine": [rival]})
+        poller = MentionPoller(
+            where.sessions, {"x": client}, where.credentials, competitors={"harbor-pine": [rival]}, competitor_limit=20
+        )
         own, searched = poller.run_once()
         assert (own.platform, searched.platform, searched.read, searched.new) == ("x", "x/wickwright", 2, 2)
         assert fake_x.state["searches"] == ["(Wickwright OR @wickwright_co) -is:retweet"]
         [request] = fake_x.of("GET", "/2/tweets/search/recent")
         assert request.headers["authorization"] == "Bearer x-token" and "since_id" not in request.query
+        assert request.query["max_results"] == ["20"]
+        [_] = poller.run_once()  # searched less than an hour ago: the X read quota is kept
+        assert len(fake_x.of("GET", "/2/tweets/search/recent")) == 1
+        poller.competitor_every = timedelta(0)
         _, again = poller.run_once()
         assert again.new == 0
         assert fake_x.of("GET", "/2/tweets/search/recent")[-1].query["since_id"] == ["1900000000000000102"]
         with where.sessions() as session:
             subjects = {row.external_id: row.subject for row in session.scalars(select(StoredMention))}
         assert subjects == {"1900000000000000101": "wickwright", "1900000000000000102": "wickwright"}
+
+
+def test_only_competitors_listed_in_brand_yaml_are_searched(tmp_path, monkeypatch):
+    from bot.listening.watch import brand_competitors
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    rule = "{id: banned-competitor-names, terms: [Rival], reason: petty, severity: error, guideline: Words}"
+    base = f"brand: {{id: acme, name: Acme}}\nrules:\n  banned_terms:\n    - {rule}\n"
+    (pack / "brand.yaml").write_text(base)
+    config = tmp_path / "brandpilot.yaml"
+    config.write_text(f"brands:\n  - {{id: acme, pack: {pack}, name: Acme}}\n")
+    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
+    assert brand_competitors(load_settings()) == {"acme": []}  # banned names are tracked, never searched
+    (pack / "brand.yaml").write_text(base + "competitors:\n  - {id: rival, name: Rival}\n")
+    assert [c.id for c in brand_competitors(load_settings())["acme"]] == ["rival"]
