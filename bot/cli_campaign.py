@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from bot.campaign_command import CREATE_HINT, campaign_line, campaign_status_lines
 from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_errors
 from bot.cli_platforms import BrandOpt, _brand
 from bot.deployment import deployment
@@ -17,8 +18,7 @@ from config.settings import PLATFORM_NAMES
 from memory.campaigns import CampaignError, CampaignStore, CampaignView, Kpi, NewCampaign
 from memory.models import CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES
 from tools.analytics.drivers import Totals
-from tools.analytics.kpis import LOWER_IS_BETTER, OBJECTIVE_KPIS, kpi_actual
-from tools.reports.render import number
+from tools.analytics.kpis import OBJECTIVE_KPIS, kpi_actual
 
 campaign_app = typer.Typer(help="A brand's campaigns: objective, budget, KPI targets, lifecycle.", no_args_is_help=True)
 app.add_typer(campaign_app, name="campaign")
@@ -104,20 +104,6 @@ def campaign_json(campaign: CampaignView) -> dict[str, Any]:
     return {key: value for key, value in asdict(campaign).items() if key not in ("id", "brand_id")}
 
 
-def campaign_line(campaign: CampaignView) -> str:
-    """One line: name, status, objective, budget, dates, channels and KPI targets."""
-    dates = f"{campaign.starts_on or '?'} to {campaign.ends_on or '?'}".replace("? to ?", "no dates")
-    kpis = ", ".join(
-        f"{k.metric} {'<=' if k.metric in LOWER_IS_BETTER else '>='} {number(k.metric, k.target)}"
-        for k in campaign.kpis
-    )
-    return (
-        f"{campaign.name}{' [demo]' if campaign.is_demo else ''}: {campaign.status}, {campaign.objective}, "
-        f"budget {campaign.budget:,.2f}, {dates}, channels: {', '.join(campaign.channels) or 'not set'}, "
-        f"KPIs: {kpis or 'no targets set'}"
-    )
-
-
 @campaign_app.command("create")
 def create(
     name: Annotated[str, typer.Argument(help="A name the brand doesn't use yet.")],
@@ -172,10 +158,7 @@ def list_campaigns(
         emit_json({"brand": brand_id, "campaigns": [campaign_json(c) for c in campaigns]})
         return
     if not campaigns:
-        say(
-            f"{brand_id} has no {status.value + ' ' if status else ''}campaigns. Create one with: brandpilot campaign "
-            f"create NAME --objective {{{','.join(CAMPAIGN_OBJECTIVES)}}} --budget 20000 --kpi revenue=60000"
-        )
+        say(f"{brand_id} has no {status.value + ' ' if status else ''}campaigns. Create one with: {CREATE_HINT}")
     for campaign in campaigns:
         say(campaign_line(campaign))
 
@@ -198,7 +181,6 @@ def campaign_status(name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = Fa
         except CampaignError as error:
             fail(str(error))
         progress = campaign_progress(MetricsStore(where.sessions), campaign, today, objective_kpis=True)
-    totals, kpis, pace = progress.totals, progress.kpis, progress.pace
     if as_json:
         emit_json(
             {
@@ -206,32 +188,13 @@ def campaign_status(name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = Fa
                 "campaign": campaign_json(campaign),
                 "as_of": today,
                 "has_metrics": progress.days_with_metrics > 0,
-                "totals": asdict(totals),
-                "kpis": [asdict(k) | {"target": k.target or None} for k in kpis],
-                "pacing": asdict(pace) if pace else None,
+                "totals": asdict(progress.totals),
+                "kpis": [asdict(k) | {"target": k.target or None} for k in progress.kpis],
+                "pacing": asdict(progress.pace) if progress.pace else None,
             }
         )
         return
-    lines = [campaign_line(campaign)]
-    if not progress.days_with_metrics:
-        lines.append(
-            f"No metrics yet: none of its posts has numbers up to {today}. Posts count toward it when their "
-            f"campaign is {campaign.name!r} (`brandpilot metrics import` reads a campaign column)."
-        )
-    else:
-        lines.append(f"KPIs from {campaign.starts_on or 'its first post'} to {today}:")
-        for k in kpis:
-            reached = f" of {number(k.metric, k.target)}" if k.target else " (no target)"
-            if k.target and k.progress is not None:
-                reached += f" ({k.progress:.0%} of target)"
-            verdict = "" if not k.target else ", met" if k.met else ", not met yet"
-            lines.append(f"- {k.metric}: {number(k.metric, k.actual)}{reached}{verdict}")
-    if pace:
-        lines.append(
-            f"Budget pacing: {pace.status}; spent {pace.spent:,.2f} of {pace.budget:,.2f} (an even pace: "
-            f"{pace.expected:,.2f} by today; at this rate: {pace.projected:,.2f} by the end)."
-        )
-    say("\n".join(lines))
+    say("\n".join(campaign_status_lines(campaign, progress, today)))
 
 
 def move(ctx: typer.Context, name: NameArg, brand: BrandOpt = None, as_json: JsonOpt = False) -> None:

@@ -70,6 +70,12 @@ def _post(post: Any) -> dict[str, Any] | None:
     }
 
 
+def workspace_brands(app: App, surface: str, workspace: str | None) -> list[str]:
+    """The brands the config maps a Slack workspace or Discord server to (else the default brand), never another's."""
+    mapped = [w.brand for w in app.settings.workspaces if w.surface == surface and w.id == workspace]
+    return [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
+
+
 def served_summary(app: App, brand_ids: list[str]) -> tuple[str, str, str]:
     """(brand names, post counts by status, the model) for the head line of a chat surface's status answer."""
     with app.sessions() as session:

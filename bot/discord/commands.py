@@ -1,4 +1,4 @@
-"""`/brandpilot help | ask | status | calendar | report | crisis-status`: typed options, answered within 3 seconds."""
+"""`/brandpilot help | ask | status | calendar | campaign | report | crisis-status`, each answered within 3 s."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ import discord
 from discord import app_commands
 
 from bot.calendar_command import calendar_text
+from bot.campaign_command import campaign_reply
 from bot.discord.render import CONTENT_LIMIT, NO_PINGS, text_messages
 from bot.discord.views import discord_turn
 from bot.listening.status import crisis_status_text
-from bot.status import brand_status, render_status, served_summary
+from bot.status import brand_status, render_status, served_summary, workspace_brands
+from memory.campaigns import CampaignError
 from memory.incidents import IncidentStore
 from memory.reports import make_report
 from tools.content.periods import PeriodError
@@ -26,12 +28,14 @@ if TYPE_CHECKING:
     from bot.discord.client import BrandPilotBot
 
 log = logging.getLogger(__name__)
+CampaignState = Literal["planning", "active", "paused", "completed"]
 USAGE = (
     "**BrandPilot commands**\n"
     "• `/brandpilot ask request:…`: ask or request anything; I answer in a thread\n"
     "• `/brandpilot status`: what is scheduled and waiting\n"
     "• `/brandpilot calendar [dates]`: the content calendar, e.g. `next week` (default: the next 14 days)\n"
     "• `/brandpilot report [kind] [brand]`: the weekly or monthly report card with its charts\n"
+    "• `/brandpilot campaign [name] [state]`: the campaigns, or one campaign's KPIs and budget pacing\n"
     "• `/brandpilot crisis-status`: open crisis incidents\n"
     "• `/brandpilot help`: this list\n"
     "Or mention me in a channel, or DM me."
@@ -39,10 +43,8 @@ USAGE = (
 
 
 def guild_brands(bot: BrandPilotBot, guild_id: int | None) -> list[str]:
-    """The brands the config maps a server to (the default brand when none is), never another's."""
-    app = bot.app
-    mapped = [w.brand for w in app.settings.workspaces if w.surface == "discord" and w.id == str(guild_id)]
-    return [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
+    """The brands of a Discord server (the default brand in DMs and unmapped servers)."""
+    return workspace_brands(bot.app, "discord", str(guild_id) if guild_id else None)
 
 
 def status_text(bot: BrandPilotBot, guild_id: int | None) -> str:
@@ -90,6 +92,26 @@ def register_commands(bot: BrandPilotBot) -> None:
             await _send_text(interaction, f"{error}\n\n{USAGE}")
             return
         await _send_text(interaction, "\n\n".join(texts))
+
+    @group.command(name="campaign", description="This server's campaigns, or one campaign's KPIs and budget pacing")
+    @app_commands.describe(name="a campaign's name: its KPIs and pacing (default: list them)", state="list only these")
+    async def campaign(
+        interaction: discord.Interaction,
+        name: app_commands.Range[str, 1, 120] | None = None,
+        state: CampaignState | None = None,
+    ) -> None:
+        if name and state:
+            message = "Give a campaign's `name` to see it, or a `state` to list campaigns in it, not both."
+            await interaction.response.send_message(message, ephemeral=True, allowed_mentions=NO_PINGS)
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        words = f"status {name}" if name else f"list {state or ''}"
+        brands, today = guild_brands(bot, interaction.guild_id), datetime.now(UTC).date()
+        try:
+            text = await asyncio.to_thread(campaign_reply, bot.app, brands, words, today)
+        except CampaignError as error:
+            text = str(error)
+        await _send_text(interaction, text)
 
     @group.command(name="crisis-status", description="Open crisis incidents of this server's brands")
     async def crisis_status(interaction: discord.Interaction) -> None:

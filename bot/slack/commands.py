@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from agents.specialists.registry import PLANNED
 from bot.app import App
 from bot.calendar_command import calendar_text
+from bot.campaign_command import campaign_reply
 from bot.listening.status import crisis_status_text
 from bot.slack.mrkdwn import neutralise, to_mrkdwn
 from bot.slack.report_command import parse_report_args, post_report
 from bot.status import brand_status, render_status, served_summary
+from bot.status import workspace_brands as surface_brands
+from memory.campaigns import CampaignError
 from memory.incidents import IncidentStore
 from tools.content.periods import PeriodError
 
@@ -27,13 +30,11 @@ USAGE = (
     "• `/brandpilot status`: what is scheduled and waiting\n"
     "• `/brandpilot calendar [dates]`: the content calendar, e.g. `calendar next week` (default: the next 14 days)\n"
     "• `/brandpilot report [weekly|monthly] [brand]`: the report card here, its charts in the thread\n"
-    "• `/brandpilot campaign [list|status NAME]`, `crisis status`\n"
+    "• `/brandpilot campaign [list [STATE] | status NAME]`: the campaigns, or one's KPIs and budget pacing\n"
+    "• `/brandpilot crisis status`: open crisis incidents\n"
     "• `/brandpilot help`: this list\n"
     "Or mention me in a channel, or DM me."
 )
-LATER = {  # subcommand: (specialist that will answer it, allowed arguments or None for free text)
-    "campaign": ("campaign_manager", None),
-}
 
 
 def usage_error(problem: str) -> str:
@@ -41,18 +42,9 @@ def usage_error(problem: str) -> str:
     return f"{problem}\n\n{USAGE}"
 
 
-def not_available(name: str) -> str:
-    """The honest answer for a command whose capability is not built yet."""
-    title, will_do = PLANNED[name]
-    return (
-        f"That's a job for the *{title}*, which isn't available yet in this version of BrandPilot. It will {will_do}."
-    )
-
-
 def workspace_brands(app: App, team: str | None) -> list[str]:
-    """The brands the config maps a workspace to (the default brand when none is), never another's."""
-    mapped = [w.brand for w in app.settings.workspaces if w.surface == "slack" and w.id == team]
-    return [b for b in mapped if b in app.brands] or [app.settings.default_brand_id()]
+    """The brands of a Slack workspace."""
+    return surface_brands(app, "slack", team)
 
 
 def calendar_reply(app: App, team: str | None, words: str) -> str:
@@ -79,6 +71,17 @@ def status_text(app: App, team: str | None = None) -> str:
     names, posts, model = served_summary(app, shown)
     head = f"*BrandPilot is up.* Brands: {neutralise(names)}. Posts: {posts}. Model: {neutralise(model)}."
     return f"{head}\n{neutralise(render_status([brand_status(app, brand_id) for brand_id in shown]))}"
+
+
+def campaign_answer(app: App, team: str | None, words: str) -> str:
+    """`campaign [list [STATE]] | status NAME` for the workspace's brands; a wrong form gets a usage answer."""
+    try:
+        return to_mrkdwn(campaign_reply(app, workspace_brands(app, team), words, datetime.now(UTC).date()))
+    except CampaignError as error:
+        return usage_error(neutralise(str(error)))
+    except Exception:  # the command must still be answered within Slack's 3 seconds
+        log.exception("/brandpilot campaign failed")
+        return "The campaigns couldn't be read just now (details are in the log). Try again in a moment."
 
 
 def crisis_reply(app: App, team: str | None) -> str:
@@ -129,15 +132,8 @@ def register_commands(bolt: AsyncApp, app: App, ask: Any) -> None:
             await ack(text="On it: I'll answer in a thread in this channel.")
             await ask_in_thread(client, command, rest, ask)
             return
-        if sub in LATER:
-            name, allowed = LATER[sub]
-            if allowed is not None and rest.lower() not in allowed:
-                choices = ", ".join(f"`{a}`" for a in sorted(allowed) if a) or "nothing"
-                await ack(
-                    text=usage_error(f"`{sub} {neutralise(rest)}` isn't a form I know; after `{sub}` use {choices}.")
-                )
-                return
-            await ack(text=not_available(name))
+        if sub == "campaign":
+            await ack(text=await asyncio.to_thread(campaign_answer, app, command.get("team_id"), rest))
             return
         await ack(text=usage_error(f"I don't know `{neutralise(sub)}`."))
 

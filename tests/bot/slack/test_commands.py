@@ -140,3 +140,44 @@ async def test_ask_answers_at_once_and_then_works_in_a_new_thread(slack):
     assert progress["text"] == WORKING and progress["thread_ts"] == card["thread_ts"]
     assert any(b["type"] == "actions" for b in card["blocks"])
     assert json.dumps(card["blocks"])
+
+
+def a_campaign(app, name: str = "Winter Sale", **changes) -> None:
+    from datetime import date
+
+    from memory.campaigns import CampaignStore, Kpi, NewCampaign
+
+    new = NewCampaign(
+        "harbor-pine", name, "sales", 20000.0, date(2026, 11, 1), date(2026, 12, 31), ["x"], [Kpi("revenue", 60000)]
+    )
+    CampaignStore(app.sessions).create(NewCampaign(**{**new.__dict__, **changes}), actor="test")
+
+
+async def test_campaign_lists_the_workspaces_campaigns_and_shows_one(slack):
+    _, application, app = slack
+    a_campaign(app)
+    a_campaign(app, "Spring <!here> Launch", objective="awareness", kpis=[])
+    listed = await command(application, "campaign")
+    assert "Winter Sale: planning, sales, budget 20,000.00" in listed["text"]
+    assert "revenue &gt;= $60,000" in listed["text"] and "Spring &lt;!here&gt; Launch" in listed["text"]
+    only = await command(application, "campaign list active")
+    assert "has no active campaigns" in only["text"] and "Winter Sale" not in only["text"]
+    shown = await command(application, "campaign status winter sale")
+    assert "Winter Sale: planning" in shown["text"] and "No metrics yet" in shown["text"]
+    assert "Budget pacing" in shown["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("campaign status", "needs a campaign's name"),
+        ("campaign status Nope", "No campaign is called 'Nope'; the campaigns here: Winter Sale"),
+        ("campaign list done", "'done' is not a campaign state"),
+        ("campaign launch it", "isn't a form I know"),
+    ],
+)
+async def test_campaign_in_a_form_it_cannot_read_says_how_to_ask(slack, text, expected):
+    _, application, app = slack
+    a_campaign(app)
+    answer = await command(application, text)
+    assert expected in answer["text"] and "BrandPilot commands" in answer["text"]
