@@ -226,7 +226,7 @@ class FakeDiscord:
         with self.lock:
             return [r for r in self.requests if r.method == method and r.path.startswith(prefix)]
 
-    def wait_for(self, method: str, prefix: str, count: int = 1, timeout: float = 10.0) -> list[Request]:
+    def wait_for(self, method: str, prefix: str, count: int = 1, timeout: float = 60.0) -> list[Request]:
         """Block until `count` matching requests arrived (for a bot running on another thread or process)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -236,7 +236,7 @@ class FakeDiscord:
             time.sleep(0.01)
         raise AssertionError(self._missing(method, prefix, count))
 
-    async def wait_for_async(self, method: str, prefix: str, count: int = 1, timeout: float = 10.0) -> list[Request]:
+    async def wait_for_async(self, method: str, prefix: str, count: int = 1, timeout: float = 60.0) -> list[Request]:
         """`wait_for` for a bot running on the test's own event loop (sleeps without blocking it)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

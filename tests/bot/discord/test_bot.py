@@ -4,153 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import copy
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
-import discord
-import pytest
+from discord_harness import (
+    APPROVER_ROLE,
+    CHANNEL,
+    DANA,
+    GUILD,
+    MARKETING,
+    SAM,
+    answered,
+    card_in_thread,
+    click,
+    custom_ids,
+    scheduled,
+    start,
+)
 from discord_payloads import (
-    bot_user,
     button_click,
     dispatch,
     dm_channel,
-    guild_create,
-    login_against,
-    member,
-    mention,
     message_create,
     modal_submit,
-    ready,
-    role,
     slash_command,
-    text_channel,
     thread_channel,
-    user,
 )
-from fake_discord import APPLICATION_ID, BOT_ID, FakeDiscord, fake_discord_server
-from sqlalchemy import select
+from fake_discord import APPLICATION_ID, BOT_ID
 
-from bot.app import App, open_app
-from bot.discord.client import BrandPilotBot, intents_for
-from bot.runner import ThreadRunner
-from config.settings import load_settings
-from memory.models import ScheduledPost
-
-GUILD = "1190000000000000001"
-CHANNEL = "1190000000000000002"
-APPROVER_ROLE = "1190000000000000003"
-DANA = user("1190000000000000004", username="dana")  # an approver
-SAM = user("1190000000000000005", username="sam")  # not one
-MARKETING = text_channel(CHANNEL, name="marketing", guild_id=GUILD)
-REQUEST = "write a tweet about our winter candle sale"
-
-
-@pytest.fixture
-def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[App]:
-    config = tmp_path / "brandpilot.yaml"
-    config.write_text(
-        f"approvers:\n  discord_roles: ['{APPROVER_ROLE}']\n"
-        f"workspaces:\n  - {{surface: discord, id: '{GUILD}', brand: harbor-pine}}\n"
-        f"discord:\n  command_guilds: ['{GUILD}']\n"
-    )
-    monkeypatch.setenv("BRANDPILOT_CONFIG", str(config))
-    with open_app(load_settings()) as running:
-        yield running
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeDiscord]:
-    with fake_discord_server() as server:
-        yield server
-
-
-def _guild(*threads: dict) -> dict:
-    people = [member(DANA, roles=[APPROVER_ROLE]), member(SAM)]
-    return guild_create(
-        GUILD, channels=[MARKETING], roles=[role(APPROVER_ROLE, name="Approvers")], members=people, threads=threads
-    )
-
-
-async def start(app: App, fake: FakeDiscord, *threads: dict) -> BrandPilotBot:
-    """A bot logged in against the fake (its commands synced to the guild) that has seen READY and the guild."""
-    fake.learn("GUILD_CREATE", _guild(*threads))  # Discord knows the guild before the bot syncs commands there
-    bot = BrandPilotBot(app, ThreadRunner(app), guild_ready_timeout=0.01)
-    await login_against(bot, fake)
-    await dispatch(bot, "READY", ready(guild_ids=[GUILD]), fake=fake)
-    await dispatch(bot, "GUILD_CREATE", _guild(*threads), fake=fake)
-    await asyncio.wait_for(bot.wait_until_ready(), 5)
-    return bot
-
-
-@pytest.fixture
-async def running(app: App, fake: FakeDiscord) -> AsyncIterator[BrandPilotBot]:
-    bot = await start(app, fake)
-    try:
-        yield bot
-    finally:
-        await bot.close()
-
-
-@pytest.fixture(autouse=True)
-def rest_base() -> Iterator[None]:
-    """`login_against` points discord.py's process-wide REST base at the fake; put it back after each test."""
-    previous = discord.http.Route.BASE
-    yield
-    discord.http.Route.BASE = previous
-
-
-def a_mention(text: str, *, author: dict = DANA, roles: tuple[str, ...] = (APPROVER_ROLE,)) -> dict:
-    return message_create(
-        CHANNEL,
-        guild_id=GUILD,
-        author=author,
-        roles=roles,
-        content=f"{mention(BOT_ID)} {text}",
-        mentions=[bot_user()],
-        message_content_intent=False,
-    )
-
-
-async def card_in_thread(bot: BrandPilotBot, fake: FakeDiscord, text: str = REQUEST) -> tuple[dict, dict]:
-    """Mention the bot; returns (the thread it started, the draft card it posted there)."""
-    asked = a_mention(text)
-    await dispatch(bot, "MESSAGE_CREATE", asked, fake=fake)
-    [started] = await fake.wait_for_async("POST", f"/channels/{CHANNEL}/messages/{asked['id']}/threads")
-    thread = fake.channels[asked["id"]]
-    cards = []
-    for _ in range(500):
-        cards = [m for m in fake.sent(thread["id"]) if m.get("components")]
-        if cards:
-            break
-        await asyncio.sleep(0.02)
-    assert cards, [r.path for r in fake.requests]
-    return thread, cards[-1]
-
-
-def custom_ids(message: dict) -> list[str]:
-    return [c["custom_id"] for row in message["components"] for c in row["components"]]
-
-
-def scheduled(app: App) -> list[ScheduledPost]:
-    with app.sessions() as session:
-        return list(session.scalars(select(ScheduledPost)))
-
-
-async def click(bot: BrandPilotBot, fake: FakeDiscord, card: dict, thread: dict, action: str, who: dict = DANA):
-    custom = next(c for c in custom_ids(card) if c.startswith(f"bp:{action}:"))
-    roles = (APPROVER_ROLE,) if who is DANA else ()
-    payload = button_click(card, custom, channel=thread, guild_id=GUILD, who=who, roles=roles)
-    await dispatch(bot, "INTERACTION_CREATE", payload, fake=fake)
-    return payload
-
-
-async def answered(fake: FakeDiscord, interaction: dict, count: int = 1) -> list:
-    for _ in range(500):
-        found = [r for r in fake.interaction_responses if r.interaction_id == interaction["id"]]
-        if len(found) >= count:
-            return found
-        await asyncio.sleep(0.02)
-    raise AssertionError(f"interaction {interaction['id']} was not answered")
+from bot.discord.client import intents_for
 
 
 async def test_the_least_intents_unless_follow_ups_are_opted_into():
@@ -229,7 +109,7 @@ async def test_an_edit_in_the_modal_is_checked_again_on_a_new_card(running, fake
     await dispatch(running, "INTERACTION_CREATE", submit, fake=fake)
     [submitted] = await answered(fake, submit)
     assert submitted.status == 200
-    for _ in range(500):
+    for _ in range(3000):
         cards = [m for m in fake.sent(thread["id"]) if "Wickwright" in str(m.get("embeds"))]
         if cards:
             break
