@@ -113,11 +113,22 @@ class DigestEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     brand: str
-    channel: str = Field(pattern=r"^[CG][A-Z0-9]{2,}$")  # a Slack channel ID (channel details, bottom)
+    surface: Literal["slack", "discord"] = "slack"
+    channel: str  # a Slack channel ID (channel details, bottom) or a Discord channel ID (Developer Mode: Copy ID)
     kind: Literal["weekly", "monthly"] = "weekly"
     weekday: Weekday = "monday"
     day: int = Field(default=1, ge=1, le=28)  # of the month, for monthly digests
     hour: int = Field(default=9, ge=0, le=23)  # in agents.timezone
+
+    @model_validator(mode="after")
+    def _channel_of_its_surface(self) -> DigestEntry:
+        pattern, what = {
+            "slack": (r"[CG][A-Z0-9]{2,}", "a Slack channel ID (C… or G…: channel details, bottom)"),
+            "discord": (r"\d{15,21}", "a Discord channel ID (a number: Copy ID in Developer Mode)"),
+        }[self.surface]
+        if not re.fullmatch(pattern, self.channel):
+            raise ValueError(f"channel {self.channel!r} is not {what}")
+        return self
 
 
 class SlackChannelOptions(BaseModel):

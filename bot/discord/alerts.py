@@ -77,7 +77,7 @@ class DiscordAlertSink:
 
     async def post(self, alert: AlertView, channel: str) -> str:
         """Post the card; the error says in plain words why Discord refused it."""
-        target = await self._channel(channel)
+        target = await channel_of(self.bot, channel, "discord.alerts_channel")
         view = alert_view(alert) or discord.utils.MISSING
         try:
             message = await target.send(embed=alert_embed(alert), view=view, allowed_mentions=NO_PINGS)
@@ -89,21 +89,23 @@ class DiscordAlertSink:
 
     async def refresh(self, alert: AlertView, channel: str, message_ref: str) -> None:
         """Redraw a posted card in place."""
-        target = await self._channel(channel)
+        target = await channel_of(self.bot, channel, "discord.alerts_channel")
         try:
             await target.get_partial_message(int(message_ref)).edit(embed=alert_embed(alert), view=alert_view(alert))
         except discord.HTTPException as exc:
             raise AlertDeliveryError(f"Discord refused the card update ({exc.status}: {exc.text})") from exc
 
-    async def _channel(self, channel: str) -> discord.TextChannel:
-        try:
-            found = self.bot.get_channel(int(channel)) or await self.bot.fetch_channel(int(channel))
-        except (ValueError, discord.HTTPException) as exc:
-            raise AlertDeliveryError(
-                f"BrandPilot can't see Discord channel {channel}: check `discord.alerts_channel` (a channel ID) and "
-                "that the bot was invited with the View Channel and Send Messages permissions."
-            ) from exc
-        return found  # type: ignore[return-value]
+
+async def channel_of(bot: discord.Client, channel: str, setting: str) -> discord.TextChannel:
+    """The channel with that ID; AlertDeliveryError says what to check in `setting` when the bot can't see it."""
+    try:
+        found = bot.get_channel(int(channel)) or await bot.fetch_channel(int(channel))
+    except (ValueError, discord.HTTPException) as exc:
+        raise AlertDeliveryError(
+            f"BrandPilot can't see Discord channel {channel}: check `{setting}` (a channel ID) and that the bot was "
+            "invited with the View Channel and Send Messages permissions."
+        ) from exc
+    return found  # type: ignore[return-value]
 
 
 class AlertButton(

@@ -62,20 +62,32 @@ class BrandPilotBot(commands.Bot):
         self.add_dynamic_items(CardButton, AlertButton)
         register_commands(self)
         await self.sync_commands()
-        if self.options.alerts_channel:
-            self._alerts = asyncio.create_task(self._alert_loop(self.options.alerts_channel))
+        if self.options.alerts_channel or any(d.surface == "discord" for d in self.app.settings.digests):
+            self._alerts = asyncio.create_task(self._delivery_loop())
 
-    async def _alert_loop(self, channel: str) -> None:
-        """Post alert cards raised by background jobs into the alerts channel, every publishing poll interval."""
-        from bot.discord.alerts import dispatch_alerts
-
+    async def _delivery_loop(self) -> None:
+        """Every publishing poll interval: alert cards raised by background jobs, then the digests that are due."""
         await self.wait_until_ready()
         while not self.is_closed():
-            try:
-                await dispatch_alerts(self, channel)
-            except Exception:  # the loop must outlive a bad pass; the next one retries what is still unposted
-                log.exception("Discord alert dispatch failed")
+            await self.deliver_once()
             await asyncio.sleep(self.app.settings.publishing.poll_seconds)
+
+    async def deliver_once(self) -> int:
+        """One delivery pass; a failed part is logged and the next pass retries what is still unposted."""
+        from bot.discord.alerts import dispatch_alerts
+        from bot.discord.digests import discord_digests
+
+        posted = 0
+        try:
+            if self.options.alerts_channel:
+                posted += await dispatch_alerts(self, self.options.alerts_channel)
+        except Exception:
+            log.exception("Discord alert dispatch failed")
+        try:
+            posted += await discord_digests(self, self.app).run_once()
+        except Exception:
+            log.exception("Discord digests failed")
+        return posted
 
     async def sync_commands(self) -> None:
         """Sync /brandpilot to the configured guilds at once (development), else globally."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import io
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
@@ -13,7 +12,7 @@ from discord import app_commands
 
 from bot.calendar_command import calendar_text
 from bot.campaign_command import campaign_reply
-from bot.discord.render import CONTENT_LIMIT, NO_PINGS, text_messages
+from bot.discord.render import CONTENT_LIMIT, NO_PINGS, report_messages, text_messages
 from bot.discord.views import discord_turn
 from bot.listening.status import crisis_status_text
 from bot.status import brand_status, render_status, served_summary, workspace_brands
@@ -154,8 +153,5 @@ async def _send_report(bot: BrandPilotBot, interaction: discord.Interaction, bra
         problem = f"The {kind} report for {brand_id} couldn't be made just now (details are in the log). Try again."
         await interaction.followup.send(problem, allowed_mentions=NO_PINGS)
         return
-    pieces = text_messages(to_markdown(made))
-    for index, out in enumerate(pieces):
-        last = index == len(pieces) - 1
-        files = [discord.File(io.BytesIO(c.png), filename=c.name, description=c.title) for c in charts] if last else []
-        await interaction.followup.send(out.content, files=files, allowed_mentions=NO_PINGS)
+    for out in report_messages(to_markdown(made), charts):
+        await interaction.followup.send(out.content, files=out.files, allowed_mentions=NO_PINGS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 
 import discord
@@ -10,6 +11,7 @@ from agents.hitl import ApprovalRequest, chain_note
 from bot.text_split import split
 from bot.turns import DraftCard, Reply, TextReply
 from tools.platforms.specs import get_platform
+from tools.reports.files import Chart
 
 CONTENT_LIMIT = 2000
 DESCRIPTION_LIMIT = 4096
@@ -36,6 +38,13 @@ def text_messages(markdown: str) -> list[Outgoing]:
     return [Outgoing(content=piece) for piece in split(markdown.strip(), CONTENT_LIMIT) if piece.strip()] or [
         Outgoing(content=ZERO_WIDTH)
     ]
+
+
+def report_messages(markdown: str, charts: list[Chart], *, note: str = "") -> list[Outgoing]:
+    """A report card as messages (after `note`), its PNG charts attached to the last one."""
+    pieces = text_messages(f"{note}\n{markdown}" if note else markdown)
+    pieces[-1].files = [discord.File(io.BytesIO(c.png), filename=c.name, description=c.title) for c in charts]
+    return pieces
 
 
 def draft_embed(request: ApprovalRequest, *, decided: str | None = None) -> discord.Embed:

@@ -63,4 +63,4 @@ def test_a_digest_slack_refuses_is_not_retried_and_raises_an_alert(slack):
     assert len(fake.of("chat.postMessage")) == 1
     [alert] = AlertService(app.sessions).recent()
     assert alert.kind == "digest_failed" and alert.brand_id == "harbor-pine"
-    assert "not posted to C0DIGEST" in alert.summary and "/invite @BrandPilot" in alert.summary
+    assert "not posted to Slack channel C0DIGEST" in alert.summary and "/invite @BrandPilot" in alert.summary
