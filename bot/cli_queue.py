@@ -85,10 +85,8 @@ def resume(brand: BrandOpt = None) -> None:
     """Let a paused brand's posts go out again (posts that became late are published now)."""
     settings = settings_or_exit()
     brand_id = _brand(settings, brand)
-    with user_errors(), deployment(settings) as where, where.sessions.begin() as session:
-        was_paused = queue.resume(session, brand_id)
-        if was_paused:
-            repo.record_audit(session, actor=_actor(), action="queue.resumed", detail={"brand": brand_id})
+    with user_errors(), deployment(settings) as where:
+        was_paused = queue.resume_posts(where.sessions, brand_id, actor=_actor(), surface="cli")
     if not was_paused:
         fail(f"{brand_id}'s queue is not paused.")
     out.print(f"{brand_id}'s queue runs again.")

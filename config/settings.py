@@ -180,6 +180,8 @@ class AlertOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     escalate_to_slack: list[str] = Field(default_factory=list)  # Slack user (U…) or user group (S…) IDs
+    escalate_to_discord_roles: list[Annotated[str, Field(pattern=r"^\d{15,21}$")]] = Field(default_factory=list)
+    escalate_to_discord_users: list[Annotated[str, Field(pattern=r"^\d{15,21}$")]] = Field(default_factory=list)
 
     @field_validator("escalate_to_slack")
     @classmethod

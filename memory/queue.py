@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from memory.history import record_published
 from memory.models import ContentItem, PublishAttempt, QueuePause, ScheduledPost, utcnow
-from memory.repository import get_row, insert_ignore, transition_post
+from memory.repository import get_row, insert_ignore, record_audit, transition_post
 
 IN_FLIGHT = ("publishing", "uncertain")  # a worker's own answer also settles a post recovery called uncertain
 
@@ -155,6 +155,16 @@ def pause(session: Session, brand_id: str, *, actor: str, reason: str) -> bool:
 def resume(session: Session, brand_id: str) -> bool:
     """Let the brand's queue run again; returns False when it was not paused."""
     return bool(session.execute(delete(QueuePause).where(QueuePause.brand_id == brand_id)).rowcount)
+
+
+def resume_posts(sessions: sessionmaker[Session], brand_id: str, *, actor: str, surface: str) -> bool:
+    """Resume the brand's paused posts, audited as `queue.resumed`; False when they were not paused."""
+    with sessions.begin() as session:
+        was_paused = resume(session, brand_id)
+        if was_paused:
+            detail = {"brand": brand_id, "surface": surface}
+            record_audit(session, actor=actor, action="queue.resumed", detail=detail)
+        return was_paused
 
 
 def pauses(session: Session) -> dict[str, QueuePause]:

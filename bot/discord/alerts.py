@@ -10,10 +10,13 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.alerts import Action, AlertDeliveryError, AlertService, AlertView, response_request
+from bot.discord.crisis_thread import call_in, post_follow_up, thread_of
 from bot.discord.render import FIELD_LIMIT, NO_PINGS
-from bot.discord.views import discord_turn, roles_of, thread_key
+from bot.discord.views import approvers_only, discord_turn, thread_key
 from bot.listening.aftermath import crisis_aftermath
+from bot.listening.follow_up import crisis_follow_up
 from bot.turns import InputError
+from memory.models import utcnow
 
 if TYPE_CHECKING:
     from bot.discord.client import BrandPilotBot
@@ -129,15 +132,11 @@ class AlertButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only configured approvers may act on alerts; a refusal is private and audited."""
-        bot: BrandPilotBot = interaction.client  # type: ignore[assignment]
-        user = str(interaction.user.id)
-        if bot.app.service.can_approve("discord", user, roles_of(interaction.user)):
+        if await approvers_only(interaction, "Only the configured approvers can act on alerts."):
             return True
-        service = AlertService(bot.app.sessions)
+        service = AlertService(interaction.client.app.sessions)  # type: ignore[attr-defined]
+        user = str(interaction.user.id)
         await asyncio.to_thread(service.refuse, self.alert_id, self.action, actor=user)  # type: ignore[arg-type]
-        await interaction.response.send_message(
-            "Only the configured approvers can act on alerts; ask one of them.", ephemeral=True
-        )
         return False
 
     async def callback(self, interaction: discord.Interaction) -> None:
@@ -150,7 +149,7 @@ class AlertButton(
             return
         thread = None
         if self.action == "draft_response":
-            thread = message.thread or await message.create_thread(name="Crisis response")
+            thread = await thread_of(bot, message, "Crisis response")
         key = thread_key(interaction.guild_id, thread.id) if thread else None
         try:
             action: Action = self.action  # type: ignore[assignment]
@@ -177,23 +176,49 @@ class AlertButton(
         if self.action == "resolve" and alert.kind == "crisis":
             report = await asyncio.to_thread(crisis_aftermath, bot.app.sessions, alert.brand_id, alert.id, actor=user)
             if report:
-                target = message.thread or await message.create_thread(name="Post-crisis report")
+                target = await thread_of(bot, message, "Post-crisis report")
                 await bot.post_text(target, report)
         if self.action == "escalate":
-            target = message.thread or await message.create_thread(name="Escalation")
-            await target.send(
-                f"🚨 Escalated by <@{user}>: please bring in the right people.", allowed_mentions=NO_PINGS
-            )
+            options = bot.app.settings.alerts
+            called, pings = call_in(options.escalate_to_discord_roles, options.escalate_to_discord_users)
+            target = await thread_of(bot, message, "Escalation")
+            await target.send(escalation_note(user, called), allowed_mentions=pings)
         if self.action == "draft_response" and thread is not None:
             turn = discord_turn(interaction.guild_id, thread.id, interaction.user, response_request(alert))
             await bot.answer(thread, turn, nonce_base=str(interaction.id))
 
 
+def escalation_note(user: str, called: str) -> str:
+    """The thread message Escalate posts: who escalated, and the configured roles and people it calls in."""
+    if not called:
+        return (
+            f"🚨 Escalated by <@{user}>. No escalation contacts are configured (`alerts.escalate_to_discord_roles` "
+            "or `escalate_to_discord_users` in the BrandPilot config), so please bring in the right people."
+        )
+    return f"🚨 Escalated by <@{user}>. {called}: please take a look."
+
+
 async def dispatch_alerts(bot: BrandPilotBot, channel: str) -> int:
-    """Post every recent alert the Discord alerts channel lacks; returns how many cards went up."""
+    """Post every recent alert the Discord alerts channel lacks (a crisis card with its follow-up); returns how many."""
     service = AlertService(bot.app.sessions)
     posted = 0
     for alert in await asyncio.to_thread(service.unposted, "discord", channel):
         deliveries = await service.deliver(alert, DiscordAlertSink(bot), [channel])
         posted += sum(1 for d in deliveries if d.message_ref)
+        if alert.kind == "crisis":
+            for delivery in deliveries:
+                if delivery.message_ref and delivery.error is None:
+                    await _crisis_follow_up(bot, alert.brand_id, alert.id, channel, delivery.message_ref)
     return posted
+
+
+async def _crisis_follow_up(bot: BrandPilotBot, brand_id: str, alert_id: str, channel: str, ref: str) -> None:
+    """The chart, call-in and pause note under a newly posted crisis card; a failure here never stops delivery."""
+    try:
+        app = bot.app
+        follow = await asyncio.to_thread(crisis_follow_up, app.sessions, app.settings, brand_id, alert_id, now=utcnow())
+        if follow is not None:
+            card = (await channel_of(bot, channel, "discord.alerts_channel")).get_partial_message(int(ref))
+            await post_follow_up(bot, await card.fetch(), follow)
+    except Exception:
+        log.exception("crisis follow-up for alert %s not posted in Discord", alert_id)

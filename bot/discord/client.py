@@ -58,8 +58,9 @@ class BrandPilotBot(commands.Bot):
         """Register the persistent card buttons (so cards work after a restart) and the application commands."""
         from bot.discord.alerts import AlertButton
         from bot.discord.commands import register_commands
+        from bot.discord.crisis_thread import ResumeButton
 
-        self.add_dynamic_items(CardButton, AlertButton)
+        self.add_dynamic_items(CardButton, AlertButton, ResumeButton)
         register_commands(self)
         await self.sync_commands()
         if self.options.alerts_channel or any(d.surface == "discord" for d in self.app.settings.digests):

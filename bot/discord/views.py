@@ -49,6 +49,15 @@ def roles_of(user: discord.abc.User) -> tuple[str, ...]:
     return tuple(str(role.id) for role in getattr(user, "roles", ()) if not role.is_default())
 
 
+async def approvers_only(interaction: discord.Interaction, refusal: str) -> bool:
+    """True for a configured approver (by Discord role or user); anyone else gets `refusal` privately."""
+    bot: BrandPilotBot = interaction.client  # type: ignore[assignment]
+    if bot.app.service.can_approve("discord", str(interaction.user.id), roles_of(interaction.user)):
+        return True
+    await interaction.response.send_message(f"{refusal} Ask one of them.", ephemeral=True)
+    return False
+
+
 class CardButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"bp:(?P<action>approve|edit|reschedule|reject):(?P<approval>[A-Za-z0-9_.-]{1,80})",
@@ -70,13 +79,7 @@ class CardButton(
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         """Only configured approvers may act; anyone else is told privately and nothing changes."""
-        bot: BrandPilotBot = interaction.client  # type: ignore[assignment]
-        if bot.app.service.can_approve("discord", str(interaction.user.id), roles_of(interaction.user)):
-            return True
-        await interaction.response.send_message(
-            "Only the configured approvers can decide drafts; ask one of them.", ephemeral=True
-        )
-        return False
+        return await approvers_only(interaction, "Only the configured approvers can decide drafts.")
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Approve at once; Edit, Reschedule and Reject ask for the text, time or reason in a modal first."""

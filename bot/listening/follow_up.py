@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.listening.aftermath import incident_of_alert
-from config.settings import Settings
+from config.settings import ApproversConfig, Settings
 from memory import queue
 from memory.mentions import MentionStore
 from tools.monitor.playbook import PlaybookError, load_playbook
@@ -18,12 +19,18 @@ CHART_HOURS = 24
 WEEK = timedelta(days=7)
 
 
+UNNAMED_HINT = (
+    "Name people for these roles under `crisis_roles` in the BrandPilot config so they are called in "
+    "automatically; until then, please tell them yourself."
+)
+
+
 @dataclass(frozen=True)
 class Stakeholder:
-    """A playbook role to tell, the people `crisis_roles` names for it (chat user ids) and the deadline."""
+    """A playbook role to tell, who `crisis_roles` names for it on each surface, and the deadline."""
 
     title: str
-    people: tuple[str, ...]
+    holders: ApproversConfig
     within_minutes: int | None
 
 
@@ -70,6 +77,38 @@ def crisis_follow_up(
     )
 
 
+def stakeholder_note(
+    follow: CrisisFollowUp, *, head: str, call_in: Callable[[ApproversConfig], str], safe: Callable[[str], str]
+) -> str | None:
+    """The playbook's "who to tell, by when" under `head`, each role called in with the surface's `call_in`.
+
+    `safe` makes the playbook's titles safe to show on the surface. None when the playbook tells nobody.
+    """
+    if not follow.stakeholders:
+        return None
+    lines, unnamed = [head], False
+    for who in follow.stakeholders:
+        by = f" (within {who.within_minutes} min)" if who.within_minutes else ""
+        called = call_in(who.holders)
+        lines.append(f"• {safe(who.title)}{by}: {called or 'nobody is configured for this role'}")
+        unnamed = unnamed or not called
+    if unnamed:
+        lines.append(f"_{UNNAMED_HINT}_")
+    return "\n".join(lines)
+
+
+def pause_note(brand: str, *, resumed_by: str | None = None, running: bool = False) -> str:
+    """The brand's posts are paused by the incident; or who resumed them (a surface mention); or that they run."""
+    if resumed_by:
+        return f"Scheduled posts for {brand} were resumed by {resumed_by}."
+    if running:
+        return f"Scheduled posts for {brand} are running again (resumed elsewhere)."
+    return (
+        f"Scheduled posts for {brand} are paused because of this incident. Crisis statements still go out once "
+        "approved. Resume when it is safe to post as usual; it is audited."
+    )
+
+
 def _stakeholders(settings: Settings, brand_id: str, crisis_type: str, severity: str) -> tuple[Stakeholder, ...]:
     entry = next((e for e in settings.brand_entries() if e.id == brand_id), None)
     if entry is None:
@@ -80,8 +119,7 @@ def _stakeholders(settings: Settings, brand_id: str, crisis_type: str, severity:
         return ()  # the watch already says when a playbook can't be read
     told = []
     for role, minutes in playbook.notified(crisis_type, severity):
-        members = settings.crisis_roles.get(role.slug)
-        people = tuple(members.slack_users) + tuple(members.slack_groups) if members else ()
+        holders = settings.crisis_roles.get(role.slug) or ApproversConfig(cli_users=[])
         title = f"{role.title} ({role.person})" if role.person else role.title
-        told.append(Stakeholder(title=title, people=people, within_minutes=minutes))
+        told.append(Stakeholder(title=title, holders=holders, within_minutes=minutes))
     return tuple(told)

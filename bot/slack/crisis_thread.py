@@ -11,13 +11,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, MarkdownTextObject, PlainTextObject, SectionBlock
 
 from bot.app import App
-from bot.listening.follow_up import CrisisFollowUp
+from bot.listening.follow_up import CrisisFollowUp, pause_note, stakeholder_note
 from bot.runner import TurnRunner
 from bot.slack.approvals import SlackApprovals
 from bot.slack.blocks import ACTION_PREFIX, Message
 from bot.slack.mrkdwn import neutralise
+from config.settings import ApproversConfig
 from memory import queue
-from memory import repository as repo
 
 log = logging.getLogger(__name__)
 RESUME_ACTION = ACTION_PREFIX + "crisis.resume_posts"
@@ -28,38 +28,18 @@ def call_in(people: tuple[str, ...] | list[str]) -> str:
     return " ".join(f"<!subteam^{p}>" if p.startswith("S") else f"<@{p}>" for p in people)
 
 
-def stakeholder_note(follow: CrisisFollowUp) -> str | None:
-    """The playbook's "who to tell, by when", calling in the people `crisis_roles` names (None: nobody to tell)."""
-    if not follow.stakeholders:
-        return None
-    lines = [":bell: *Per the crisis playbook, telling now:*"]
-    unnamed = []
-    for who in follow.stakeholders:
-        by = f" (within {who.within_minutes} min)" if who.within_minutes else ""
-        if who.people:
-            lines.append(f"• {neutralise(who.title)}{by}: {call_in(who.people)}")
-        else:
-            lines.append(f"• {neutralise(who.title)}{by}: nobody is configured for this role")
-            unnamed.append(who.title)
-    if unnamed:
-        lines.append(
-            "_Name people for these roles under `crisis_roles` in the BrandPilot config so they are called in "
-            "automatically; until then, please tell them yourself._"
-        )
-    return "\n".join(lines)
+def slack_call_in(holders: ApproversConfig) -> str:
+    """The Slack people and user groups holding a playbook role, as mentions that notify."""
+    return call_in([*holders.slack_users, *holders.slack_groups])
 
 
 def pause_message(brand_id: str, *, resumed_by: str | None = None, running: bool = False) -> Message:
     """The brand's posts are paused, with Resume posts; or who resumed them; or that they run again."""
-    brand = neutralise(brand_id)
+    who = f"<@{resumed_by}>" if resumed_by else None
+    mark = ":arrow_forward:" if resumed_by or running else ":double_vertical_bar:"
+    text = f"{mark} {pause_note(f'*{neutralise(brand_id)}*', resumed_by=who, running=running)}"
     if resumed_by or running:
-        who = f"were resumed by <@{resumed_by}>" if resumed_by else "are running again (resumed elsewhere)"
-        text = f":arrow_forward: Scheduled posts for *{brand}* {who}."
         return Message(text=text, blocks=[SectionBlock(text=MarkdownTextObject(text=text))])
-    text = (
-        f":double_vertical_bar: Scheduled posts for *{brand}* are paused because of this incident. Crisis "
-        "statements still go out once approved. Resume when it is safe to post as usual; it is audited."
-    )
     button = ButtonElement(
         text=PlainTextObject(text="Resume posts"), action_id=RESUME_ACTION, value=brand_id, style="primary"
     )
@@ -76,7 +56,9 @@ async def post_follow_up(client: Any, channel: str, card_ts: str, follow: Crisis
             file_uploads=[{"content": follow.chart, "filename": follow.chart_name, "title": "Mention volume"}],
         ),
     ]
-    note = stakeholder_note(follow)
+    note = stakeholder_note(
+        follow, head=":bell: *Per the crisis playbook, telling now:*", call_in=slack_call_in, safe=neutralise
+    )
     if note:
         parts.append(lambda: client.chat_postMessage(channel=channel, thread_ts=card_ts, text=note))
     if follow.paused:
@@ -111,17 +93,8 @@ def register_crisis_thread(bolt: AsyncApp, app: App, runner: TurnRunner) -> None
         if not (await approvals.may_decide(client, user))[0]:
             await tell("Only the configured approvers can resume scheduled posts; ask one of them.")
             return
-        resumed = await asyncio.to_thread(_resume, app, brand_id, user)
+        resumed = await asyncio.to_thread(queue.resume_posts, app.sessions, brand_id, actor=user, surface="slack")
         if not resumed:
             await tell(f"{brand_id}'s scheduled posts are not paused; nothing changed.")
         note = pause_message(brand_id, resumed_by=user) if resumed else pause_message(brand_id, running=True)
         await client.chat_update(channel=channel, ts=ts, **note.payload())
-
-
-def _resume(app: App, brand_id: str, actor: str) -> bool:
-    with app.sessions.begin() as session:
-        was_paused = queue.resume(session, brand_id)
-        if was_paused:
-            detail = {"brand": brand_id, "surface": "slack"}
-            repo.record_audit(session, actor=actor, action="queue.resumed", detail=detail)
-        return was_paused

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 
 import pytest
+from crisis_setup import raise_crisis
 from slack_requests import block_click, interactive, settle
 from sqlalchemy import select
 
-from bot.alerts import AlertService, NewAlert
-from bot.listening.ingest import Ingestor
 from bot.slack.dispatch import SlackDispatcher, client_factory
 from memory import queue
-from memory.db import write_transaction
-from memory.incidents import open_incident, update_incident
-from memory.models import AuditLog, utcnow
-from tools.monitor.mentions import Mention
+from memory.models import AuditLog
 
 APPROVER, STRANGER, CEO = "U123", "U999", "U0CEO"
 BRAND = "harbor-pine"
@@ -34,24 +29,7 @@ def slack_config(tmp_path):
 
 
 def _crisis(app, *, paused: bool) -> None:
-    """A SEV1 product-safety incident with its alert raised (not yet posted), after an hour of complaints."""
-    now = utcnow()
-    burst = [
-        Mention("x", f"s{i}", f"upset{i}", now - timedelta(minutes=i), "my jar shattered, dangerous", 500)
-        for i in range(40)
-    ]
-    Ingestor(app.sessions).ingest(BRAND, burst)
-    alert, _ = AlertService(app.sessions).raise_alert(
-        NewAlert(BRAND, "crisis", "critical", "SEV1 product safety for harbor-pine", dedup_key="crisis:jars")
-    )
-    with write_transaction(app.sessions) as session:
-        values = {"crisis_type": "product_safety", "type_confidence": 0.9, "score": 13.0, "signals": ["volume"]}
-        row = open_incident(
-            session, brand_id=BRAND, severity="SEV1", mentions=40, at=now - timedelta(hours=1), **values
-        )
-        update_incident(session, row.id, now, "alerted", alert_id=alert.id)
-        if paused:
-            queue.pause(session, BRAND, actor="crisis-watch", reason="SEV1")
+    raise_crisis(app, BRAND, paused=paused)
 
 
 def test_a_new_crisis_card_gets_its_chart_call_in_and_pause_note_once(slack):
