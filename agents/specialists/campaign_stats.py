@@ -6,9 +6,10 @@ import re
 
 from memory.ab_tests import AbTestStore
 from memory.metrics import MetricsStore
-from tools.analytics.ab_test import bayesian_test, plan_test
+from tools.analytics.ab_test import bayesian_test, chance_words, plan_test
 from tools.analytics.allocation import allocate, explain, fit_curves
 from tools.analytics.asks import AbCounts, AbDesignAsk, BudgetAsk
+from tools.analytics.sequential import sequential_test
 
 MIN_PAID_WEEKS = 1
 _NAMED = re.compile(r"[\"“']([^\"”']{2,60})[\"”']|\b(?:test|experiment) (?:called|named) (\w[\w -]{1,40})", re.I)
@@ -50,15 +51,7 @@ def verdict_answer(tests: AbTestStore, brand: str, counts: AbCounts, request: st
         f"B: {counts.conversions_b:,} of {counts.n_b:,} ({counts.conversions_b / counts.n_b:.2%})."
     )
     if stored is None:
-        low, high = bayes.lift_interval
-        return (
-            f"{numbers} B's lift over A is {low:+.0%} to {high:+.0%} (95% credible interval), and B has a "
-            f"{bayes.probability_b_beats_a:.0%} chance of being better.\n\n**Not significant yet, as far as I can "
-            "tell**: there is no test plan on record, so I can't know whether this is the planned final look, and "
-            'a significance test on a test checked repeatedly overstates the evidence. Plan it first, e.g. "plan '
-            "an A/B test 'subject lines': baseline 10%, detect a 2 point lift\", and I'll give the verdict when both "
-            "versions reach the planned visitors."
-        )
+        return f"{numbers} {unplanned_verdict(values, bayes.probability_b_beats_a)}"
     verdict, after = tests.judge(brand, stored.name, values)
     lines = [f"**{after.name}** (plan: {after.plan.n_per_arm:,} visitors per version). {numbers}", verdict.summary]
     if after.verdict and after.verdict != verdict.summary:
@@ -67,6 +60,34 @@ def verdict_answer(tests: AbTestStore, brand: str, counts: AbCounts, request: st
             "re-reading it with more data is peeking after the fact. Plan a new test to check again."
         )
     return "\n\n".join(lines)
+
+
+def unplanned_verdict(counts: tuple[int, int, int, int], chance_b: float) -> str:
+    """A verdict without a plan, from the always-valid test: honest however often the counts were checked."""
+    seq = sequential_test(*counts)
+    low, high = seq.ci_low * 100, seq.ci_high * 100
+    interval = f"{low:+.2f} to {high:+.2f} percentage points (95% always-valid interval for B minus A)"
+    method = (
+        "There is no test plan on record, so I judged it with an always-valid sequential test (a mixture SPRT): "
+        "its answer stays trustworthy however often you check, at the cost of needing more visitors than a "
+        "planned test."
+    )
+    p_value = "< 0.001" if seq.p_value < 0.001 else f"= {seq.p_value:.3f}"
+    if seq.significant:
+        win, lose = ("B", "A") if seq.difference > 0 else ("A", "B")
+        chance = chance_words(chance_b if win == "B" else 1 - chance_b)
+        return (
+            f"**Version {win} wins**: {interval}; always-valid p {p_value}. There is a {chance} chance that {win} "
+            f"truly converts better than {lose}.\n\n{method}"
+        )
+    ahead = "B" if seq.difference > 0 else "A"
+    return (
+        f"**Not significant yet**: the difference could still be {interval}; always-valid p {p_value}. {ahead} is "
+        f"ahead (on the data so far B has a {chance_words(chance_b)} chance of being better), but not by enough to "
+        "rule out luck across repeated checks. Keep the test running and send me the new counts whenever you like.\n\n"
+        f'{method} To get a verdict with fewer visitors, plan the next test first, e.g. "plan an A/B test '
+        "'subject lines': baseline 10%, detect a 2 point lift\"."
+    )
 
 
 _WEEKS = (

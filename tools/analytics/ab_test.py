@@ -238,7 +238,8 @@ class Verdict:
     probability_b_beats_a: float | None  # None before the horizon: a running "chance to win" invites peeking too
 
 
-def _chance(probability: float) -> str:
+def chance_words(probability: float) -> str:
+    """A probability in words, without claiming certainty: "more than 99.9%", "97.5%", "less than 0.1%"."""
     if probability > 0.999:
         return "more than 99.9%"
     return "less than 0.1%" if probability < 0.001 else f"{probability:.1%}"
@@ -277,7 +278,7 @@ def analyse(plan: TestPlan, conversions_a: int, n_a: int, conversions_b: int, n_
         summary = (
             f"Version {win} wins: it converted {pct(rate[win])}% of visitors against {pct(rate[lose])}% for {lose}, "
             f"{pct(abs(test.difference))} percentage points more ({interval}: {pct(gap_low)} to {pct(gap_high)} "
-            f"points). There is a {_chance(chance_b if b_won else 1 - chance_b)} chance that {win} truly converts "
+            f"points). There is a {chance_words(chance_b if b_won else 1 - chance_b)} chance that {win} truly converts "
             f"better than {lose}."
         )
     else:
@@ -286,6 +287,6 @@ def analyse(plan: TestPlan, conversions_a: int, n_a: int, conversions_b: int, n_
             f"No detectable difference of at least {pct(plan.mde)} percentage points: A converted {pct(test.rate_a)}% "
             f"and B {pct(test.rate_b)}% ({interval} for B minus A: {pct(test.ci_low)} to {pct(test.ci_high)} points). "
             f"The test was sized to catch a difference that large {plan.power:.0%} of the time; a smaller one may "
-            f"still exist. B has a {_chance(chance_b)} chance of being the better version."
+            f"still exist. B has a {chance_words(chance_b)} chance of being the better version."
         )
     return Verdict(status, summary, plan.n_per_arm, 0, test, chance_b)

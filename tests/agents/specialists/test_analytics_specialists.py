@@ -101,10 +101,12 @@ def test_a_budget_is_split_per_week_from_the_paid_history(graph, analytics):
     assert "facebook: $1,379" in text  # the $6k cap spread over 4.35 weeks, binding
 
 
-def test_an_ab_result_without_a_plan_gets_numbers_but_no_verdict(graph, analytics):
+def test_an_ab_result_without_a_plan_is_judged_with_the_always_valid_test(graph, analytics):
     agent, text = reply(graph, analytics(), "is B really better? A: 120/2400, B: 156/2380")
     assert agent == "campaign_manager"
-    assert "Not significant yet" in text and "no test plan on record" in text
+    assert "**Not significant yet**" in text and "always-valid sequential test" in text  # fixed-horizon p: 0.02
+    _, clear = reply(graph, analytics(), "is B really better? A: 400/10000, B: 560/10000", "ab-clear")
+    assert "**Version B wins**" in clear and "always-valid p < 0.001" in clear
 
 
 def test_a_planned_test_waits_for_its_horizon_then_keeps_its_verdict(graph, analytics, sessions):
