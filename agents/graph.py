@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from langchain_core.messages import AIMessage
 from langgraph.graph import END, START, StateGraph
 from langgraph.runtime import Runtime
 from langgraph.types import Command
+from sqlalchemy.exc import SQLAlchemyError
 
 from agents.context import AgentContext
 from agents.replies import capabilities, reply, small_talk
 from agents.review import await_decision, prepare_review, with_review
+from agents.specialists.campaign_manager import named_campaign
 from agents.specialists.drafting import latest_request
 from agents.specialists.knowledge_answer import is_knowledge_question, make_answer_from_knowledge
 from agents.specialists.registry import Specialist, build_registry
 from agents.state import BrandPilotState
+from tools.analytics.campaign_asks import plan_change_cue
 
 GRAPH_NAME = "brandpilot"
 
@@ -30,6 +34,8 @@ def make_route_request(registry: dict[str, Specialist]) -> Callable[..., Command
     def route_request(state: BrandPilotState, runtime: Runtime[AgentContext]) -> Command:
         request = latest_request(state)
         decision = runtime.context.router.route(request, current_agent=state.get("agent"))
+        if (decision.agent is None or plan_change_cue(request)) and _names_a_campaign(runtime.context, request):
+            decision = replace(decision, agent="campaign_manager", method="rule", reason="routed")
         route = {
             "agent": decision.agent,
             "confidence": decision.confidence,
@@ -43,6 +49,16 @@ def make_route_request(registry: dict[str, Specialist]) -> Callable[..., Command
         return Command(goto=_next_after_routing(registry, route, request), update=update)
 
     return route_request
+
+
+def _names_a_campaign(ctx: AgentContext, request: str) -> bool:
+    """Whether the request names one of the brand's campaigns ("raise the Winter Sale budget"): a campaign ask."""
+    if ctx.campaigns is None:
+        return False
+    try:
+        return named_campaign(ctx.campaigns, ctx.brand.id, request) is not None
+    except SQLAlchemyError:  # routing goes on without the hint; the specialist reports a database that won't answer
+        return False
 
 
 def _next_after_routing(registry: dict[str, Specialist], route: dict, request: str) -> str:

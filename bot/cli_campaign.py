@@ -1,4 +1,4 @@
-"""`brandpilot campaign create|list|status|start|pause|resume|complete`: a brand's campaigns from the terminal."""
+"""`brandpilot campaign create|list|status|update|start|pause|resume|complete`: campaigns from the terminal."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_e
 from bot.cli_platforms import BrandOpt, _brand
 from bot.deployment import deployment
 from config.settings import PLATFORM_NAMES
-from memory.campaigns import CampaignError, CampaignStore, CampaignView, Kpi, NewCampaign
+from memory.campaigns import CampaignChanges, CampaignError, CampaignStore, CampaignView, Kpi, NewCampaign
 from memory.models import CAMPAIGN_OBJECTIVES, CAMPAIGN_STATUSES
 from tools.analytics.drivers import Totals
 from tools.analytics.kpis import OBJECTIVE_KPIS, kpi_actual
@@ -215,6 +215,42 @@ def move(ctx: typer.Context, name: NameArg, brand: BrandOpt = None, as_json: Jso
         emit_json({"brand": brand_id, "previous_status": before.status, "campaign": campaign_json(after)})
     else:
         say(f"{after.name}: {before.status} -> {after.status}.")
+
+
+@campaign_app.command("update")
+def update(
+    name: NameArg,
+    budget: Annotated[str | None, typer.Option(help="New total budget, a plain number, e.g. 25000.")] = None,
+    start: Annotated[str | None, typer.Option(help="New first day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option(help="New last day, YYYY-MM-DD.")] = None,
+    channel: Annotated[list[str] | None, typer.Option(help="The channels, replacing the old ones; repeatable.")] = None,
+    kpi: Annotated[
+        list[str] | None, typer.Option(help="Set or replace a target METRIC=TARGET, e.g. revenue=80000; repeatable.")
+    ] = None,
+    brand: BrandOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a campaign's budget, dates, channels or KPI targets; every value is checked first, audited."""
+    if budget is None and start is None and end is None and not channel and not kpi:
+        fail("Nothing to change: give --budget, --start, --end, --channel or --kpi.", code=2)
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        changes = CampaignChanges(
+            budget=None if budget is None else parse_amount(budget),
+            starts_on=parse_day(start, "--start"),
+            ends_on=parse_day(end, "--end"),
+            channels=parse_channels(channel) if channel else None,
+            kpis=parse_kpis(kpi or []),
+        )
+        with user_errors(), deployment(settings) as where:
+            updated = CampaignStore(where.sessions).update(brand_id, name, changes, actor="cli")
+    except CampaignError as error:
+        fail(f"Nothing was changed: {error}")
+    if as_json:
+        emit_json({"brand": brand_id, "campaign": campaign_json(updated)})
+        return
+    say(f"Updated {campaign_line(updated)}")
 
 
 for _command, (_, _help) in MOVES.items():

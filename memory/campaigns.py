@@ -95,6 +95,7 @@ def _validated(new: NewCampaign) -> NewCampaign:
         raise CampaignError(f"The budget must be zero or more, not {new.budget}.")
     if new.starts_on and new.ends_on and new.ends_on < new.starts_on:
         raise CampaignError(f"The campaign ends ({new.ends_on}) before it starts ({new.starts_on}); swap the dates.")
+    _checked(new.kpis)
     return NewCampaign(**{**new.__dict__, "name": name})
 
 
@@ -173,6 +174,77 @@ class CampaignStore:
             )
             session.flush()
             return CampaignView.of(row)
+
+    def update(self, brand_id: str, name: str, changes: CampaignChanges, *, actor: str) -> CampaignView:
+        """Change a campaign's budget, dates, channels or KPI targets (set or replaced per metric), audited.
+
+        A completed campaign is final; CampaignError says what is wrong and nothing is stored.
+        """
+        with write_transaction(self._sessions) as session:
+            row = _by_name(session, brand_id, name)
+            if row.status == "completed":
+                raise CampaignError(f"{row.name} is completed, so its plan can't change any more.")
+            before = CampaignView.of(row)
+            targets = {k.metric: k.target for k in before.kpis} | {k.metric: k.target for k in changes.kpis}
+            after = _validated(
+                NewCampaign(
+                    brand_id,
+                    row.name,
+                    row.objective,
+                    before.budget if changes.budget is None else changes.budget,
+                    changes.starts_on or before.starts_on,
+                    changes.ends_on or before.ends_on,
+                    before.channels if changes.channels is None else tuple(changes.channels),
+                    [Kpi(metric, target) for metric, target in targets.items()],
+                )
+            )
+            row.budget, row.starts_on, row.ends_on = float(after.budget), after.starts_on, after.ends_on
+            row.channels, row.kpis = (
+                list(after.channels),
+                [{"metric": k.metric, "target": k.target} for k in after.kpis],
+            )
+            session.flush()
+            now = CampaignView.of(row)
+            changed = {
+                key: [str(getattr(before, key)), str(getattr(now, key))]
+                for key in ("budget", "starts_on", "ends_on", "channels", "kpis")
+                if getattr(before, key) != getattr(now, key)
+            }
+            record_audit(
+                session,
+                actor=actor,
+                action="campaign.updated",
+                subject_type="campaign",
+                subject_id=row.id,
+                detail=changed,
+            )
+            return now
+
+
+@dataclass(frozen=True)
+class CampaignChanges:
+    """What to change on a campaign; None (or no KPIs) leaves that part as it is."""
+
+    budget: float | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    channels: Sequence[str] | None = None
+    kpis: Sequence[Kpi] = ()
+
+
+def _checked(kpis: Sequence[Kpi]) -> Sequence[Kpi]:
+    """KPI targets with known metrics and targets above 0; CampaignError names the first that isn't."""
+    from tools.analytics.drivers import Totals
+    from tools.analytics.kpis import kpi_actual
+
+    for kpi in kpis:
+        try:
+            kpi_actual(kpi.metric, Totals())
+        except ValueError as error:
+            raise CampaignError(f"{error}.") from None
+        if not kpi.target > 0:
+            raise CampaignError(f"The {kpi.metric} target must be above 0, not {kpi.target}.")
+    return kpis
 
 
 def _by_name(session: Session, brand_id: str, name: str) -> Campaign:

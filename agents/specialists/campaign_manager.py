@@ -1,4 +1,4 @@
-"""The campaign manager: campaign status and lifecycle, budget splits, and A/B tests planned and judged."""
+"""The campaign manager: campaigns created, changed and moved through their lifecycle, budget splits, A/B tests."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from langgraph.runtime import Runtime
 from sqlalchemy.exc import SQLAlchemyError
 
 from agents.context import AgentContext
+from agents.specialists.campaign_edits import EXAMPLE, create_answer, update_answer
 from agents.specialists.campaign_stats import budget_answer, design_answer, verdict_answer
 from agents.specialists.drafting import latest_request
 from agents.state import BrandPilotState
@@ -17,6 +18,7 @@ from memory.campaign_progress import campaign_progress
 from memory.campaigns import CampaignStore, CampaignView
 from memory.metrics import MetricsStore
 from tools.analytics.asks import ab_counts, ab_design, budget_ask
+from tools.analytics.campaign_asks import campaign_ask, wants_change, wants_new_campaign
 from tools.analytics.kpis import OBJECTIVE_KPIS
 from tools.reports.render import number
 
@@ -46,7 +48,7 @@ def manage_campaigns(state: BrandPilotState, runtime: Runtime[AgentContext]) -> 
             text = _answer(ctx, request)
         except SQLAlchemyError:
             text = "The campaign data couldn't be read just now (the database didn't answer). Try again in a moment."
-        except ValueError as error:  # numbers that can't be (e.g. more conversions than visitors), bad steps
+        except ValueError as error:  # numbers that can't be (e.g. more conversions than visitors), bad steps, dates
             text = f"I can't do that as asked: {error}"
     return {"messages": [AIMessage(text, name=NAME)], "drafts": [], "outcomes": []}
 
@@ -61,12 +63,17 @@ def _answer(ctx: AgentContext, request: str) -> str:
     if design is not None:
         return design_answer(ctx.ab_tests, brand, design, request, ctx.actor)
     campaign = named_campaign(ctx.campaigns, brand, request)
+    today = ctx.now().date()
+    if wants_new_campaign(request, names_existing=campaign is not None):
+        return create_answer(ctx.campaigns, brand, campaign_ask(request, today), ctx.actor)
     if campaign is not None:
         step = next((to for pattern, to in _MOVES if pattern.search(request)), None)
         if step is not None and step != campaign.status:
             moved = ctx.campaigns.transition(brand, campaign.name, step, actor=ctx.actor)
             return f"{moved.name} is now **{moved.status}** (was {campaign.status}); the change is in the audit log."
-        return status_answer(ctx.metrics, campaign, ctx.now().date())
+        if wants_change(request) and (ask := campaign_ask(request, today, without=campaign.name)).changes_anything:
+            return update_answer(ctx.campaigns, brand, campaign, ask, ctx.actor)
+        return status_answer(ctx.metrics, campaign, today)
     budget = budget_ask(request)
     if budget is not None:
         return budget_answer(ctx.metrics, brand, budget, request)
@@ -75,7 +82,7 @@ def _answer(ctx: AgentContext, request: str) -> str:
     return (
         "I can show a campaign's KPIs and pacing (name it), pause, resume or complete it, split a budget "
         '("where should the next $20k go?"), plan an A/B test ("baseline 3%, detect a 10% lift") or judge one '
-        '("A: 120/2400, B: 156/2380"). Campaigns are created with `brandpilot campaign create`.'
+        '("A: 120/2400, B: 156/2380"). To create one, describe it, e.g. ' + EXAMPLE + "."
     )
 
 

@@ -168,3 +168,37 @@ def test_unknown_campaign_names_list_the_known_ones():
         assert "Error: harbor-pine has no campaign called 'Summer Sale' (campaigns: Spring Sale)." in said(result)
     unknown_brand = run("campaign", "list", "--brand", "nope")
     assert unknown_brand.exit_code == 1 and "Unknown brand 'nope'" in said(unknown_brand)
+
+
+def test_update_changes_the_plan_checked_and_audited():
+    assert run("campaign", "create", "Winter Sale", "--objective", "sales", "--budget", "10000").exit_code == 0
+    result = run(
+        "campaign", "update", "winter sale", "--budget", "25000", "--end", "2027-01-15", "--kpi", "revenue=80000"
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "budget 25,000.00" in said(result) and "to 2027-01-15" in said(result) and "revenue >= $80,000" in said(result)
+    )
+    [campaign] = stored()
+    assert campaign["budget"] == 25000 and campaign["kpis"] == [{"metric": "revenue", "target": 80000.0}]
+    again = run("campaign", "update", "Winter Sale", "--kpi", "roas=3", "--kpi", "revenue=90000", "--json")
+    assert json.loads(again.output)["campaign"]["kpis"] == [
+        {"metric": "revenue", "target": 90000.0},
+        {"metric": "roas", "target": 3.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--start", "2027-02-01", "--end", "2027-01-01"], "before it starts"),
+        (["--kpi", "vibes=3"], "unknown KPI 'vibes'"),
+        (["--budget", "-5"], "is not an amount"),
+        ([], "Nothing to change"),
+    ],
+)
+def test_update_with_a_bad_value_changes_nothing(args, message):
+    assert run("campaign", "create", "Winter Sale", "--objective", "sales", "--budget", "10000").exit_code == 0
+    result = run("campaign", "update", "Winter Sale", *args)
+    assert result.exit_code != 0 and message in said(result)
+    assert stored()[0]["budget"] == 10000 and stored()[0]["ends_on"] is None
