@@ -30,6 +30,9 @@ class NothingPendingError(InputError):
     """An approval action arrived for a thread with no draft waiting."""
 
 
+REFUSAL = "Only the configured approvers can approve, edit, reject or reschedule drafts; ask one of them."
+
+
 class NotAllowedError(InputError):
     """The person may not take this action."""
 
@@ -136,6 +139,12 @@ class ConversationService:
         """Whether the thread has any saved state."""
         return bool(self._saved(thread_key)[1])
 
+    def refuse(self, thread_key: str, user: str, surface: str, action: str) -> str:
+        """Audit that someone who is not an approver tried to decide a draft; returns what to tell them."""
+        context = self.context_for(thread_key, "", user)
+        context.ledger.audit(actor=user, action="approval.refused", detail={"surface": surface, "action": action})
+        return REFUSAL
+
     def decide(
         self,
         thread_key: str,
@@ -148,9 +157,7 @@ class ConversationService:
         """Apply a person's decision to the thread's pending draft; a repeated decision does nothing."""
         check_thread_name(thread_key)
         if not self.can_approve(surface, user, roles):
-            context = self.context_for(thread_key, "", user)
-            context.ledger.audit(actor=user, action="approval.refused", detail={"surface": surface})
-            raise NotAllowedError("Only the configured approvers can approve, edit, reject or reschedule drafts.")
+            raise NotAllowedError(self.refuse(thread_key, user, surface, str(decision.get("action") or "")))
         with self.coordinator.thread_lock(thread_key, wait=self.lock_wait):
             saved, values, pending = self._saved(thread_key)
             if not values:

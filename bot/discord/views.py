@@ -78,8 +78,15 @@ class CardButton(
         return cls(match["action"], match["approval"])
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
-        """Only configured approvers may act; anyone else is told privately and nothing changes."""
-        return await approvers_only(interaction, "Only the configured approvers can decide drafts.")
+        """Only configured approvers may act; anyone else is told privately, audited, and nothing changes."""
+        bot: BrandPilotBot = interaction.client  # type: ignore[assignment]
+        if bot.app.service.can_approve("discord", str(interaction.user.id), roles_of(interaction.user)):
+            return True
+        key = thread_key(interaction.guild_id, interaction.channel_id or 0)
+        user = str(interaction.user.id)
+        refusal = await asyncio.to_thread(bot.app.service.refuse, key, user, "discord", self.action)
+        await interaction.response.send_message(refusal, ephemeral=True)
+        return False
 
     async def callback(self, interaction: discord.Interaction) -> None:
         """Approve at once; Edit, Reschedule and Reject ask for the text, time or reason in a modal first."""

@@ -155,7 +155,7 @@ def register_approvals(bolt: AsyncApp, app: App, runner: TurnRunner) -> None:
                 await approvals.tell(client, channel=channel, user=user, text=problem, thread=thread)
             return
         if not (await approvals.may_decide(client, user))[0]:
-            refusal = "Only the configured approvers can approve, edit, reject or reschedule drafts."
+            refusal = await asyncio.to_thread(app.service.refuse, thread, user, "slack", kind)
             await approvals.tell(client, channel=channel, user=user, text=refusal, thread=thread)
             return
         pending = await asyncio.to_thread(app.service.pending_approval, thread)
