@@ -1,4 +1,4 @@
-"""`brandpilot metrics import FILE`: a brand's past posts and their daily numbers from CSV, all or nothing."""
+"""`brandpilot metrics import|journeys FILE`: a brand's past posts with metrics, or its journeys, from CSV."""
 
 from __future__ import annotations
 
@@ -12,7 +12,10 @@ from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_e
 from bot.cli_platforms import BrandOpt, _brand
 from bot.deployment import deployment
 
-metrics_app = typer.Typer(help="Past posts and their metrics, which strategy learns from.", no_args_is_help=True)
+metrics_app = typer.Typer(
+    help="Past posts and their metrics, which strategy learns from, and customer journeys for attribution.",
+    no_args_is_help=True,
+)
 app.add_typer(metrics_app, name="metrics")
 
 
@@ -49,6 +52,58 @@ def import_metrics(
         out.print(
             f"Imported {summary.days} days of metrics for {summary.posts} posts of {brand_id} "
             f"({summary.new_posts} new to the history)."
+        )
+
+
+@metrics_app.command("journeys")
+def import_journeys_file(
+    file: Annotated[
+        Path, typer.Argument(help="CSV with one row per touch: journey_id, channel, at, converted, value.")
+    ],
+    brand: BrandOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import customer journeys for attribution from a CSV; a file with any bad row imports nothing.
+
+    One row per touch, with the columns:
+
+    - journey_id: your id of the journey; importing the same id again replaces that journey.
+    - channel: where the touch happened, e.g. email or paid_search (lower-cased, at most 64 characters).
+    - at: when, ISO 8601 like 2026-11-02T09:30:00-05:00; without an offset it is in agents.timezone.
+    - converted (optional): true/false, yes/no or 1/0; a journey converted if any of its rows says so.
+    - value (optional): the conversion's value, 0 or more; blank is 0, and only a converted journey has one.
+    - campaign (optional): the journey's campaign, at most 128 characters.
+
+    A journey's rows must not disagree on converted, value or campaign (a blank cell says nothing).
+    Every problem is listed with its line.
+    """
+    from memory.db import write_transaction
+    from memory.journeys import import_journeys
+    from tools.analytics.journeys_csv import parse_journeys_csv
+    from tools.analytics.metrics_csv import MetricsFileError
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        fail(f"Can't read {file}: {error.strerror or error}.")
+    try:
+        journeys = parse_journeys_csv(raw, settings.agents.timezone)
+    except MetricsFileError as error:
+        fail(f"{file}: {error}")
+    with user_errors(), deployment(settings) as where:
+        try:
+            with write_transaction(where.sessions) as session:
+                summary = import_journeys(session, brand_id, journeys)
+        except ValueError as error:
+            fail(f"{file}: nothing was imported: {error}")
+    if as_json:
+        emit_json({"brand": brand_id, **asdict(summary)})
+    else:
+        out.print(
+            f"Imported {summary.journeys:,} journeys of {brand_id} ({summary.new:,} new, {summary.converted:,} "
+            f"converted) with {summary.touches:,} touches."
         )
 
 

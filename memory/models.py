@@ -482,10 +482,14 @@ class ConversionPath(Base):
     """One customer journey: the channels it touched in order, and whether (and for how much) it converted."""
 
     __tablename__ = "conversion_paths"
-    __table_args__ = (Index("ix_conversion_paths_brand_id_ended_at", "brand_id", "ended_at"),)
+    __table_args__ = (
+        Index("ix_conversion_paths_brand_id_ended_at", "brand_id", "ended_at"),
+        Index("ix_conversion_paths_brand_id_external_id", "brand_id", "external_id", unique=True),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     brand_id: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str | None] = mapped_column(String(255))  # the journey id of an import; None for the demo's
     campaign: Mapped[str | None] = mapped_column(String(128))
     touches: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # [{"channel": ..., "at": ISO}]
     converted: Mapped[bool] = mapped_column(Boolean, default=False)

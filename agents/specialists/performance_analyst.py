@@ -91,8 +91,9 @@ def attribution_answer(metrics: MetricsStore, brand: str, today: date) -> str:
     converted = sum(1 for p in paths if p.converted)
     if not converted:
         return (
-            f"There are no converting customer journeys in the last {ATTRIBUTION_DAYS} days to attribute. Journeys "
-            "come from your conversion tracking; try the demo with `brandpilot demo seed` to see the models at work."
+            f"There are no converting customer journeys in the last {ATTRIBUTION_DAYS} days to attribute. Import them "
+            "with `brandpilot metrics journeys FILE.csv` (one row per touch: journey_id, channel, at, converted, "
+            "value), or try the demo with `brandpilot demo seed` to see the models at work."
         )
     credits = {model: attribute(paths, model) for model in MODEL_NAMES}
     channels = sorted(credits["markov"], key=lambda c: -credits["markov"][c])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -56,6 +57,21 @@ def parse_metrics_csv(raw: bytes, timezone: str) -> list[ImportedPost]:
     media_kind. One row per post and day; a post's rows must agree on its time (the first text, campaign and
     url given are kept).
     """
+    posts: dict[tuple[str, str], ImportedPost] = {}
+    problems = read_rows(raw, REQUIRED, KNOWN, lambda _line, row: _add_row(posts, row, ZoneInfo(timezone)))
+    if problems:
+        raise MetricsFileError(problems)
+    return list(posts.values())
+
+
+def read_rows(
+    raw: bytes, required: tuple[str, ...], known: tuple[str, ...], add_row: Callable[[int, dict[str, str]], None]
+) -> list[str]:
+    """Give `add_row` each row of a CSV (line number, trimmed values by lower-cased column); return the problems.
+
+    A ValueError from `add_row` becomes that line's problem. A file too large, not UTF-8 (a BOM is fine) or whose
+    header lacks a `required` column or has one not in `known` raises MetricsFileError before any row is read.
+    """
     if len(raw) > MAX_BYTES:
         raise MetricsFileError([f"the file is {len(raw) // 1024 // 1024} MB; split it below 50 MB"])
     try:
@@ -64,38 +80,37 @@ def parse_metrics_csv(raw: bytes, timezone: str) -> list[ImportedPost]:
         raise MetricsFileError([f"the file is not UTF-8 text (byte {error.start}); save it as CSV UTF-8"]) from None
     reader = csv.DictReader(io.StringIO(text))
     header = [name.strip().lower() for name in reader.fieldnames or []]
-    missing = [name for name in REQUIRED if name not in header]
-    unknown = [name for name in header if name and name not in KNOWN]
+    missing = [name for name in required if name not in header]
+    unknown = [name for name in header if name and name not in known]
     if missing or unknown or len(set(header)) != len(header):
-        raise MetricsFileError(_header_problems(header, missing, unknown))
+        raise MetricsFileError(_header_problems(header, missing, unknown, required, known))
     reader.fieldnames = header
-    posts: dict[tuple[str, str], ImportedPost] = {}
     problems: list[str] = []
     rows = 0
     try:
         for line, row in enumerate(reader, start=2):
             rows += 1
             try:
-                _add_row(posts, _clean(row), ZoneInfo(timezone))
+                add_row(line, _clean(row))
             except ValueError as error:
                 problems.append(f"line {line}: {error}")
     except csv.Error as error:  # e.g. a NUL byte, or a quote never closed
         problems.append(f"line {reader.line_num}: the CSV can't be read ({error}); check the quotes on that line")
     if not rows:
         problems.append("the file has a header but no rows")
-    if problems:
-        raise MetricsFileError(problems)
-    return list(posts.values())
+    return problems
 
 
-def _header_problems(header: list[str], missing: list[str], unknown: list[str]) -> list[str]:
+def _header_problems(
+    header: list[str], missing: list[str], unknown: list[str], required: tuple[str, ...], known: tuple[str, ...]
+) -> list[str]:
     problems = []
     if not header:
-        return ["the file is empty; the first line must name the columns, e.g. " + ",".join(REQUIRED)]
+        return ["the file is empty; the first line must name the columns, e.g. " + ",".join(required)]
     if missing:
-        problems.append(f"line 1: missing column(s) {', '.join(missing)}; required are {', '.join(REQUIRED)}")
+        problems.append(f"line 1: missing column(s) {', '.join(missing)}; required are {', '.join(required)}")
     if unknown:
-        problems.append(f"line 1: unknown column(s) {', '.join(unknown)}; allowed are {', '.join(KNOWN)}")
+        problems.append(f"line 1: unknown column(s) {', '.join(unknown)}; allowed are {', '.join(known)}")
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         problems.append(f"line 1: column(s) named twice: {', '.join(repeated)}")
@@ -117,11 +132,11 @@ def _add_row(posts: dict[tuple[str, str], ImportedPost], row: dict[str, str], zo
     for name, limit in MAX_LENGTHS.items():
         if len(row.get(name, "")) > limit:
             raise ValueError(f"{name} is {len(row[name])} characters long; at most {limit} fit")
-    published = _moment(row["published_at"], zone)
+    published = read_moment(row, "published_at", zone)
     day = _day(row["date"])
     if day < published.astimezone(zone).date():
         raise ValueError(f"date {day} is before the post was published ({published.date()})")
-    numbers = {name: float(_count(row, name)) for name in COUNTS} | {name: _amount(row, name) for name in AMOUNTS}
+    numbers = {name: float(_count(row, name)) for name in COUNTS} | {name: read_amount(row, name) for name in AMOUNTS}
     media = row.get("media_kind", "").lower() or None
     if media is not None and media not in MEDIA_KINDS:
         raise ValueError(f"media_kind {media!r} is not one of {', '.join(MEDIA_KINDS)}")
@@ -138,11 +153,13 @@ def _add_row(posts: dict[tuple[str, str], ImportedPost], row: dict[str, str], zo
     post.media_kind = post.media_kind or media
 
 
-def _moment(value: str, zone: ZoneInfo) -> datetime:
+def read_moment(row: dict[str, str], name: str, zone: ZoneInfo) -> datetime:
+    """The row's `name` as an aware date and time (ISO 8601; without an offset it is in `zone`)."""
+    value = row[name]
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"published_at {value!r} is not a date and time like 2026-11-02T09:30:00-05:00") from None
+        raise ValueError(f"{name} {value!r} is not a date and time like 2026-11-02T09:30:00-05:00") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
@@ -164,7 +181,8 @@ def _count(row: dict[str, str], name: str) -> int:
     return int(value)
 
 
-def _amount(row: dict[str, str], name: str) -> float:
+def read_amount(row: dict[str, str], name: str) -> float:
+    """The row's `name` as an amount of 0 or more (blank is 0; thousands commas and $ € £ are fine)."""
     value = row.get(name, "").replace(",", "").lstrip("$€£")
     if not value:
         return 0.0
