@@ -78,30 +78,46 @@ def _show(console: Console, result: TurnResult) -> None:
 
 
 def _decide_pending(app: Any, console: Console, thread_key: str, user: str, result: TurnResult) -> None:
-    while result.pending is not None:
-        allowed = result.pending["allowed_actions"]
-        keys = {ACTION_KEYS[a]: a for a in allowed} | {"l": "later"}
-        choice = console.input(f"[bold]decide[/] ({'/'.join(keys)})> ").strip().lower()[:1]
-        action = keys.get(choice)
-        if action is None:
-            console.print(Text(f"Type one of: {', '.join(f'{k} = {v}' for k, v in keys.items())}.", style="yellow"))
-            continue
-        if action == "later":
-            console.print("The draft stays pending in this thread.")
-            return
-        decision: dict[str, str] = {"action": action, "approval_id": result.pending["approval_id"]}
-        if action == "edit":
-            decision["text"] = console.input("new text> ")
-        elif action == "reject":
-            decision["reason"] = console.input("reason> ")
-        elif action == "reschedule":
-            decision["scheduled_for"] = console.input("new time (ISO 8601, e.g. 2026-12-01T09:00:00+00:00)> ")
+    """Ask for a decision on the waiting draft until it is decided, left for later, or decided elsewhere."""
+    pending = result.pending
+    while pending is not None:
+        keys = {ACTION_KEYS[a]: a for a in pending["allowed_actions"]} | {"l": "later"}
         try:
-            result = app.service.decide(thread_key, decision, user=user, surface="cli")
+            choice = console.input(f"[bold]decide[/] ({'/'.join(keys)})> ").strip().lower()[:1]
+            action = keys.get(choice)
+            if action is None:
+                console.print(Text(f"Type one of: {', '.join(f'{k} = {v}' for k, v in keys.items())}.", style="yellow"))
+                continue
+            if action == "later":
+                console.print("The draft stays pending in this thread.")
+                return
+            decision = {"action": action, "approval_id": pending["approval_id"]} | _details(console, action)
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D / Ctrl-C at the prompt: nothing is decided
+            console.print("\nThe draft stays pending in this thread.")
+            return
+        try:
+            result = app.service.decide(thread_key, decision, user=user, surface="cli")  # type: ignore[arg-type]
         except InputError as exc:
             console.print(Text(str(exc), style="red"))
+            fresh = app.service.pending_approval(thread_key)
+            if fresh is None or fresh["approval_id"] != pending["approval_id"]:  # decided elsewhere: no stale prompt
+                if fresh is not None:
+                    console.print("Another draft is waiting in this thread; send any message to see it.")
+                return
             continue
         _show(console, result)
+        pending = result.pending
+
+
+def _details(console: Console, action: str) -> dict[str, str]:
+    """What the decision needs typed: the new text, the reason or the new time."""
+    if action == "edit":
+        return {"text": console.input("new text> ")}
+    if action == "reject":
+        return {"reason": console.input("reason> ")}
+    if action == "reschedule":
+        return {"scheduled_for": console.input("new time (ISO 8601, e.g. 2026-12-01T09:00:00+00:00)> ")}
+    return {}
 
 
 def _show_notices(app: Any, console: Console) -> None:
