@@ -138,7 +138,7 @@ def _discord_surface(running: Any, runner: Any, token: str) -> Surface:
     from config.errors import ConfigError
     from config.settings import config_file_path
 
-    use_api(running.settings.discord_api_url)
+    use_api(running.settings.discord_api_url, running.settings.discord_gateway_url)
     bot = BrandPilotBot(running, runner)
 
     async def run() -> None:

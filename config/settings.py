@@ -45,6 +45,7 @@ SLACK_WHERE = {  # where each Slack variable's value comes from (the app's setti
     "`python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`",
 }
 DISCORD_API_URL = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
 SLACK_INSTALL_PATH = "/slack/install"
 SLACK_OAUTH_REDIRECT_PATH = "/slack/oauth_redirect"
 SAMPLE_BRAND_PATH = Path(__file__).resolve().parent.parent / "knowledge" / "sample_brand"
@@ -421,6 +422,9 @@ class Settings(BaseSettings):
     discord_bot_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_BOT_TOKEN")
     discord_api_url: str = Field(
         default=DISCORD_API_URL, validation_alias="DISCORD_API_URL", pattern=r"^https?://[^\s/]+(/[^\s]*)?$"
+    )
+    discord_gateway_url: str = Field(
+        default=DISCORD_GATEWAY_URL, validation_alias="DISCORD_GATEWAY_URL", pattern=r"^wss?://[^\s/]+(/[^\s]*)?$"
     )
     openai_api_key: SecretStr | None = Field(default=None, validation_alias="OPENAI_API_KEY")
     anthropic_api_key: SecretStr | None = Field(default=None, validation_alias="ANTHROPIC_API_KEY")

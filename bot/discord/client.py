@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from typing import Any
 
 import discord
+import yarl
+from discord.backoff import ExponentialBackoff
 from discord.ext import commands
+from discord.gateway import DiscordWebSocket
 
 from bot.app import App
 from bot.discord.render import NO_PINGS, reply_messages, text_messages
@@ -23,9 +26,14 @@ THREAD_NAME_LIMIT = 100
 Conversation = discord.Thread | discord.DMChannel | discord.TextChannel
 
 
-def use_api(base_url: str) -> None:
-    """Send discord.py's REST calls to `base_url` (DISCORD_API_URL: Discord's v10 API, or a local fake in tests)."""
+def use_api(base_url: str, gateway_url: str | None = None) -> None:
+    """Send discord.py's REST calls to `base_url` and its gateway connection to `gateway_url`.
+
+    DISCORD_API_URL and DISCORD_GATEWAY_URL: Discord's own by default, a proxy or a local fake in tests.
+    """
     discord.http.Route.BASE = base_url.rstrip("/")
+    if gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
 def intents_for(follow_ups: bool) -> discord.Intents:
@@ -99,6 +107,24 @@ class BrandPilotBot(commands.Bot):
             guild = discord.Object(id=int(guild_id))
             self.tree.copy_global_to(guild=guild)
             await self.tree.sync(guild=guild)
+
+    async def connect(self, *, reconnect: bool = True) -> None:
+        """discord.py's connect, retrying a first connection that fails before any gateway session exists.
+
+        discord.py 2.7 handles a failed reconnect by resuming its last session, and fails with AttributeError when
+        the very first connection failed (there is none): one network blip at start-up would stop the bot.
+        """
+        backoff = ExponentialBackoff()
+        while True:
+            try:
+                await super().connect(reconnect=reconnect)
+                return
+            except AttributeError:
+                if self.ws is not None or self.is_closed() or not reconnect:
+                    raise
+                delay = backoff.delay()
+                log.warning("Discord's gateway could not be reached; trying again in %.0f s", delay)
+                await asyncio.sleep(delay)
 
     async def on_message(self, message: discord.Message) -> None:
         """A mention starts a thread (or continues one), a DM continues the DM, other messages are left alone."""

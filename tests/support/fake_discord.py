@@ -155,6 +155,7 @@ class FakeDiscord:
     """The server's address and what it has seen; every accessor is thread-safe."""
 
     url: str = ""
+    gateway_url: str = ""  # a fake gateway's ws:// URL while one is attached (fake_discord_gateway.py)
     token: str = BOT_TOKEN
     bot: dict[str, Any] = field(default_factory=dict)  # the bot user (GET /users/@me)
     application_id: str = APPLICATION_ID
@@ -818,9 +819,11 @@ def _application(fake: FakeDiscord, request: Request) -> _Answer:
 
 @route("GET", "/gateway/bot")
 def _gateway(fake: FakeDiscord, request: Request) -> _Answer:
-    """Only `Client.connect` asks; tests never open a gateway websocket (and pytest-socket blocks discord.gg)."""
+    """Only `AutoShardedClient` asks (a plain `Client` connects to `DiscordWebSocket.DEFAULT_GATEWAY`); the URL is
+    the attached fake gateway's, else Discord's (which pytest-socket blocks)."""
     limit = {"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1}
-    return _Answer(200, {"url": "wss://gateway.discord.gg", "shards": 1, "session_start_limit": limit})
+    url = fake.gateway_url or "wss://gateway.discord.gg"
+    return _Answer(200, {"url": url, "shards": 1, "session_start_limit": limit})
 
 
 @route("GET", "/channels/{channel}")
