@@ -41,18 +41,13 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
 
     model = load_encoder()
     tokenizer, transformer = model.tokenizer, model[0].auto_model
-    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths share a batch: less padding
-    ordered = [texts[i] for i in order]
-    rows: list[np.ndarray] = []
     with _encode_lock, torch.inference_mode():
-        for start in range(0, len(ordered), batch_size):
-            batch = tokenizer(
-                ordered[start : start + batch_size],
-                padding=True,
-                truncation=True,
-                max_length=MAX_TOKENS,
-                return_tensors="pt",
-            )
+        ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]  # tokenized once, unpadded
+        order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))  # equal token counts share a batch: least padding
+        rows: list[np.ndarray] = []
+        for start in range(0, len(order), batch_size):
+            chunk = [{"input_ids": ids[i]} for i in order[start : start + batch_size]]
+            batch = tokenizer.pad(chunk, padding=True, return_tensors="pt")
             hidden = transformer(**batch).last_hidden_state
             mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
