@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -12,11 +13,38 @@ from bot.cli import JsonOpt, app, emit_json, fail, out, settings_or_exit, user_e
 from bot.cli_platforms import BrandOpt, _brand
 from bot.deployment import deployment
 
+T = TypeVar("T")
 metrics_app = typer.Typer(
     help="Past posts and their metrics, which strategy learns from, and customer journeys for attribution.",
     no_args_is_help=True,
 )
 app.add_typer(metrics_app, name="metrics")
+
+
+def import_file(
+    file: Path, brand: str | None, parse: Callable[[bytes, str], list[Any]], store: Callable[[Any, str, Any], T]
+) -> tuple[str, T]:
+    """Read, parse (in the brand's timezone) and store a CSV in one transaction; any problem exits, nothing stored."""
+    from memory.db import write_transaction
+    from tools.analytics.metrics_csv import MetricsFileError
+
+    settings = settings_or_exit()
+    brand_id = _brand(settings, brand)
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        fail(f"Can't read {file}: {error.strerror or error}.")
+    try:
+        rows = parse(raw, settings.agents.timezone)
+    except MetricsFileError as error:
+        fail(f"{file}: {error}")
+    with user_errors(), deployment(settings) as where:
+        try:
+            with write_transaction(where.sessions) as session:
+                return brand_id, store(session, brand_id, rows)
+        except ValueError as error:
+            fail(f"{file}: nothing was imported: {error}")
+    raise AssertionError("unreachable: fail() exits")
 
 
 @metrics_app.command("import")
@@ -26,26 +54,10 @@ def import_metrics(
     as_json: JsonOpt = False,
 ) -> None:
     """Import a CSV of posts and daily metrics; a file with any bad row imports nothing and lists every problem."""
-    from memory.db import write_transaction
     from memory.history import import_posts
-    from tools.analytics.metrics_csv import MetricsFileError, parse_metrics_csv
+    from tools.analytics.metrics_csv import parse_metrics_csv
 
-    settings = settings_or_exit()
-    brand_id = _brand(settings, brand)
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        fail(f"Can't read {file}: {error.strerror or error}.")
-    try:
-        posts = parse_metrics_csv(raw, settings.agents.timezone)
-    except MetricsFileError as error:
-        fail(f"{file}: {error}")
-    with user_errors(), deployment(settings) as where:
-        try:
-            with write_transaction(where.sessions) as session:
-                summary = import_posts(session, brand_id, posts)
-        except ValueError as error:
-            fail(f"{file}: nothing was imported: {error}")
+    brand_id, summary = import_file(file, brand, parse_metrics_csv, import_posts)
     if as_json:
         emit_json({"brand": brand_id, "posts": summary.posts, "new_posts": summary.new_posts, "days": summary.days})
     else:
@@ -77,27 +89,10 @@ def import_journeys_file(
     A journey's rows must not disagree on converted, value or campaign (a blank cell says nothing).
     Every problem is listed with its line.
     """
-    from memory.db import write_transaction
     from memory.journeys import import_journeys
     from tools.analytics.journeys_csv import parse_journeys_csv
-    from tools.analytics.metrics_csv import MetricsFileError
 
-    settings = settings_or_exit()
-    brand_id = _brand(settings, brand)
-    try:
-        raw = file.read_bytes()
-    except OSError as error:
-        fail(f"Can't read {file}: {error.strerror or error}.")
-    try:
-        journeys = parse_journeys_csv(raw, settings.agents.timezone)
-    except MetricsFileError as error:
-        fail(f"{file}: {error}")
-    with user_errors(), deployment(settings) as where:
-        try:
-            with write_transaction(where.sessions) as session:
-                summary = import_journeys(session, brand_id, journeys)
-        except ValueError as error:
-            fail(f"{file}: nothing was imported: {error}")
+    brand_id, summary = import_file(file, brand, parse_journeys_csv, import_journeys)
     if as_json:
         emit_json({"brand": brand_id, **asdict(summary)})
     else:

@@ -81,3 +81,16 @@ async def interactive(application: object, payload: dict) -> httpx.Response:
 async def settle(fake: FakeSlack, method: str, count: int = 1) -> list:
     """Wait for the app's background work to have made `count` calls of `method`."""
     return await asyncio.to_thread(fake.wait_for, method, count)
+
+
+def view_submission(opened_view: dict, entered: dict, user: str) -> dict:
+    """A modal's submit: `user` entered `entered` (a block element's state) in the decision modal `opened_view`."""
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": "trigger-2",
+        "view": {**opened_view, "id": "V1", "state": {"values": {"decision": {"value": entered}}}},
+    }

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fake_slack import BOT_USER, TEAM
-from slack_requests import block_click, event, interactive, post, settle
+from slack_requests import block_click, event, interactive, post, settle, view_submission
 from sqlalchemy import select
 
 from bot.app import open_app
@@ -50,15 +50,7 @@ def click(card: dict, action: str, user: str = APPROVER) -> dict:
 
 
 def submission(opened_view: dict, entered: dict, user: str = APPROVER) -> dict:
-    return {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": "trigger-2",
-        "view": {**opened_view, "id": "V1", "state": {"values": {"decision": {"value": entered}}}},
-    }
+    return view_submission(opened_view, entered, user)
 
 
 def posts(app) -> list[ScheduledPost]:

@@ -62,7 +62,7 @@ from discord_payloads import (
 from fake_discord import BOT_ID, fake_discord_server
 from fake_slack import BOT_TOKEN, BOT_USER, TEAM, fake_slack_server
 from rich.console import Console
-from slack_requests import SECRET, block_click, callback, event, interactive, post
+from slack_requests import SECRET, block_click, callback, event, interactive, post, view_submission
 from sqlalchemy import select
 
 from bot.app import App, open_app
@@ -319,16 +319,7 @@ class SlackDriver(Driver):
             return shown  # refused: no modal
         view = views[-1].args["view"]
         view = json.loads(view) if isinstance(view, str) else view
-        entered = {"type": "plain_text_input", "value": reason}
-        submission = {
-            "type": "view_submission",
-            "team": {"id": TEAM},
-            "user": {"id": who},
-            "api_app_id": "A1",
-            "token": "legacy",
-            "trigger_id": "trigger-submit",
-            "view": {**view, "id": "V1", "state": {"values": {"decision": {"value": entered}}}},
-        }
+        submission = view_submission(view, {"type": "plain_text_input", "value": reason}, who)
         return shown + await self._act(lambda: interactive(self.application, submission), who)
 
 
