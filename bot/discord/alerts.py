@@ -181,8 +181,13 @@ class AlertButton(
         if self.action == "escalate":
             options = bot.app.settings.alerts
             called, pings = call_in(options.escalate_to_discord_roles, options.escalate_to_discord_users)
-            target = await thread_of(bot, message, "Escalation")
-            await target.send(escalation_note(user, called), allowed_mentions=pings)
+            try:
+                target = await thread_of(bot, message, "Escalation")
+                await target.send(escalation_note(user, called), allowed_mentions=pings)
+            except discord.HTTPException as exc:
+                log.warning("escalation note for alert %s not posted: %s %s", alert.id, exc.status, exc.text)
+                problem = "The alert is marked escalated, but I couldn't post the call-in: please bring people in."
+                await interaction.followup.send(problem, ephemeral=True, allowed_mentions=NO_PINGS)
         if self.action == "draft_response" and thread is not None:
             turn = discord_turn(interaction.guild_id, thread.id, interaction.user, response_request(alert))
             await bot.answer(thread, turn, nonce_base=str(interaction.id))
