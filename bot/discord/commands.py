@@ -1,4 +1,4 @@
-"""`/brandpilot help | ask | status | calendar | campaign | report | crisis-status`, each answered within 3 s."""
+"""`/brandpilot help | ask | status | calendar | campaign | report | crisis status`, each answered within 3 s."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ USAGE = (
     "• `/brandpilot calendar [dates]`: the content calendar, e.g. `next week` (default: the next 14 days)\n"
     "• `/brandpilot report [kind] [brand]`: the weekly or monthly report card with its charts\n"
     "• `/brandpilot campaign [name] [state]`: the campaigns, or one campaign's KPIs and budget pacing\n"
-    "• `/brandpilot crisis-status`: open crisis incidents\n"
+    "• `/brandpilot crisis status`: open crisis incidents\n"
     "• `/brandpilot help`: this list\n"
     "Or mention me in a channel, or DM me."
 )
@@ -112,7 +112,9 @@ def register_commands(bot: BrandPilotBot) -> None:
             text = str(error)
         await _send_text(interaction, text)
 
-    @group.command(name="crisis-status", description="Open crisis incidents of this server's brands")
+    crisis = app_commands.Group(name="crisis", description="Crisis incidents", parent=group)
+
+    @crisis.command(name="status", description="Open crisis incidents of this server's brands")
     async def crisis_status(interaction: discord.Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
         brands = set(guild_brands(bot, interaction.guild_id))

@@ -11,10 +11,11 @@ from fake_discord import APPLICATION_ID
 from memory.campaigns import CampaignStore, Kpi, NewCampaign
 
 
-def brandpilot(subcommand: str, **options) -> dict:
+def brandpilot(subcommand: str, group: str | None = None, **options) -> dict:
     return slash_command(
         "brandpilot",
         subcommand=subcommand,
+        group=group,
         options=options,
         channel=MARKETING,
         guild_id=GUILD,
@@ -72,3 +73,22 @@ async def test_campaign_with_both_a_name_and_a_state_is_refused_at_once(running,
     await dispatch(running, "INTERACTION_CREATE", command, fake=fake)
     [response] = await answered(fake, command)
     assert response.type == 4 and response.data["flags"] & 64 and "not both" in response.data["content"]
+
+
+async def test_crisis_status_lists_only_this_servers_open_incidents(running, fake, app):
+    from datetime import UTC, datetime
+
+    from memory.db import write_transaction
+    from memory.incidents import open_incident
+
+    with write_transaction(app.sessions) as session:
+        values = {"crisis_type": "outage", "type_confidence": 0.8, "score": 9.0, "signals": ["volume"], "mentions": 80}
+        at = datetime(2026, 11, 27, 10, tzinfo=UTC)
+        open_incident(session, brand_id="harbor-pine", severity="SEV2", at=at, **values)
+        open_incident(session, brand_id="another-brand", severity="SEV1", at=at, **values)
+    command = brandpilot("status", group="crisis")  # /brandpilot crisis status, as in Slack
+    await dispatch(running, "INTERACTION_CREATE", command, fake=fake)
+    [deferred] = await answered(fake, command)
+    assert deferred.type == 5 and deferred.data["flags"] & 64
+    [text] = await followups(fake, command)
+    assert "SEV2 outage for harbor-pine since 2026-11-27 10:00 UTC" in text and "another-brand" not in text
