@@ -37,6 +37,7 @@ import queue
 import re
 import shutil
 import threading
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,8 +115,8 @@ class Card:
         return "ready for approval" in self.title
 
 
-class Driver:
-    """What the three surface drivers share."""
+class Driver(ABC):
+    """What the three surface drivers share; each surface implements the abstract methods its own way."""
 
     surface = ""
     approver = ""
@@ -146,9 +147,9 @@ class Driver:
         with self.app.sessions() as session:
             return list(session.scalars(select(AuditLog.action).order_by(AuditLog.id)))
 
+    @abstractmethod
     def thread_key(self) -> str:
         """The service's key of the conversation the driver is in."""
-        raise NotImplementedError
 
     def pending(self) -> Any:
         """The draft the conversation's thread waits on, as the service holds it (None: nothing waits)."""
@@ -159,20 +160,20 @@ class Driver:
             if card.actions:  # an open card (a closed one keeps its text but loses its buttons)
                 self._cards.append(card)
 
+    @abstractmethod
     async def say(self, text: str) -> list[str]:
         """Send a message in the conversation; what the person sees as a result."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def approve(self, card: Card, *, by: str | None = None) -> list[str]:
         """Press Approve on `card` as `by` (default: the approver)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def reject(self, card: Card, reason: str, *, by: str | None = None) -> list[str]:
         """Press Reject on `card` as `by` and give `reason`."""
-        raise NotImplementedError
 
-    async def close(self) -> None:
-        """Stop the surface."""
+    async def close(self) -> None:  # noqa: B027 - a hook: a surface with nothing running in the background keeps it
+        """Stop the surface (the Slack driver has nothing to stop)."""
 
 
 # -- waiting for an asyncio surface to finish answering -----------------------------------------------------------
