@@ -59,26 +59,29 @@ def add_mentions(session: Session, brand_id: str, scored: list[ScoredMention]) -
         )
     ):
         seen.setdefault(fingerprint, []).append(at)
-    insert = upsert_insert(session.get_bind().dialect.name)
-    new: list[ScoredMention] = []
+    rows: dict[tuple[str, str], tuple[ScoredMention, dict[str, object]]] = {}
     for item in scored:
         mention, fingerprint = item.mention, prints[item.mention]
-        if (mention.platform, mention.external_id) in known:
+        key = (mention.platform, mention.external_id)
+        if key in known or key in rows:
             continue
         if fingerprint and any(abs(mention.created_at - at) <= REPOST_WINDOW for at in seen.get(fingerprint, ())):
             continue
-        added = session.execute(
-            insert(StoredMention)
-            .values(**_row(brand_id, item, fingerprint))
-            .on_conflict_do_nothing(index_elements=["brand_id", "platform", "external_id"])
-            .returning(StoredMention.id)
-        ).first()
-        known.add((mention.platform, mention.external_id))
+        rows[key] = (item, _row(brand_id, item, fingerprint))
         if fingerprint:
             seen.setdefault(fingerprint, []).append(mention.created_at)
-        if added is not None:
-            new.append(item)
-    return new
+    if not rows:
+        return []
+    table = StoredMention.__table__
+    statement = (
+        upsert_insert(session.get_bind().dialect.name)(table)
+        .on_conflict_do_nothing(index_elements=["brand_id", "platform", "external_id"])
+        .returning(table.c.platform, table.c.external_id)
+    )
+    inserted = {
+        (platform, external_id) for platform, external_id in session.execute(statement, [r for _, r in rows.values()])
+    }
+    return [item for key, (item, _) in rows.items() if key in inserted]
 
 
 def _row(brand_id: str, item: ScoredMention, fingerprint: str | None) -> dict[str, object]:
