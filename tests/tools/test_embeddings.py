@@ -27,3 +27,10 @@ def test_encode_matches_the_models_own_encode_in_input_order(batch_size):
 
 def test_no_texts_give_no_rows():
     assert encode([]).shape == (0, 384)
+
+
+def test_the_encoder_runs_on_one_torch_thread():
+    import torch
+
+    load_encoder()
+    assert torch.get_num_threads() == 1
