@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
-from agents.routing.reply_asks import crisis_cue, x_reply_ask
+from agents.routing.reply_asks import crisis_cue, crisis_response_ask, x_reply_ask
 from agents.routing.strategy_asks import strategy_ask
 from agents.routing.text import SHORTHAND_PATH
 from tools.analytics.asks import ab_counts
@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 SHIPPED_MODEL_PATH = Path(__file__).resolve().parent / "data" / "router_model.npz"
 Method = Literal["semantic", "rule", "llm", "fallback"]
 STRATEGIST = "content_strategist"
+RESPONDER = "crisis_responder"
 # Specialists whose wording overlaps the strategist's: "best time to post on TikTok" names a platform, and
 # "show the calendar" reads like nothing BrandPilot drafts. A clear strategy ask goes to the strategist.
 _YIELDS_TO_STRATEGY = frozenset({"x", "linkedin", "instagram", "facebook", "tiktok", "youtube", OUT_OF_SCOPE})
@@ -130,6 +131,8 @@ class Router:
             return RouteDecision(STRATEGIST, dict(candidates)[STRATEGIST], "rule", "routed", candidates)
         if top != "campaign_manager" and _ab_result(text):  # two versions' counts: a test to judge
             return RouteDecision("campaign_manager", dict(ranked)["campaign_manager"], "rule", "routed", candidates)
+        if top == "crisis_detector" and crisis_response_ask(text):  # a pasted alert, and a statement asked for
+            return RouteDecision(RESPONDER, dict(ranked)[RESPONDER], "rule", "routed", candidates)
         if _yields_to_x_reply(top, text):  # a quoted post to answer, not to check
             return RouteDecision("x", dict(ranked)["x"], "rule", "routed", candidates)
         if top == OUT_OF_SCOPE and p_top >= self.confidence_threshold:

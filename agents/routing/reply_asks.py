@@ -22,6 +22,11 @@ _CRISIS = re.compile(
     r"angry|furious|upset|outrage\w*|complain\w*|apolog\w*|scandal|leak\w*|breach|hack\w*|pile[- ]?on)\b",
     re.IGNORECASE,
 )
+_RESPONSE_ASK = re.compile(
+    r"\b(?:draft|write|prepare|put together|craft|need)\b[^.\n:?!]{0,40}?"
+    r"\b(?:response|statement|repl(?:y|ies)|apolog(?:y|ies)|reaction)\b",
+    re.IGNORECASE,
+)
 _QUOTES = re.compile(r"\"[^\"]*\"|“[^”]*”|(?<!\w)'[^']*'(?!\w)")
 
 
@@ -37,3 +42,13 @@ def x_reply_ask(text: str) -> bool:
 def crisis_cue(text: str) -> bool:
     """Whether a message speaks of a crisis (an outage, a recall, angry customers): the crisis responder's."""
     return bool(_CRISIS.search(text))
+
+
+def crisis_response_ask(text: str) -> bool:
+    """Whether the message's first line asks for a response or statement about a crisis the message describes.
+
+    "Draft a public response to this alert: <the alert and its evidence>" asks the crisis responder, however
+    much of the pasted alert speaks the crisis detector's words.
+    """
+    ask = _QUOTES.sub(" ", text.split("\n", 1)[0])
+    return bool(_RESPONSE_ASK.search(ask)) and crisis_cue(text)

@@ -135,3 +135,21 @@ def test_a_reply_to_an_x_post_goes_to_x_unless_it_speaks_of_a_crisis(router):
     assert router.route(praise).agent == "x"
     outage = "reply to this tweet from an upset customer during the outage: 'third time this month, unreal'"
     assert router.route(outage).agent == "crisis_responder"
+
+
+ALERT = (
+    "SEV1 product safety or recall incident: mentions 9x the usual volume, negative share 81% (usual 12%); "
+    "the detector flagged volume and negative share.\nEvidence:\n"
+    '- x @upset3 (903 followers): "the jar of my candle cracked and burned my table, this is dangerous"\n'
+    "- Top sources: x: upset3 (1), x: upset4 (1)"
+)
+
+
+def test_a_statement_asked_for_a_pasted_alert_goes_to_the_responder(router):
+    asked = router.route(f"Draft a public response to this critical crisis alert for our brand: {ALERT}")
+    assert (asked.agent, asked.method) == ("crisis_responder", "rule")
+    assert router.route(f"we need a holding statement for this:\n{ALERT}").agent == "crisis_responder"
+
+
+def test_a_question_about_a_pasted_alert_stays_with_the_detector(router):
+    assert router.route(f"is this a real spike or just noise?\n{ALERT}").agent != "crisis_responder"
