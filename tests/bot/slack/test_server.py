@@ -24,7 +24,7 @@ async def test_a_mention_gets_a_quick_ack_then_a_draft_card_in_its_thread(slack)
     response = await post(application, event(f"<@{BOT_USER}> write a tweet about our winter candle sale"))
     assert response.status_code == 200
     assert time.perf_counter() - started < 3, "acknowledged before the graph runs"
-    [progress] = await settle(fake, "chat.postMessage")
+    progress = (await settle(fake, "chat.postMessage"))[0]  # the card may follow at once when the turn is quick
     assert progress.args["text"] == WORKING and progress.args["thread_ts"] == "1700000000.000100"
     updates = await settle(fake, "chat.update")
     first = updates[0].args
