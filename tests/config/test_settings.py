@@ -104,3 +104,13 @@ def test_the_env_example_copied_to_dot_env_as_is_runs_on_the_defaults(monkeypatc
     settings = load_settings()
     assert settings.home == tmp_path / ".brandpilot" and settings.slack_bot_token is None
     assert settings.secret("database_url") is None and settings.log_level == "WARNING"
+
+
+def test_a_model_cache_in_dot_env_reaches_the_encoders(monkeypatch, tmp_path):
+    from tools.sentiment.encoder import cache_dir
+
+    (tmp_path / ".env").write_text(f"BRANDPILOT_MODEL_CACHE={tmp_path / 'models'}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("BRANDPILOT_MODEL_CACHE")
+    assert load_settings().model_cache == tmp_path / "models"
+    assert cache_dir() == tmp_path / "models"

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from tools.embeddings import encode
+from tools.sentiment.encoder import encode
 
 TEMPERATURE = 0.05  # cosine similarities of MiniLM differ by a few hundredths between close prototypes
 NEGATIVE = ("anger", "disgust", "fear", "sadness", "surprise")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tools.embeddings import EMBEDDING_DIM, encode
+from tools.embeddings import EMBEDDING_DIM
+from tools.sentiment.encoder import encode
 from tools.sentiment.lexicon import VADER_FEATURES, vader_scores
 
 FEATURE_NAMES = tuple(f"minilm_{i:03d}" for i in range(EMBEDDING_DIM)) + VADER_FEATURES
@@ -28,7 +29,8 @@ def normalise_tweet(text: str) -> str:
     text = html.unescape(text)
     text = _URL.sub("http", text)
     text = _HANDLE.sub("@user", text)
-    text = emoji.demojize(text, delimiters=(" ", " "))
+    if not text.isascii():  # every emoji is outside ASCII: plain text skips the (slow) emoji scan
+        text = emoji.demojize(text, delimiters=(" ", " "))
     text = re.sub(r"(?<=[a-z])_(?=[a-z])", " ", text)  # demojize's names use underscores: smiling_face
     return _SPACE.sub(" ", text).strip()
 
@@ -46,8 +48,8 @@ class MentionFeatures:
         return np.hstack([self.embeddings.astype(np.float64), self.lexicon])
 
 
-def mention_features(texts: list[str], *, batch_size: int = 32) -> MentionFeatures:
+def mention_features(texts: list[str]) -> MentionFeatures:
     """Embed every text once (in batches) and score it with VADER (on the unescaped original, emoji included)."""
-    embeddings = encode([normalise_tweet(text) for text in texts], batch_size=batch_size)
+    embeddings = encode([normalise_tweet(text) for text in texts])
     lexicon = vader_scores([html.unescape(text) for text in texts])
     return MentionFeatures(embeddings=embeddings, lexicon=lexicon)

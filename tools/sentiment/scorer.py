@@ -40,14 +40,13 @@ EMPTY_RESULT = SentimentResult(
 class SentimentScorer:
     """The shipped linear model on MiniLM embeddings plus VADER scores; each text is embedded once."""
 
-    def __init__(self, model: LinearModel, *, batch_size: int = 32) -> None:
+    def __init__(self, model: LinearModel) -> None:
         if model.feature_names != FEATURE_NAMES or set(model.classes) != set(LABELS):
             raise ModelFileError(
                 f"the sentiment model expects other features or classes than this code computes; "
                 f"rebuild it with `{RETRAIN_HINT}`"
             )
         self.model = model
-        self.batch_size = batch_size
         self._columns = [model.classes.index(label) for label in LABELS]
 
     def score(self, texts: list[str]) -> list[SentimentResult]:
@@ -56,7 +55,7 @@ class SentimentScorer:
         kept = [i for i, text in enumerate(texts) if text.strip()]
         if not kept:
             return results
-        features = mention_features([texts[i] for i in kept], batch_size=self.batch_size)
+        features = mention_features([texts[i] for i in kept])
         probabilities = self.model.probabilities(features.matrix)[:, self._columns]
         emotions = emotion_scores(features.embeddings, probabilities[:, 0], probabilities[:, 2])
         for row, i in enumerate(kept):

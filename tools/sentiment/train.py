@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from tools.sentiment.encoder import RECIPE
 from tools.sentiment.evaluation import (
     GRID,
     DatasetError,
@@ -46,11 +47,9 @@ def summary(recalls: list[float]) -> str:
     return f"{np.mean(recalls):.4f} +- {np.std(recalls):.4f} (folds: {', '.join(f'{r:.3f}' for r in recalls)})"
 
 
-def throughput(texts: list[str], model_path: Path, batch_size: int) -> None:
+def throughput(texts: list[str], model_path: Path) -> None:
     """Time VADER and the full scorer (normalise, embed, VADER, classify, emotions) on the same texts."""
-    import torch
-
-    scorer = SentimentScorer(load_model(model_path), batch_size=batch_size)
+    scorer = SentimentScorer(load_model(model_path))
     scorer.score(["warm up the encoder and the emotion prototypes"])
     start = time.perf_counter()
     vader_scores(texts)
@@ -58,9 +57,9 @@ def throughput(texts: list[str], model_path: Path, batch_size: int) -> None:
     start = time.perf_counter()
     scorer.score(texts)
     model_seconds = time.perf_counter() - start
-    say(f"Throughput on {len(texts)} texts, CPU, {torch.get_num_threads()} torch threads:")
+    say(f"Throughput on {len(texts)} texts, CPU, one thread (int8 ONNX encoder, {RECIPE}):")
     say(f"  VADER  {len(texts) / vader_seconds:10.0f} texts/s (one text at a time)")
-    say(f"  model  {len(texts) / model_seconds:10.0f} texts/s (SentimentScorer.score, batch {batch_size})")
+    say(f"  model  {len(texts) / model_seconds:10.0f} texts/s (SentimentScorer.score, one text per encoder run)")
 
 
 def train(features: np.ndarray, labels: np.ndarray, args: argparse.Namespace, vader: list[float]) -> None:
@@ -75,7 +74,8 @@ def train(features: np.ndarray, labels: np.ndarray, args: argparse.Namespace, va
         say(f"  {params}  {score:.4f}{'  <- chosen' if params == selection.params else ''}")
     provenance = (
         f"trained {dt.date.today().isoformat()} by tools.sentiment.train on {SOURCE}, {len(labels)} tweets; "
-        f"features: all-MiniLM-L6-v2 mean-pooled embedding of the normalised tweet + VADER "
+        f"features: all-MiniLM-L6-v2 ({RECIPE}: int8 weights per channel, onnxruntime {version('onnxruntime')}) "
+        f"mean-pooled embedding of the normalised tweet + VADER "
         f"{version('vaderSentiment')} neg/neu/pos/compound, standardised; multinomial logistic regression "
         f"{selection.params} chosen by {args.folds}-fold stratified CV macro recall; nested CV macro recall "
         f"{np.mean(recalls):.4f} vs VADER {np.mean(vader):.4f}; scikit-learn {version('scikit-learn')}"
@@ -106,7 +106,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=MODEL_PATH, help="the weights file to write (or read)")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--batch-size", type=int, default=32)
     args = parser.parse_args(argv)
     try:
         texts, labels = load_tweeteval(args.data)
@@ -114,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"Error: {error}\n")
         return 2
     say(f"{len(texts)} tweets from {args.data} (labels: {np.bincount(labels, minlength=3).tolist()} neg/neu/pos)")
-    features = mention_features(texts, batch_size=args.batch_size)
+    features = mention_features(texts)
     splits = stratified_folds(labels, args.folds, args.seed)
     vader = vader_fold_recalls(features.lexicon[:, 3], labels, splits)
     say(f"VADER (compound +-0.05) {args.folds}-fold CV macro recall: {summary(vader)}")
@@ -126,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     except ModelFileError as error:
         sys.stderr.write(f"Error: {error}\n")
         return 1
-    throughput(texts, args.out, args.batch_size)
+    throughput(texts, args.out)
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from mention_series import START, background, spike
+from mention_series import ANGRY, START, background, spike
 
 from bot.alerts import AlertService
 from bot.deployment import deployment
@@ -63,7 +63,8 @@ def test_a_negative_spike_opens_one_incident_that_alerts_with_evidence_and_pause
     assert "Approvals for a public response: Social lead (Talia Brooks)" in alert.summary
     assert "Legal" in alert.summary and "CEO (Nora Castellano) within 30 min" in alert.summary
     assert "scheduled posts are paused" in alert.summary
-    assert any("glass" in line and "followers" in line for line in alert.evidence)
+    # sample complaints from the burst, quoted with their reach (which ones depends on the sentiment model's scores)
+    assert any(any(text[:40] in line for text in ANGRY) and "followers" in line for line in alert.evidence)
     with where.sessions() as session:
         assert BRAND in queue.pauses(session)
 
