@@ -19,7 +19,9 @@ MAX_TOKENS = 256  # the model was trained on 256-token windows
 # other core (a turn worker, the database, another process) one short query took 370 ms instead of 12 on a 2-core
 # machine, and a batch of tweets ran 3.7x slower. Requests run in parallel across turn workers instead.
 TORCH_THREADS = 1
-_encode_lock = threading.Lock()
+# Held while the shared model or its tokenizer is in use: the fast tokenizer has raised "Already borrowed" on
+# concurrent calls in some versions, and the int8 export traces the model. Re-entrant: `encode` holds it throughout.
+ENCODER_LOCK = threading.RLock()
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +57,7 @@ def encode(texts: list[str], *, batch_size: int = 64) -> np.ndarray:
             ids, mask = torch.from_numpy(input_ids), torch.from_numpy(attention_mask)
             return transformer(input_ids=ids, attention_mask=mask).last_hidden_state.numpy()
 
-    with _encode_lock:
+    with ENCODER_LOCK:
         return encode_with(forward, texts, batch_size=batch_size)
 
 
@@ -64,7 +66,8 @@ def encode_with(forward: Forward, texts: list[str], *, batch_size: int) -> np.nd
     if not texts:
         return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     tokenizer = load_encoder().tokenizer
-    ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]  # tokenized once, unpadded
+    with ENCODER_LOCK:
+        ids = tokenizer(texts, truncation=True, max_length=MAX_TOKENS)["input_ids"]  # tokenized once, unpadded
     order = sorted(range(len(texts)), key=lambda i: -len(ids[i]))  # equal token counts share a batch: least padding
     rows: list[np.ndarray] = []
     pad_id = tokenizer.pad_token_id or 0

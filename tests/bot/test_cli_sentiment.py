@@ -53,3 +53,21 @@ def test_an_empty_file_is_explained(tmp_path):
     empty.write_text("", encoding="utf-8")
     result = run("sentiment", "--file", str(empty), "--json")
     assert result.exit_code == 1 and "is empty" in result.output
+
+
+def test_an_encoder_that_cannot_be_built_is_explained(tmp_path, monkeypatch):
+    from tools.sentiment import encoder, scorer
+
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("BRANDPILOT_MODEL_CACHE", str(blocked / "cache"))
+    texts = tmp_path / "mentions.txt"
+    texts.write_text("love it\n", encoding="utf-8")
+    for cached in (encoder.load_session, scorer.load_scorer):
+        cached.cache_clear()
+    try:
+        result = run("sentiment", "--file", str(texts))
+    finally:
+        for cached in (encoder.load_session, scorer.load_scorer):
+            cached.cache_clear()
+    assert result.exit_code == 1 and "BRANDPILOT_MODEL_CACHE to a writable folder" in result.output

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tools.embeddings import encode_with, load_encoder
+from tools.embeddings import ENCODER_LOCK, encode_with, load_encoder
+from tools.sentiment.model import ModelFileError
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -31,7 +32,7 @@ OPSET = 17
 _build_lock = threading.Lock()
 
 
-class EncoderBuildError(RuntimeError):
+class EncoderBuildError(ModelFileError):
     """The int8 encoder could not be built or loaded; the message says what to do."""
 
 
@@ -102,7 +103,7 @@ def _build(target: Path) -> None:
         fp32 = Path(scratch) / "fp32.onnx"
         # The wrapper must be in eval mode: the exporter restores the wrapper's mode afterwards, and a new module's
         # training mode would turn dropout on in the shared encoder that routing and retrieval use.
-        with torch.inference_mode(), _keeps_eval(transformer):
+        with ENCODER_LOCK, torch.inference_mode(), _keeps_eval(transformer):
             torch.onnx.export(
                 LastHiddenState(transformer).eval(),
                 (sample["input_ids"], sample["attention_mask"]),
@@ -133,18 +134,21 @@ def _keeps_eval(module: torch.nn.Module) -> Iterator[None]:
         module.eval()
 
 
+def _not_from_onnxruntime(record: logging.LogRecord) -> bool:
+    return "onnxruntime" not in record.pathname
+
+
 @contextlib.contextmanager
 def _quiet() -> Iterator[None]:
-    """The exporter's tracer warnings and the quantiser's advice are about its own internals, not for the user."""
+    """The exporter's tracer warnings and the quantiser's advice (logged on the root logger) are not for the user."""
     root = logging.getLogger()
-    level = root.level
-    root.setLevel(logging.ERROR)
+    root.addFilter(_not_from_onnxruntime)  # only the quantiser's own records: everyone else's still get through
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             yield
     finally:
-        root.setLevel(level)
+        root.removeFilter(_not_from_onnxruntime)
 
 
 @lru_cache(maxsize=1)

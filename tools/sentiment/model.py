@@ -15,7 +15,7 @@ RETRAIN_HINT = "python -m tools.sentiment.train --data /work/shared/data/tweetev
 
 
 class ModelFileError(RuntimeError):
-    """The weights file is missing, unreadable or not in the expected format."""
+    """A model file (the weights, or the built encoder) is missing, unreadable or cannot be built."""
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 
 from tools.sentiment.emotions import EMOTIONS, emotion_scores
+from tools.sentiment.encoder import load_session
 from tools.sentiment.features import FEATURE_NAMES, mention_features
 from tools.sentiment.model import MODEL_PATH, RETRAIN_HINT, LinearModel, ModelFileError, load_model
 
@@ -74,6 +75,9 @@ def load_scorer(path: Path = MODEL_PATH) -> SentimentScorer:
     """The scorer for the weights at `path` (the shipped ones by default), loaded once per process.
 
     Raises:
-        ModelFileError: the file is missing, corrupt or does not match this code; the message says how to rebuild.
+        ModelFileError: the file is missing, corrupt or does not match this code, or the encoder cannot be built
+            or loaded; the message says what to do.
     """
-    return SentimentScorer(load_model(path))
+    scorer = SentimentScorer(load_model(path))
+    load_session()  # the encoder is built (once per machine) and loaded now, so its errors surface here
+    return scorer

@@ -73,3 +73,14 @@ def test_building_leaves_the_shared_encoder_as_it_was(tmp_path, monkeypatch):
     assert model_path().is_file()  # built now, from the encoder routing and retrieval share
     assert not load_encoder()[0].auto_model.training  # the exporter must not leave dropout on
     assert np.abs(encode_fp32(TEXTS) - before).max() < 1e-6
+
+
+def test_sentiment_and_routing_encoders_can_run_at_once_from_many_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected_int8, expected_full = encode(TEXTS), encode_fp32(TEXTS)
+    jobs = [(encode, expected_int8), (encode_fp32, expected_full)] * 8
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda job: (job[0](TEXTS), job[1]), jobs))
+    for got, expected in results:
+        assert np.abs(got - expected).max() < 1e-5
