@@ -23,7 +23,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-
 from bot.listening.ingest import Ingestor  # noqa: E402
 from bot.listening.watch import CrisisWatch  # noqa: E402
 from config.settings import MonitorOptions  # noqa: E402

@@ -49,7 +49,7 @@ class MentionFeatures:
 
 
 def mention_features(texts: list[str]) -> MentionFeatures:
-    """Embed every text once (in batches) and score it with VADER (on the unescaped original, emoji included)."""
+    """Embed every text once (one per encoder run) and score it with VADER (on the unescaped original, with emoji)."""
     embeddings = encode([normalise_tweet(text) for text in texts])
     lexicon = vader_scores([html.unescape(text) for text in texts])
     return MentionFeatures(embeddings=embeddings, lexicon=lexicon)
