@@ -40,17 +40,24 @@ def callback(inner: dict, event_id: str) -> dict:
     }
 
 
+def _interaction(kind: str, user: str, trigger_id: str) -> dict:
+    """What every interactive payload from this workspace's app carries."""
+    return {
+        "type": kind,
+        "team": {"id": TEAM},
+        "user": {"id": user},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": trigger_id,
+    }
+
+
 def block_click(card: dict, action_id: str, user: str, *, channel: str = "C42") -> dict:
     """A block_actions payload: `user` pressed the button `action_id` on the posted card {"ts", "blocks"}."""
     [actions] = [b for b in card["blocks"] if b["type"] == "actions"]
     [button] = [e for e in actions["elements"] if e["action_id"] == action_id]
     return {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": "trigger-1",
+        **_interaction("block_actions", user, "trigger-1"),
         "channel": {"id": channel},
         "container": {"type": "message", "message_ts": card["ts"], "channel_id": channel},
         "message": {"ts": card["ts"], "blocks": card["blocks"], "text": "card"},
@@ -86,11 +93,6 @@ async def settle(fake: FakeSlack, method: str, count: int = 1) -> list:
 def view_submission(opened_view: dict, entered: dict, user: str) -> dict:
     """A modal's submit: `user` entered `entered` (a block element's state) in the decision modal `opened_view`."""
     return {
-        "type": "view_submission",
-        "team": {"id": TEAM},
-        "user": {"id": user},
-        "api_app_id": "A1",
-        "token": "legacy",
-        "trigger_id": "trigger-2",
+        **_interaction("view_submission", user, "trigger-2"),
         "view": {**opened_view, "id": "V1", "state": {"values": {"decision": {"value": entered}}}},
     }
