@@ -190,7 +190,7 @@ def open_app(settings: Settings) -> Iterator[App]:
         auto_ingest=settings.knowledge.auto_ingest,
     )
 
-    history, calendar = HistoryStore(sessions), CalendarStore(sessions)
+    history, calendar = HistoryStore(sessions), CalendarStore(sessions, probes=ledger_engine)
     metrics, campaigns, ab_tests = MetricsStore(sessions), CampaignStore(sessions), AbTestStore(sessions)
     mentions, incidents = MentionStore(sessions), IncidentStore(sessions)
 

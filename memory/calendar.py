@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from memory.db import write_transaction
+from memory.db import run_once, write_transaction
 from memory.models import CalendarEntry, ScheduledPost, utcnow
 from memory.repository import NotFoundError
 from tools.analytics.calendar_plan import Busy, PlannedSlot
@@ -18,6 +18,17 @@ LIVE_POSTS = ("scheduled", "publishing", "published", "uncertain", "dry_run_publ
 OPEN_ENTRIES = ("planned", "drafted")
 SHORT_ID = 8  # the calendar shows ids this long
 MATCH_WITHIN = timedelta(hours=12)  # a post this close to a planned slot on its platform fills the slot
+_ANY_PLANNED = (
+    select(CalendarEntry.id)
+    .where(
+        CalendarEntry.brand_id == bindparam("brand"),
+        CalendarEntry.platform == bindparam("platform"),
+        CalendarEntry.status == "planned",
+        CalendarEntry.slot_at >= bindparam("start"),
+        CalendarEntry.slot_at < bindparam("end"),
+    )
+    .limit(1)
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +52,10 @@ class CalendarItem:
 class CalendarStore:
     """Reads and writes a brand's calendar."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], *, probes: Engine | None = None) -> None:
+        """`probes`: an engine without pre-ping for the one-statement read drafting makes on every turn."""
         self._sessions = sessions
+        self._probes = probes or sessions.kw["bind"]
 
     def busy(self, brand_id: str, start: datetime, end: datetime) -> list[Busy]:
         """What already occupies the period: queued or published posts and open calendar slots."""
@@ -68,8 +81,12 @@ class CalendarStore:
     def next_open_slot(self, brand_id: str, platform: str, start: datetime, end: datetime) -> datetime | None:
         """The earliest slot on the platform in the period that is still only planned and no queued post fills.
 
-        One indexed query answers for a brand with nothing planned, so drafting pays almost nothing for it.
+        Drafting asks this on every turn, and most brands have nothing planned on most platforms, so a single
+        autocommitted statement answers that case before any session is opened.
         """
+        params = {"brand": brand_id, "platform": platform, "start": start, "end": end}
+        if run_once(self._probes, lambda connection: connection.execute(_ANY_PLANNED, params).first()) is None:
+            return None
         with self._sessions() as session:
             entries = session.scalars(
                 select(CalendarEntry)

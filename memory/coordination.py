@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import logging
 import threading
 import time
@@ -12,7 +10,9 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from memory.file_locks import open_file_locks
 
 if TYPE_CHECKING:
     import redis
@@ -77,17 +77,14 @@ class Coordinator(Protocol):
 class InProcessCoordinator:
     """Coordination without Redis: threading primitives and dictionaries with expiry.
 
-    With `lock_dir`, thread locks are also `flock` file locks there, so separate processes on one
-    machine (a chat and a `brandpilot approve`, say) never run the same thread at once. Locks do not
+    With `lock_dir`, thread locks are also file locks there (`memory/file_locks.py`), so separate processes on
+    one machine (a chat and a `brandpilot approve`, say) never run the same thread at once. Locks do not
     expire while held (the OS releases a file lock when its process dies), so `timeout` is ignored.
     """
 
     def __init__(self, lock_dir: Path | None = None) -> None:
-        self._lock_dir = lock_dir
-        if lock_dir is not None:
-            lock_dir.mkdir(parents=True, exist_ok=True)
+        self._files = open_file_locks(lock_dir) if lock_dir is not None else None
         self._cond = threading.Condition()
-        self._handles: dict[str, BinaryIO] = {}
         self._held: set[str] = set()
         self._seen: dict[str, float] = {}
         self._calls: dict[str, deque[float]] = {}
@@ -109,35 +106,18 @@ class InProcessCoordinator:
 
     @contextmanager
     def _file_lock(self, key: str, wait: float) -> Iterator[None]:
-        if self._lock_dir is None:
+        if self._files is None:
             yield
             return
-        handle = self._lock_file(key)
         deadline = time.monotonic() + max(wait, 0)
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise ThreadBusyError(key, wait) from None
-                time.sleep(0.02)
+        while not self._files.try_lock(key):
+            if time.monotonic() >= deadline:
+                raise ThreadBusyError(key, wait) from None
+            time.sleep(0.02)
         try:
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _lock_file(self, key: str) -> BinaryIO:
-        """The open lock file of `key` (kept open for reuse; the least recently used are closed)."""
-        with self._cond:
-            handle = self._handles.pop(key, None)
-            if handle is None:
-                name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
-                handle = open(self._lock_dir / name, "a+b")  # noqa: SIM115 - closed on eviction or close()
-            self._handles[key] = handle
-            for old in [k for k in self._handles if k not in self._held][: max(len(self._handles) - 256, 0)]:
-                self._handles.pop(old).close()
-            return handle
+            self._files.unlock(key)
 
     def first_seen(self, key: str, *, ttl: float) -> bool:
         """Return True only the first time `key` is seen within `ttl` seconds."""
@@ -164,10 +144,8 @@ class InProcessCoordinator:
 
     def close(self) -> None:
         """Close the lock files kept open."""
-        with self._cond:
-            for handle in self._handles.values():
-                handle.close()
-            self._handles.clear()
+        if self._files is not None:
+            self._files.close()
 
 
 class RedisCoordinator:

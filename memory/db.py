@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 UPGRADE_COMMAND = "brandpilot db upgrade"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+T = TypeVar("T")
 
 _POSTGRES_PREFIXES = ("postgres://", "postgresql://", "postgresql+psycopg://")
 _VALID_URLS = "sqlite:///path/to/file.db or postgresql://user:password@host:5432/dbname"
@@ -56,6 +59,25 @@ def create_db_engine(url: str, *, pre_ping: bool = True) -> Engine:
     engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
     event.listen(engine, "connect", _configure_sqlite)
     return engine
+
+
+def run_once(engine: Engine, work: Callable[[Connection], T]) -> T:
+    """Run `work` on one connection, autocommitted on Postgres; retry once if the server had dropped it.
+
+    For idempotent statements on the hot path of a turn, on an engine created with `pre_ping=False`: one round
+    trip per statement instead of a ping, BEGIN, the statement and COMMIT.
+    """
+    for attempt in (1, 2):
+        try:
+            connection = engine.connect()
+            if engine.dialect.name == "postgresql":
+                connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            with connection:
+                return work(connection)
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    raise AssertionError("unreachable")
 
 
 _SQLITE_WRITERS: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()

@@ -14,10 +14,10 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
-from sqlalchemy.exc import DBAPIError
 
 from memory import ledger_postgres as pg
 from memory import repository as repo
+from memory.db import run_once
 from memory.models import Approval, AuditLog, ContentItem, ScheduledPost, new_id, utcnow
 
 _ITEMS, _APPROVALS, _POSTS, _AUDIT = (m.__table__ for m in (ContentItem, Approval, ScheduledPost, AuditLog))
@@ -232,14 +232,7 @@ class SqlApprovalLedger:
 
     def _once(self, work: Callable[[Connection], Any]) -> Any:
         """Run autocommitted work; retry once on a connection the server dropped (the work is idempotent)."""
-        for attempt in (1, 2):
-            try:
-                with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                    return work(connection)
-            except DBAPIError as exc:
-                if attempt == 2 or not exc.connection_invalidated:
-                    raise
-        raise AssertionError("unreachable")
+        return run_once(self.engine, work)
 
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""

@@ -8,6 +8,7 @@ import pytest
 from queue_rows import NOW, Factory, schedule
 
 from memory.calendar import CalendarStore
+from memory.db import create_db_engine
 from memory.repository import NotFoundError, cancel_post
 from tools.analytics.calendar_plan import PlannedSlot
 
@@ -103,3 +104,18 @@ def test_the_next_open_slot_skips_filled_and_other_platform_slots(factory: Facto
     schedule(factory, "fills-the-first", at=NOW + timedelta(hours=6))
     assert store.next_open_slot("kettle-ember", "x", NOW, NOW + 3 * DAY) == NOW + timedelta(hours=30)
     assert store.next_open_slot("kettle-ember", "linkedin", NOW, NOW + 3 * DAY) == NOW + timedelta(hours=2)
+
+
+def test_the_open_slot_probe_on_its_own_engine_sees_what_the_sessions_write(
+    factory: Factory, database_url: str
+) -> None:
+    probes = create_db_engine(database_url, pre_ping=False)  # as the app passes its hot-path engine
+    store = CalendarStore(factory, probes=probes)
+    try:
+        assert store.next_open_slot("kettle-ember", "x", NOW, NOW + 3 * DAY) is None
+        store.add("kettle-ember", [slot("x", 5), slot("linkedin", 2)], created_by="ana")
+        assert store.next_open_slot("kettle-ember", "x", NOW, NOW + 3 * DAY) == NOW + timedelta(hours=5)
+        assert store.next_open_slot("kettle-ember", "x", NOW + timedelta(hours=6), NOW + 3 * DAY) is None
+        assert store.next_open_slot("other-brand", "x", NOW, NOW + 3 * DAY) is None
+    finally:
+        probes.dispose()

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
 from memory.db import (
     create_db_engine,
     normalize_database_url,
+    run_once,
     session_factory,
     upgrade_database,
 )
@@ -97,4 +98,37 @@ def test_sessions_keep_objects_readable_after_commit(tmp_path: Path) -> None:
         brand = Brand(id="b", name="B")
         session.add(brand)
     assert brand.name == "B"
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_run_once_autocommits_and_survives_a_connection_the_server_dropped(postgres_db_url: str) -> None:
+    url = normalize_database_url(postgres_db_url, Path("."))
+    upgrade_database(url)
+    engine, admin = create_db_engine(url, pre_ping=False), create_db_engine(url)
+    try:
+        first = run_once(
+            engine, lambda c: (c.execute(text("select pg_backend_pid()")).scalar_one(), c.connection.autocommit)
+        )
+        with admin.begin() as connection:  # the server drops the pooled connection (a restart, an idle timeout)
+            connection.execute(text("select pg_terminate_backend(:pid)"), {"pid": first[0]})
+        second = run_once(engine, lambda c: c.execute(text("select pg_backend_pid()")).scalar_one())
+        assert second != first[0], "the dropped connection was replaced and the work ran again"
+        assert first[1] is True, "autocommitted: one round trip, no BEGIN or COMMIT"
+    finally:
+        engine.dispose()
+        admin.dispose()
+
+
+def test_run_once_raises_other_database_errors_at_once(tmp_path: Path) -> None:
+    engine = create_db_engine(normalize_database_url(None, tmp_path))
+    calls = []
+
+    def broken(connection):
+        calls.append(1)
+        return connection.execute(text("select * from no_such_table")).all()
+
+    with pytest.raises(Exception, match="no_such_table"):
+        run_once(engine, broken)
+    assert calls == [1]
     engine.dispose()
