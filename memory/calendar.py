@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from memory.db import run_once, write_transaction
 from memory.models import CalendarEntry, ScheduledPost, utcnow
+from memory.precompiled import Precompiled
 from memory.repository import NotFoundError
 from tools.analytics.calendar_plan import Busy, PlannedSlot
 
@@ -18,7 +19,7 @@ LIVE_POSTS = ("scheduled", "publishing", "published", "uncertain", "dry_run_publ
 OPEN_ENTRIES = ("planned", "drafted")
 SHORT_ID = 8  # the calendar shows ids this long
 MATCH_WITHIN = timedelta(hours=12)  # a post this close to a planned slot on its platform fills the slot
-_ANY_PLANNED = (
+_ANY_PLANNED = Precompiled(
     select(CalendarEntry.id)
     .where(
         CalendarEntry.brand_id == bindparam("brand"),
@@ -85,7 +86,7 @@ class CalendarStore:
         autocommitted statement answers that case before any session is opened.
         """
         params = {"brand": brand_id, "platform": platform, "start": start, "end": end}
-        if run_once(self._probes, lambda connection: connection.execute(_ANY_PLANNED, params).first()) is None:
+        if run_once(self._probes, lambda connection: _ANY_PLANNED.run(connection, params).first()) is None:
             return None
         with self._sessions() as session:
             entries = session.scalars(

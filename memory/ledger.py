@@ -1,8 +1,9 @@
 """The SQL-backed approval ledger the graph writes decisions and scheduled posts through.
 
-It runs on the hot path of every turn, so each call is one transaction of a few Core statements
-(insert-or-ignore, conditional update with RETURNING) on SQLite, and one autocommitted statement
-(data-modifying CTEs, `memory/ledger_postgres.py`) on Postgres, where every round trip counts.
+It runs on the hot path of every turn, so each call is one transaction of a few statements (insert-or-ignore,
+conditional update with RETURNING) on SQLite, and one autocommitted statement (data-modifying CTEs,
+`memory/ledger_postgres.py`) on Postgres, where every round trip counts. The statements of that path are
+`Precompiled`: compiled once, they skip SQLAlchemy's per-execution work, which costs more than SQLite's own.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from memory import ledger_postgres as pg
 from memory import repository as repo
 from memory.db import run_once
 from memory.models import Approval, AuditLog, ContentItem, ScheduledPost, new_id, utcnow
+from memory.precompiled import Precompiled
 
 _ITEMS, _APPROVALS, _POSTS, _AUDIT = (m.__table__ for m in (ContentItem, Approval, ScheduledPost, AuditLog))
 _DECIDE = (
@@ -37,6 +39,26 @@ _ITEM_STATUS = (
     .where(_ITEMS.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
+# The columns the hot path writes, in the order its precompiled INSERTs take them
+_ITEM_COLUMNS = (
+    *("id", "brand_id", "thread_key", "platform", "text", "content_hash", "status", "created_by"),
+    *("created_at", "updated_at"),
+)
+_APPROVAL_COLUMNS = (
+    *("id", "content_item_id", "thread_key", "decision", "decided_by", "decided_at", "content_hash"),
+    *("reason", "created_at"),
+)
+_POST_COLUMNS = (
+    *("id", "content_item_id", "approval_id", "brand_id", "platform", "text", "content_hash", "scheduled_for"),
+    *("status", "dry_run", "urgent", "answers_mention_id", "external_id", "created_at", "updated_at"),
+)
+_AUDIT_COLUMNS = ("at", "actor", "action", "thread_key", "subject_type", "subject_id", "detail")
+_DECIDE_ONCE = Precompiled(_DECIDE)
+_SET_ITEM_STATUS = Precompiled(_ITEM_STATUS)
+_INSERT_POST = Precompiled(insert(_POSTS), column_keys=_POST_COLUMNS)
+_INSERT_AUDIT = Precompiled(insert(_AUDIT), column_keys=_AUDIT_COLUMNS)
+_PG_OPEN_REQUEST = Precompiled(pg.OPEN_REQUEST)
+_PG_DECIDE = Precompiled(pg.DECIDE)
 _POST_BY_APPROVAL = select(_POSTS).where(_POSTS.c.approval_id == bindparam("b_approval"))
 _APPROVAL_STATE = select(_APPROVALS.c.decision).where(_APPROVALS.c.id == bindparam("b_id"))
 _CANCEL_EARLIER = (
@@ -52,7 +74,7 @@ _CANCEL_EARLIER = (
 
 
 @lru_cache(maxsize=4)
-def _upserts(dialect: str) -> tuple[Any, Any]:
+def _upserts(dialect: str) -> tuple[Precompiled, Precompiled]:
     """Dialect-specific statements: upsert a content item, insert-or-ignore an approval."""
     upsert = repo.upsert_insert(dialect)
     item = upsert(_ITEMS)
@@ -65,7 +87,11 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
             "updated_at": item.excluded.updated_at,
         },
     )
-    return upsert_item, upsert(_APPROVALS).on_conflict_do_nothing(index_elements=["id"])
+    insert_approval = upsert(_APPROVALS).on_conflict_do_nothing(index_elements=["id"])
+    return (
+        Precompiled(upsert_item, column_keys=_ITEM_COLUMNS),
+        Precompiled(insert_approval, column_keys=_APPROVAL_COLUMNS),
+    )
 
 
 class SqlApprovalLedger:
@@ -92,7 +118,7 @@ class SqlApprovalLedger:
             params = {"item_id": draft["id"], "approval_id": approval_id, "brand_id": draft["brand_id"]}
             params |= {"thread": self.thread_key, "platform": draft["platform"], "text": draft["text"]}
             params |= {"hash": content_hash, "actor": actor, "now": now}
-            self._once(lambda connection: connection.execute(pg.OPEN_REQUEST, params))
+            self._once(lambda connection: _PG_OPEN_REQUEST.run(connection, params))
             return
         upsert_item, insert_approval = _upserts(self.engine.dialect.name)
         item = {
@@ -119,8 +145,8 @@ class SqlApprovalLedger:
             "created_at": now,
         }
         with self.engine.begin() as connection:
-            connection.execute(upsert_item, item)
-            connection.execute(insert_approval, approval)
+            upsert_item.run(connection, item)
+            insert_approval.run(connection, approval)
 
     def decide(
         self, *, draft: dict[str, Any], approval_id: str, decision: str, actor: str, reason: str | None
@@ -136,7 +162,7 @@ class SqlApprovalLedger:
             return self._once(lambda c: self._decide_in_one(c, draft, approval_id, decision, actor, reason, now))
         with self.engine.begin() as connection:
             params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
-            decided = connection.execute(_DECIDE, params).first()
+            decided = _DECIDE_ONCE.run(connection, params).first()
             if decided is None:  # decided before: only an approval that scheduled a post can be repeated
                 return self._earlier_post(connection, approval_id) if approving else None
             if approving and decided.content_hash != content_hash:
@@ -146,8 +172,8 @@ class SqlApprovalLedger:
             detail = {"platform": draft["platform"], "reason": reason, "hash": decided.content_hash}
             audits = [self._entry(actor, f"approval.{decision}", ("approval", approval_id), detail, now)]
             if not approving:
-                connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": decision, "b_now": now})
-                connection.execute(insert(_AUDIT), audits)
+                _SET_ITEM_STATUS.run(connection, {"b_id": draft["id"], "b_status": decision, "b_now": now})
+                _INSERT_AUDIT.run_many(connection, audits)
                 return None
             if draft.get("revision", 1) > 1:
                 audits += self._replace_earlier_versions(connection, draft["id"], approval_id, actor, now)
@@ -168,12 +194,12 @@ class SqlApprovalLedger:
                 "created_at": now,
                 "updated_at": now,
             }
-            connection.execute(insert(_POSTS), post)
-            connection.execute(_ITEM_STATUS, {"b_id": draft["id"], "b_status": "scheduled", "b_now": now})
+            _INSERT_POST.run(connection, post)
+            _SET_ITEM_STATUS.run(connection, {"b_id": draft["id"], "b_status": "scheduled", "b_now": now})
             when = post["scheduled_for"].astimezone(UTC)
             detail = {"approval_id": approval_id, "scheduled_for": when.isoformat()}
             audits.append(self._entry(actor, "post.scheduled", ("scheduled_post", post["id"]), detail, now))
-            connection.execute(insert(_AUDIT), audits)
+            _INSERT_AUDIT.run_many(connection, audits)
             return post_summary(SimpleNamespace(**{**post, "scheduled_for": when}))
 
     def _decide_in_one(
@@ -218,7 +244,7 @@ class SqlApprovalLedger:
             "replaced_detail": {"by_approval": approval_id},
             "scheduled_detail": {"approval_id": approval_id, "scheduled_for": when.isoformat()},
         }
-        if connection.execute(pg.DECIDE, params).scalar_one():
+        if _PG_DECIDE.run(connection, params).scalar_one():
             if not approving:
                 return None
             post = {**params, "id": post_id, "status": "scheduled", "external_id": None}
