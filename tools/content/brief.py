@@ -14,6 +14,7 @@ PLATFORM_PATTERNS: dict[str, str] = {
     "tiktok": r"\b(?:tiktok|tik tok|tt)\b",
     "youtube": r"\b(?:youtube|yt)\b",
 }
+_PLATFORM_RES = {platform: re.compile(pattern, re.IGNORECASE) for platform, pattern in PLATFORM_PATTERNS.items()}
 _QUOTED = re.compile(r"[\"“‘']([^\"”’]{3,})[\"”’']\s*[.!?]?\s*$|[\"“]([^\"”]{3,})[\"”]", re.DOTALL)
 _AFTER_COLON = re.compile(
     r"\b(?:this|these|caption|text|draft|copy|post|tweet|following|it|message|version|announcement|update|notice|"
@@ -48,7 +49,7 @@ _LINK_WORD = re.compile(
     r"to announce|to celebrate|to promote|to share|telling people about|regarding|re:?)\s+",
     re.IGNORECASE,
 )
-_INTENTS: tuple[tuple[str, str], ...] = (
+_INTENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("hiring", r"\b(?:hiring|job|jobs|role|apply|vacanc|recruit|open position|join (?:our|the) team)\w*"),
     ("event", r"\b(?:event|workshop|webinar|meetup|tasting|class|session|open house|festival|popup|pop-up)\b"),
     ("celebrate", r"\b(?:celebrat\w*|milestone|anniversary|award|thank(?:s| you)|proud|congrat\w*|record)\b"),
@@ -57,6 +58,10 @@ _INTENTS: tuple[tuple[str, str], ...] = (
     ("tip", r"\b(?:tips?|how to|guide|tutorial|steps?|ways to|ratio|recipe|explain\w*)\b"),
 )
 _NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_INTENTS = tuple((name, re.compile(pattern)) for name, pattern in _INTENT_PATTERNS)
+_THREAD_PARTS = re.compile(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[\s-]*(?:part|post|tweet)s?\s+thread")
+_SPONSORED = re.compile(r"\b(?:sponsored|paid partnership|#ad|paid post|creator post|partner post)\b")
+_THREAD = re.compile(r"\bthread\b")
 
 
 @dataclass(frozen=True)
@@ -74,11 +79,17 @@ class Brief:
 
 
 _PLATFORM_NAMES = r"(?:x|twitter|linkedin|instagram|facebook|tiktok|youtube)"
+# "a piece on LinkedIn about X": the platform goes, what it is about stays; "X for LinkedIn": the tail goes
+_PLATFORM_BEFORE_SUBJECT = re.compile(
+    rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\s+(?=(?:about|on|regarding|covering)\b)", re.IGNORECASE
+)
+_PLATFORM_TAIL = re.compile(rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\b.*$", re.IGNORECASE)
+_TRAILING_PUNCTUATION = re.compile(r"[\s.!?,;:]+$")
 
 
 def platforms_in(text: str) -> list[str]:
     """Platforms named in a request, in a stable order."""
-    return [p for p, pattern in PLATFORM_PATTERNS.items() if re.search(pattern, text, re.IGNORECASE)]
+    return [platform for platform, pattern in _PLATFORM_RES.items() if pattern.search(text)]
 
 
 def supplied_text(text: str) -> str | None:
@@ -96,9 +107,7 @@ def topic_of(text: str) -> str:
     """The subject of a drafting request with its instruction words removed."""
     topic = text.strip()
     # "a piece on LinkedIn about X": the platform goes, what it is about stays
-    topic = re.sub(
-        rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\s+(?=(?:about|on|regarding|covering)\b)", " ", topic, flags=re.I
-    )
+    topic = _PLATFORM_BEFORE_SUBJECT.sub(" ", topic)
     for pattern, replacement in _SHORTHAND:
         topic = pattern.sub(replacement, topic)
     quoted = supplied_text(topic)
@@ -107,24 +116,19 @@ def topic_of(text: str) -> str:
     else:
         for pattern in (_LEAD, _VERB, _FORM, _LINK_WORD):
             topic = pattern.sub("", topic, count=1).strip()
-    topic = re.sub(
-        rf"\s+(?:on|for|to)\s+{_PLATFORM_NAMES}\b.*$",
-        "",
-        topic,
-        flags=re.IGNORECASE,
-    )
-    topic = re.sub(r"[\s.!?,;:]+$", "", topic)
+    topic = _PLATFORM_TAIL.sub("", topic)
+    topic = _TRAILING_PUNCTUATION.sub("", topic)
     topic = _TRAILING_ASK.sub("", " " + topic).strip()
-    topic = re.sub(r"[\s.!?,;:]+$", "", topic)
+    topic = _TRAILING_PUNCTUATION.sub("", topic)
     return topic or text.strip().rstrip(".!?")
 
 
 def parse_brief(text: str) -> Brief:
     """Read a drafting request."""
     lowered = text.lower()
-    intent = next((name for name, pattern in _INTENTS if re.search(pattern, lowered)), "general")
+    intent = next((name for name, pattern in _INTENTS if pattern.search(lowered)), "general")
     parts = None
-    match = re.search(r"\b(\d{1,2}|" + "|".join(_NUMBER_WORDS) + r")[\s-]*(?:part|post|tweet)s?\s+thread", lowered)
+    match = _THREAD_PARTS.search(lowered)
     if match:
         raw = match.group(1)
         parts = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
@@ -134,10 +138,8 @@ def parse_brief(text: str) -> Brief:
         topic=topic_of(text),
         quoted=supplied_text(text),
         intent=intent,
-        sponsored=bool(
-            re.search(r"\b(?:sponsored|paid partnership|#ad|paid post|creator post|partner post)\b", lowered)
-        ),
+        sponsored=bool(_SPONSORED.search(lowered)),
         platforms=platforms_in(text),
-        wants_thread=bool(re.search(r"\bthread\b", lowered)),
+        wants_thread=bool(_THREAD.search(lowered)),
         thread_parts=parts,
     )

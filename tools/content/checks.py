@@ -228,9 +228,12 @@ def _claim(post: _Post, rule: ClaimRule) -> _Hit | None:
     return _Hit(message, span=hits[0], fix=f'get legal sign-off for "{hits[0]}" or reword it without the claim')
 
 
+_HASHTAG_WORD = re.compile(r"#[^\W\d_]\w*")
+
+
 def _disclosure_hashtags(rules: list[DisclosureRule]) -> frozenset[str]:
     markers = (marker.lower() for rule in rules for marker in rule.any_of)
-    return frozenset(marker for marker in markers if re.fullmatch(r"#[^\W\d_]\w*", marker))
+    return frozenset(marker for marker in markers if _HASHTAG_WORD.fullmatch(marker))
 
 
 # --- Hashtags, emoji, readability and links --------------------------------------------------

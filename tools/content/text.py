@@ -273,8 +273,12 @@ def count_syllables(word: str) -> int:
     return max(count, 1)
 
 
+_LETTER_RE = re.compile(r"[A-Za-z]")
+_WORD_PIECE_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
 def _words(text: str) -> list[str]:
-    return [token for token in text.split() if re.search(r"[A-Za-z]", token)]
+    return [token for token in text.split() if _LETTER_RE.search(token)]
 
 
 def flesch_kincaid_grade(text: str) -> float | None:
@@ -287,9 +291,7 @@ def flesch_kincaid_grade(text: str) -> float | None:
     if not words:
         return None
     sentences = sum(1 for part in _SENTENCE_BREAK_RE.split(text) if _words(part))
-    syllables = sum(
-        sum(count_syllables(piece) for piece in re.findall(r"[A-Za-z]+(?:['’][A-Za-z]+)*", word)) for word in words
-    )
+    syllables = sum(sum(count_syllables(piece) for piece in _WORD_PIECE_RE.findall(word)) for word in words)
     return 0.39 * len(words) / max(sentences, 1) + 11.8 * syllables / len(words) - 15.59
 
 
