@@ -82,8 +82,8 @@ class CalendarStore:
     def next_open_slot(self, brand_id: str, platform: str, start: datetime, end: datetime) -> datetime | None:
         """The earliest slot on the platform in the period that is still only planned and no queued post fills.
 
-        Drafting asks this on every turn, and most brands have nothing planned on most platforms, so a single
-        autocommitted statement answers that case before any session is opened.
+        Drafting asks this on every turn, and most brands have nothing planned on most platforms, so one precompiled
+        statement (autocommitted on Postgres) answers that case before any session is opened.
         """
         params = {"brand": brand_id, "platform": platform, "start": start, "end": end}
         if run_once(self._probes, lambda connection: _ANY_PLANNED.run(connection, params).first()) is None:

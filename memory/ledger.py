@@ -39,7 +39,7 @@ _ITEM_STATUS = (
     .where(_ITEMS.c.id == bindparam("b_id"))
     .values(status=bindparam("b_status"), updated_at=bindparam("b_now"))
 )
-# The columns the hot path writes, in the order its precompiled INSERTs take them
+# The columns the hot path's INSERTs write; the values given must cover every one
 _ITEM_COLUMNS = (
     *("id", "brand_id", "thread_key", "platform", "text", "content_hash", "status", "created_by"),
     *("created_at", "updated_at"),

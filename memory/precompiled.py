@@ -1,11 +1,4 @@
-"""Core statements compiled once per dialect and run as driver SQL, for the few that run on every turn.
-
-SQLAlchemy rebuilds a statement's cache key, execution context and parameters on every `execute`; on the hot
-path of a turn that costs more than SQLite's own work. A `Precompiled` statement is compiled once, keeps the
-bind types' processors (so values are stored exactly as a Core `execute` would store them) and runs through
-`Connection.exec_driver_sql`, which keeps SQLAlchemy's transactions, events and exception types.
-Results come back as the driver returns them: use it for writes and for reads whose columns need no conversion.
-"""
+"""Core statements compiled once per dialect and run as driver SQL, for the few that run on every turn."""
 
 from __future__ import annotations
 
@@ -28,7 +21,15 @@ class _Compiled:
 
 
 class Precompiled:
-    """A statement whose SQL and parameter processing are worked out once per dialect."""
+    """A statement whose SQL and parameter processing are worked out once per dialect.
+
+    SQLAlchemy rebuilds a statement's cache key, execution context and parameters on every `execute`; on the hot
+    path of a turn that costs more than SQLite's own work. A `Precompiled` statement keeps the bind types'
+    processors (so values are stored exactly as a Core `execute` stores them), fills Python-side column defaults
+    and runs through `Connection.exec_driver_sql`, which keeps SQLAlchemy's transactions, events and exception
+    types. Results come back as the driver returns them: use it for writes, and for reads whose columns need no
+    conversion.
+    """
 
     def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] = ()) -> None:
         """`column_keys` names the columns an `insert(table)` without `.values()` takes, in any order."""
