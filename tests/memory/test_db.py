@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import OperationalError, StatementError
 
 from memory.db import (
     create_db_engine,
@@ -128,7 +128,7 @@ def test_run_once_raises_other_database_errors_at_once(tmp_path: Path) -> None:
         calls.append(1)
         return connection.execute(text("select * from no_such_table")).all()
 
-    with pytest.raises(Exception, match="no_such_table"):
+    with pytest.raises(OperationalError, match="no_such_table"):  # not a dropped connection: no second try
         run_once(engine, broken)
     assert calls == [1]
     engine.dispose()
