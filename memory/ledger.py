@@ -118,7 +118,7 @@ class SqlApprovalLedger:
             params = {"item_id": draft["id"], "approval_id": approval_id, "brand_id": draft["brand_id"]}
             params |= {"thread": self.thread_key, "platform": draft["platform"], "text": draft["text"]}
             params |= {"hash": content_hash, "actor": actor, "now": now}
-            self._once(lambda connection: _PG_OPEN_REQUEST.run(connection, params))
+            run_once(self.engine, lambda connection: _PG_OPEN_REQUEST.run(connection, params))
             return
         upsert_item, insert_approval = _upserts(self.engine.dialect.name)
         item = {
@@ -159,7 +159,9 @@ class SqlApprovalLedger:
         approving = decision in repo.APPROVING_DECISIONS
         now = utcnow()
         if self.postgres:
-            return self._once(lambda c: self._decide_in_one(c, draft, approval_id, decision, actor, reason, now))
+            return run_once(
+                self.engine, lambda c: self._decide_in_one(c, draft, approval_id, decision, actor, reason, now)
+            )
         with self.engine.begin() as connection:
             params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
             decided = _DECIDE_ONCE.run(connection, params).first()
@@ -256,15 +258,11 @@ class SqlApprovalLedger:
             )
         return self._earlier_post(connection, approval_id) if approving else None
 
-    def _once(self, work: Callable[[Connection], Any]) -> Any:
-        """Run autocommitted work; retry once on a connection the server dropped (the work is idempotent)."""
-        return run_once(self.engine, work)
-
     def audit(self, *, actor: str, action: str, detail: dict[str, Any]) -> None:
         """Record something that happened in this thread, e.g. a refused approval click."""
         entry = self._entry(actor, action, (None, None), detail, utcnow())
         if self.postgres:  # rarely a duplicate row after a dropped connection, never a lost one
-            self._once(lambda connection: connection.execute(insert(_AUDIT), entry))
+            run_once(self.engine, lambda connection: connection.execute(insert(_AUDIT), entry))
             return
         with self.engine.begin() as connection:
             connection.execute(insert(_AUDIT), entry)
