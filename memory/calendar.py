@@ -86,7 +86,7 @@ class CalendarStore:
         statement (autocommitted on Postgres) answers that case before any session is opened.
         """
         params = {"brand": brand_id, "platform": platform, "start": start, "end": end}
-        if run_once(self._probes, lambda connection: _ANY_PLANNED.run(connection, params).first()) is None:
+        if run_once(self._probes, lambda connection: _ANY_PLANNED.first(connection, params)) is None:
             return None
         with self._sessions() as session:
             entries = session.scalars(

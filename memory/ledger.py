@@ -164,14 +164,15 @@ class SqlApprovalLedger:
             )
         with self.engine.begin() as connection:
             params = {"b_id": approval_id, "b_decision": decision, "b_actor": actor, "b_now": now, "b_reason": reason}
-            decided = _DECIDE_ONCE.run(connection, params).first()
+            decided = _DECIDE_ONCE.first(connection, params)  # (content_hash,) of the request, if still pending
             if decided is None:  # decided before: only an approval that scheduled a post can be repeated
                 return self._earlier_post(connection, approval_id) if approving else None
-            if approving and decided.content_hash != content_hash:
+            (requested_hash,) = decided
+            if approving and requested_hash != content_hash:
                 raise repo.StaleApprovalError(
                     f"the text changed after approval {approval_id} was requested; request a new approval"
                 )
-            detail = {"platform": draft["platform"], "reason": reason, "hash": decided.content_hash}
+            detail = {"platform": draft["platform"], "reason": reason, "hash": requested_hash}
             audits = [self._entry(actor, f"approval.{decision}", ("approval", approval_id), detail, now)]
             if not approving:
                 _SET_ITEM_STATUS.run(connection, {"b_id": draft["id"], "b_status": decision, "b_now": now})
@@ -246,7 +247,9 @@ class SqlApprovalLedger:
             "replaced_detail": {"by_approval": approval_id},
             "scheduled_detail": {"approval_id": approval_id, "scheduled_for": when.isoformat()},
         }
-        if _PG_DECIDE.run(connection, params).scalar_one():
+        counted = _PG_DECIDE.first(connection, params)
+        assert counted is not None, "the statement always returns how many approvals it decided"
+        if counted[0]:
             if not approving:
                 return None
             post = {**params, "id": post_id, "status": "scheduled", "external_id": None}

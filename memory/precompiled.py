@@ -1,4 +1,4 @@
-"""Core statements compiled once per dialect and run as driver SQL, for the few that run on every turn."""
+"""Core statements compiled once per dialect and run on the driver's cursor, for the few that run on every turn."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, CursorResult, Dialect
+from sqlalchemy import Connection, Dialect
 from sqlalchemy.sql import ClauseElement
+
+Parameters = tuple[Any, ...] | dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -23,12 +25,14 @@ class _Compiled:
 class Precompiled:
     """A statement whose SQL and parameter processing are worked out once per dialect.
 
-    SQLAlchemy rebuilds a statement's cache key, execution context and parameters on every `execute`; on the hot
-    path of a turn that costs more than SQLite's own work. A `Precompiled` statement keeps the bind types'
+    SQLAlchemy rebuilds a statement's cache key, execution context and result object on every `execute`; on the
+    hot path of a turn that costs more than SQLite's own work. A `Precompiled` statement keeps the bind types'
     processors (so values are stored exactly as a Core `execute` stores them), fills Python-side column defaults
-    and runs through `Connection.exec_driver_sql`, which keeps SQLAlchemy's transactions, events and exception
-    types. Results come back as the driver returns them: use it for writes, and for reads whose columns need no
-    conversion.
+    and runs on the driver's cursor inside the caller's SQLAlchemy connection and transaction. A driver error
+    goes through SQLAlchemy's own handling, so callers see the same exception types (`IntegrityError`, a
+    `DBAPIError` with `connection_invalidated` after a dropped connection) and the pool is invalidated the same
+    way. Rows come back as the driver's tuples: use it for writes, and for reads whose columns need no
+    conversion. Engine events such as `echo` logging don't see these statements.
     """
 
     def __init__(self, statement: ClauseElement, *, column_keys: Sequence[str] = ()) -> None:
@@ -37,15 +41,25 @@ class Precompiled:
         self.column_keys = tuple(column_keys)
         self._by_dialect: dict[tuple[object, ...], _Compiled] = {}
 
-    def run(self, connection: Connection, values: Mapping[str, Any]) -> CursorResult[Any]:
+    def run(self, connection: Connection, values: Mapping[str, Any]) -> None:
         """Execute with one set of values (every bind of the statement must be given)."""
         compiled = self._for(connection.dialect)
-        return connection.exec_driver_sql(compiled.sql, _parameters(compiled, values))
+        _execute(connection, compiled.sql, _parameters(compiled, values)).close()
 
-    def run_many(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> CursorResult[Any]:
+    def first(self, connection: Connection, values: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """Execute and return the first row the statement returns (a SELECT, or RETURNING), else None."""
+        compiled = self._for(connection.dialect)
+        cursor = _execute(connection, compiled.sql, _parameters(compiled, values))
+        try:
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else tuple(row)
+
+    def run_many(self, connection: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
         """Execute once per row, as the driver's `executemany`."""
         compiled = self._for(connection.dialect)
-        return connection.exec_driver_sql(compiled.sql, [_parameters(compiled, row) for row in rows])
+        _execute(connection, compiled.sql, [_parameters(compiled, row) for row in rows], many=True).close()
 
     def _for(self, dialect: Dialect) -> _Compiled:
         key = (dialect.name, dialect.driver, dialect.paramstyle, dialect.server_version_info)
@@ -67,6 +81,21 @@ class Precompiled:
         return _Compiled(compiled.string, names, processors, literals, defaults, compiled.positional)
 
 
+def _execute(connection: Connection, sql: str, parameters: Parameters | list[Parameters], *, many: bool = False) -> Any:
+    """Run on the driver's cursor; a driver error is raised as SQLAlchemy raises it from `exec_driver_sql`."""
+    if not connection.in_transaction():
+        connection.begin()  # what SQLAlchemy's autobegin does, so that the caller's `commit()` commits
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        if many:
+            cursor.executemany(sql, parameters)
+        else:
+            cursor.execute(sql, parameters)
+    except Exception as error:  # noqa: BLE001 - handed on: SQLAlchemy wraps, invalidates on disconnect, re-raises
+        connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+    return cursor
+
+
 def _default(default: Any) -> Callable[[], Any]:
     """A column's Python-side default as a function of nothing (a default must not read the statement's context)."""
     if default.is_scalar:
@@ -84,7 +113,7 @@ def _value(compiled: _Compiled, values: Mapping[str, Any], name: str) -> Any:
     return compiled.literals[name]  # a KeyError names a bind the caller did not give
 
 
-def _parameters(compiled: _Compiled, values: Mapping[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+def _parameters(compiled: _Compiled, values: Mapping[str, Any]) -> Parameters:
     given = [_value(compiled, values, name) for name in compiled.names]
     converted = [
         value if process is None else process(value) for value, process in zip(given, compiled.processors, strict=True)

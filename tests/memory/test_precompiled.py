@@ -4,12 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
-from sqlalchemy import JSON, Column, Engine, Integer, MetaData, String, Table, bindparam, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import (
+    JSON,
+    Column,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from memory.db import create_db_engine
+from memory.db import create_db_engine, normalize_database_url, run_once
 from memory.models import AuditLog, Brand, UTCDateTime
 from memory.precompiled import Precompiled
 
@@ -55,8 +70,8 @@ def test_literals_in_the_statement_and_returning_columns_work(engine: Engine) ->
     )
     with engine.begin() as connection:
         connection.execute(insert(BRANDS), {"id": "b1", "name": "Old name", "pack_path": "p"})
-        assert rename.run(connection, {"b_id": "b1", "b_name": "New name"}).first().id == "b1"
-        assert rename.run(connection, {"b_id": "b1", "b_name": "Again"}).first() is None  # "Old name" no longer
+        assert rename.first(connection, {"b_id": "b1", "b_name": "New name"}) == ("b1",)
+        assert rename.first(connection, {"b_id": "b1", "b_name": "Again"}) is None  # "Old name" no longer
         assert connection.execute(select(BRANDS.c.name)).scalar_one() == "New name"
 
 
@@ -87,6 +102,15 @@ def test_many_rows_run_as_one_executemany(engine: Engine) -> None:
         assert connection.execute(select(AUDIT.c.subject_id).order_by(AUDIT.c.id)).scalars().all() == ["0", "1", "2"]
 
 
+def test_a_commit_on_a_plain_connection_commits_like_core(engine: Engine) -> None:
+    statement = Precompiled(insert(AUDIT), column_keys=list(ENTRY))
+    with engine.connect() as connection:
+        statement.run(connection, ENTRY)
+        connection.commit()
+    with engine.connect() as connection:
+        assert connection.execute(select(AUDIT.c.subject_id)).scalars().all() == ["a1"]
+
+
 def test_a_missing_value_is_named_and_database_errors_are_sqlalchemy_errors(engine: Engine) -> None:
     statement = Precompiled(insert(BRANDS), column_keys=("id", "name", "pack_path"))
     with engine.begin() as connection:
@@ -101,3 +125,27 @@ def test_expanding_parameters_are_refused(engine: Engine) -> None:
     statement = Precompiled(select(BRANDS.c.id).where(BRANDS.c.id.in_(bindparam("ids", expanding=True))))
     with engine.connect() as connection, pytest.raises(ValueError, match="IN"):
         statement.run(connection, {"ids": ["b1"]})
+
+
+def test_a_connection_the_server_dropped_is_invalidated_and_run_once_replaces_it(postgres_db_url: str) -> None:
+    url = normalize_database_url(postgres_db_url, Path("."))
+    engine, admin = create_db_engine(url, pre_ping=False), create_db_engine(url)
+    backend = Precompiled(select(func.pg_backend_pid()))
+
+    def drop(pid: int) -> None:
+        with admin.begin() as connection:
+            connection.execute(text("select pg_terminate_backend(:pid)"), {"pid": pid})
+
+    try:
+        (first,) = run_once(engine, lambda connection: backend.first(connection, {}))
+        drop(first)
+        with engine.connect() as connection, pytest.raises(DBAPIError) as caught:
+            backend.first(connection, {})
+        assert caught.value.connection_invalidated, "reported as SQLAlchemy reports a disconnect"
+        (second,) = run_once(engine, lambda connection: backend.first(connection, {}))
+        drop(second)
+        (third,) = run_once(engine, lambda connection: backend.first(connection, {}))
+        assert len({first, second, third}) == 3, "each dropped connection was replaced and the statement ran again"
+    finally:
+        engine.dispose()
+        admin.dispose()
