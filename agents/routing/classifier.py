@@ -13,6 +13,7 @@ from sklearn import config_context
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars
+from agents.routing.hashing import NgramHasher
 from agents.routing.text import normalize
 from tools.content.brief import platforms_in
 from tools.embeddings import encode
@@ -57,6 +58,14 @@ class LinearLayer:
         exp = np.exp(logits)
         return exp / exp.sum(axis=1, keepdims=True)
 
+    def row_probabilities(self, indices: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Softmax probabilities of one feature row given as ascending indices and their values."""
+        # Summed term by term in index order, as scipy's sparse product does, so the float32 sums round alike
+        logits = np.add.reduce(values.astype(np.float32)[:, None] * self.weights[indices], axis=0) + self.bias
+        logits -= logits.max()
+        exp = np.exp(logits)
+        return exp / exp.sum()
+
     def arrays(self, prefix: str) -> dict[str, np.ndarray]:
         """Compact arrays for saving: only feature rows with a non-zero weight."""
         rows = np.flatnonzero(np.abs(self.weights).max(axis=1) > 1e-7)
@@ -88,6 +97,8 @@ class RouterModel:
 
     def probabilities_for(self, texts: list[str]) -> np.ndarray:
         """Label probabilities for raw messages, one row each."""
+        if len(texts) == 1:  # a turn's message: the same numbers without sparse matrices, several times faster
+            return self._probabilities_for_one(texts[0])[np.newaxis]
         normalized = [normalize(t) or "(empty)" for t in texts]
         lexical = lexical_features(normalized)
         probs = self.lexical.probabilities(lexical)
@@ -95,6 +106,14 @@ class RouterModel:
         if len(unsure):
             embedded = embedding_features([normalized[i] for i in unsure])
             probs[unsure] = self.full.probabilities(sp.hstack([embedded, lexical[unsure]]).tocsr())
+        return probs
+
+    def _probabilities_for_one(self, text: str) -> np.ndarray:
+        normalized = normalize(text) or "(empty)"
+        indices, values = lexical_row(normalized)
+        probs = self.lexical.row_probabilities(indices, values)
+        if probs.max() < self.fast_threshold:
+            probs = self.full.row_probabilities(*full_row(encode([normalized])[0], indices, values))
         return probs
 
     def save(self, path: Path) -> None:
@@ -143,6 +162,12 @@ def _vectorizers() -> tuple[HashingVectorizer, HashingVectorizer]:
     return words, chars
 
 
+@lru_cache(maxsize=1)
+def _hashers() -> tuple[NgramHasher, NgramHasher]:
+    words, chars = _vectorizers()
+    return NgramHasher(words), NgramHasher(chars)
+
+
 def lexical_features(normalized: list[str]) -> sp.csr_matrix:
     """Cues plus word and character n-grams of normalised messages."""
     lowered = [t.lower() for t in normalized]
@@ -150,6 +175,24 @@ def lexical_features(normalized: list[str]) -> sp.csr_matrix:
     words, chars = _vectorizers()
     with config_context(skip_parameter_validation=True, assume_finite=True):
         return sp.hstack([cues, words.transform(lowered), chars.transform(lowered)]).tocsr()
+
+
+def lexical_row(normalized: str) -> tuple[np.ndarray, np.ndarray]:
+    """The one row of `lexical_features([normalized])` as its column indices and values."""
+    cues = cue_features(normalized)
+    cue_columns = np.flatnonzero(cues)
+    words, chars = _hashers()
+    lowered = normalized.lower()
+    word_columns, word_values = words.row(lowered)
+    char_columns, char_values = chars.row(lowered)
+    indices = np.concatenate([cue_columns, len(cues) + word_columns, len(cues) + HASH_FEATURES + char_columns])
+    return indices, np.concatenate([cues[cue_columns], word_values, char_values])  # float64, as sp.hstack makes
+
+
+def full_row(embedded: np.ndarray, indices: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The full layer's row: every embedding column (a zero adds nothing), then the lexical row's columns."""
+    columns = np.concatenate([np.arange(len(embedded)), len(embedded) + indices])
+    return columns, np.concatenate([embedded, values])
 
 
 def embedding_features(normalized: list[str]) -> sp.csr_matrix:
