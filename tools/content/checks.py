@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -98,6 +99,11 @@ class _Post:
     platform: PlatformSpec
     sponsored: bool
 
+    @cached_property
+    def folded(self) -> str:
+        """``raw`` case-folded, to skip the searches for terms and patterns it cannot hold."""
+        return tx.fold_case(self.raw)
+
 
 def check_post(text: str, platform: str, rulebook: Rulebook, *, sponsored: bool = False) -> CheckReport:
     """Check a draft post for ``platform`` against every rule in ``rulebook``.
@@ -160,9 +166,9 @@ def _with_reason(message: str, reason: str) -> str:
 
 
 def _banned_terms(post: _Post, rule: BannedTermsRule) -> _Hit | None:
-    if not tx.has_any_term(post.raw, tuple(rule.terms)):  # the usual case, in one pass
+    if not tx.has_any_term(post.raw, tuple(rule.terms), folded=post.folded):  # the usual case, in one pass
         return None
-    hits = [hit for term in rule.terms if (hit := tx.find_term(post.raw, term))]
+    hits = [hit for term in rule.terms if (hit := tx.find_term(post.raw, term, folded=post.folded))]
     if not hits:
         return None
     pronoun = "it" if len(set(hits)) == 1 else "them"
@@ -171,7 +177,7 @@ def _banned_terms(post: _Post, rule: BannedTermsRule) -> _Hit | None:
 
 
 def _preferred_term(post: _Post, rule: PreferredTermRule) -> _Hit | None:
-    hit = tx.find_term(post.raw, rule.avoid)
+    hit = tx.find_term(post.raw, rule.avoid, folded=post.folded)
     if hit is None:
         return None
     fix = f'write "{rule.use}" instead'
@@ -185,7 +191,8 @@ def _disclosure(post: _Post, rule: DisclosureRule) -> _Hit | None:
             return None
         trigger = "This post is marked sponsored"
     else:
-        detected = rule.detect_pattern.search(post.raw) if rule.detect_pattern else None
+        pattern = rule.detect_pattern
+        detected = pattern.search(post.raw) if pattern and tx.may_match(pattern, post.folded) else None
         if detected is None:
             return None
         article = "an" if rule.when[0].lower() in "aeiou" else "a"
@@ -194,7 +201,7 @@ def _disclosure(post: _Post, rule: DisclosureRule) -> _Hit | None:
         opening = post.published.lstrip()
         if any(_starts_with_marker(opening, marker) for marker in rule.any_of):
             return None
-        found = [hit for marker in rule.any_of if (hit := tx.find_term(post.raw, marker))]
+        found = [hit for marker in rule.any_of if (hit := tx.find_term(post.raw, marker, folded=post.folded))]
         first_word = opening.split(maxsplit=1)[0] if opening else ""
         span, fix = None, f'start the post with "{rule.any_of[0]}"'
         if found:
@@ -204,7 +211,7 @@ def _disclosure(post: _Post, rule: DisclosureRule) -> _Hit | None:
             trigger += f', and "{first_word}" is not a disclosure'
         message = f"{trigger}. Start the text with {markers}, before any emoji, greeting or hashtag."
         return _Hit(message, span=span, fix=fix)
-    if any(tx.find_term(post.raw, marker) for marker in rule.any_of):
+    if any(tx.find_term(post.raw, marker, folded=post.folded) for marker in rule.any_of):
         return None
     add = "Add it" if len(rule.any_of) == 1 else "Add one of them"
     return _Hit(
@@ -220,6 +227,8 @@ def _starts_with_marker(text: str, marker: str) -> bool:
 
 
 def _claim(post: _Post, rule: ClaimRule) -> _Hit | None:
+    if not tx.may_match(rule.pattern, post.folded):  # the usual case, at a fraction of a search's cost
+        return None
     hits = [match.group(0) for match in rule.pattern.finditer(post.raw)]
     if not hits:
         return None
@@ -229,11 +238,17 @@ def _claim(post: _Post, rule: ClaimRule) -> _Hit | None:
 
 
 _HASHTAG_WORD = re.compile(r"#[^\W\d_]\w*")
+_PROSE_WORD = re.compile(r"(?<![#@\w])[^\W\d_]+")
 
 
 def _disclosure_hashtags(rules: list[DisclosureRule]) -> frozenset[str]:
-    markers = (marker.lower() for rule in rules for marker in rule.any_of)
-    return frozenset(marker for marker in markers if _HASHTAG_WORD.fullmatch(marker))
+    return _hashtag_markers(tuple(marker for rule in rules for marker in rule.any_of))
+
+
+@lru_cache(maxsize=64)
+def _hashtag_markers(markers: tuple[str, ...]) -> frozenset[str]:
+    lowered = (marker.lower() for marker in markers)
+    return frozenset(marker for marker in lowered if _HASHTAG_WORD.fullmatch(marker))
 
 
 # --- Hashtags, emoji, readability and links --------------------------------------------------
@@ -252,7 +267,7 @@ def _hashtags(post: _Post, rule: HashtagRule, exempt: frozenset[str]) -> _Hit | 
         )
         spans.append(counted[limit])
         fixes.append(f"remove {extra} hashtag{'s' if extra > 1 else ''}")
-    if rule.camel_case_multiword:
+    if rule.camel_case_multiword and tags:
         renames = _camel_case_fixes(post, tags, rule.brand_tags)
         if renames:
             listed = ", ".join(f'"{tag}" as "{fix}"' for tag, fix in renames.items())
@@ -265,10 +280,26 @@ def _hashtags(post: _Post, rule: HashtagRule, exempt: frozenset[str]) -> _Hit | 
     return _Hit(" ".join(problems), span=spans[0], fix="; ".join(fixes))
 
 
+class _ProseWords:
+    """The lowercased words of a post outside links, hashtags and mentions, found at the first lookup.
+
+    Most hashtags split into words of the word list without looking here.
+    """
+
+    def __init__(self, published: str) -> None:
+        self._published = published
+
+    @cached_property
+    def _words(self) -> frozenset[str]:
+        return frozenset(word.lower() for word in _PROSE_WORD.findall(tx.remove_links(self._published)))
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._words
+
+
 def _camel_case_fixes(post: _Post, tags: list[str], brand_tags: list[str]) -> dict[str, str]:
     canonical = {tag.lower(): tag for tag in brand_tags}
-    prose = tx.remove_links(post.published)
-    known = frozenset(word.lower() for word in re.findall(r"(?<![#@\w])[^\W\d_]+", prose))
+    known = _ProseWords(post.published)
     fixes = {}
     for tag in dict.fromkeys(tags):
         words = tx.hashtag_words(tag, known)
@@ -308,8 +339,8 @@ def _links(post: _Post, rule: LinkRule) -> _Hit | None:
             message = f'"{link}" goes to {host or "an unknown site"}; link to {allowed}.'
             problems.append((link, message, f"link to {_quote_list(rule.allowed_domains, 'or')} instead"))
             continue
-        query = parse_qs(parts.query)
-        missing = [param for param in rule.utm_params if not query.get(param, [""])[0]]
+        values = _query_values(parts.query)
+        missing = [param for param in rule.utm_params if not values.get(param)]
         if rule.require_utm and missing:
             message = f'"{link}" is missing {", ".join(missing)}; add {", ".join(rule.utm_params)}.'
             problems.append((link, message, f"add {', '.join(missing)} to the link"))
@@ -317,6 +348,12 @@ def _links(post: _Post, rule: LinkRule) -> _Hit | None:
         return None
     fixes = dict.fromkeys(fix for _, _, fix in problems)
     return _Hit(" ".join(message for _, message, _ in problems), span=problems[0][0], fix="; ".join(fixes))
+
+
+@lru_cache(maxsize=256)
+def _query_values(query: str) -> dict[str, str]:
+    """The first value of each parameter of a link's query (blank ones left out, as ``parse_qs`` does); read only."""
+    return {name: values[0] for name, values in parse_qs(query).items()}
 
 
 # --- Accessibility and length ----------------------------------------------------------------

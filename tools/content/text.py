@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Literal
+from re import _constants as sre_constants
+from re import _parser as sre_parser
+from typing import Any, Literal, NamedTuple
 
 # --- Draft markers ---------------------------------------------------------------------------
 
@@ -42,6 +45,8 @@ def find_markers(text: str) -> list[DraftMarker]:
 
 def strip_markers(text: str) -> str:
     """Return the publishable text: markers removed, marker-only lines dropped, ends trimmed."""
+    if "[" not in text:  # every marker starts with one
+        return text.strip()
     lines = []
     for line in text.split("\n"):
         cleaned = _MARKER_WITH_SPACE_RE.sub("", line)
@@ -52,10 +57,14 @@ def strip_markers(text: str) -> str:
 
 # --- Links, hashtags and mentions ------------------------------------------------------------
 
-_LINK_RE = re.compile(r"(?<![^\s(\[<\"'“‘])(?:https?://|www\.)\S+", re.IGNORECASE)
+# A link starts after a space, an opening bracket or quote, or at the start. Matching its first letter
+# case-sensitively, before the lookbehind, lets re jump from one h or w to the next (re.IGNORECASE matches
+# nothing but h, H, w and W to "h" and "w"): the same matches as ``(?<![^\s(\[<"'“‘])(?:https?://|www\.)\S+``.
+_LINK_RE = re.compile(r"(?-i:[HWhw])(?<![^\s(\[<\"'“‘].)(?:(?<=h)ttps?://|(?<=w)ww\.)\S+", re.IGNORECASE)
 _LINK_TRAILING = ".,!?)\"'”’;:]>"
-_HASHTAG_RE = re.compile(r"(?<![\w&#])#[^\W\d_]\w*")
-_MENTION_RE = re.compile(r"(?<![\w@.])@\w+")
+# The lookbehinds sit after the "#" / "@" (and look back past it) so that re can jump from one "#" / "@" to the next.
+_HASHTAG_RE = re.compile(r"#(?<![\w&#]#)[^\W\d_]\w*")
+_MENTION_RE = re.compile(r"@(?<![\w@.]@)\w+")
 
 
 def find_links(text: str) -> list[str]:
@@ -163,11 +172,16 @@ def _emoji_end(text: str, i: int) -> int | None:
 
 # Only these can start an emoji: any non-ASCII character, or a keycap base before FE0F / 20E3.
 _EMOJI_CANDIDATE = re.compile("[^\x00-\x7f]|[#*0-9](?=[\ufe0f\u20e3])")
+# What remove_emoji takes out starts at a non-ASCII character or at any character before FE0F / 20E3 ("a\ufe0f").
+_REMOVABLE_START = re.compile("[^\x00-\x7f]|.(?=[\ufe0f\u20e3])", re.DOTALL)
 
 
 def find_emoji(text: str) -> list[str]:
     """Return each emoji; a ZWJ, skin-tone, keycap or flag sequence is one emoji."""
-    found, i = [], 0
+    found: list[str] = []
+    if text.isascii():  # every emoji candidate is or needs a non-ASCII character
+        return found
+    i = 0
     while (match := _EMOJI_CANDIDATE.search(text, i)) is not None:
         i = match.start()
         end = _emoji_end(text, i)
@@ -186,23 +200,28 @@ def count_emoji(text: str) -> int:
 
 def remove_emoji(text: str) -> str:
     """Return ``text`` without emoji or leftover joiners and variation selectors."""
-    if _EMOJI_CANDIDATE.search(text) is None:  # all of those are non-ASCII
+    if text.isascii():  # emoji, joiners and variation selectors all are or need non-ASCII characters
         return text
     pieces, i = [], 0
-    while i < len(text):
-        end = _emoji_end(text, i)
+    while (match := _REMOVABLE_START.search(text, i)) is not None:
+        start = match.start()
+        pieces.append(text[i:start])
+        end = _emoji_end(text, start)
         if end is None:
-            if text[i] not in (_VS_EMOJI, _VS_TEXT, _ZWJ, _KEYCAP):
-                pieces.append(text[i])
-            i += 1
+            if text[start] not in (_VS_EMOJI, _VS_TEXT, _ZWJ, _KEYCAP):
+                pieces.append(text[start])
+            i = start + 1
         else:
             pieces.append(" ")
             i = end
+    pieces.append(text[i:])
     return "".join(pieces)
 
 
 def emoji_only_lines(text: str) -> list[str]:
     """Return the lines made only of emoji and spaces."""
+    if text.isascii():  # no emoji at all
+        return []
     return [
         line.strip()
         for line in text.split("\n")
@@ -213,10 +232,21 @@ def emoji_only_lines(text: str) -> list[str]:
 # --- Casing and term matching ----------------------------------------------------------------
 
 
+_LETTERS_RE = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=8)
+def _capitals_re(count: int) -> re.Pattern[str]:
+    return re.compile("[A-Z]" * count)
+
+
 def find_all_caps_words(text: str, min_letters: int = 4) -> list[str]:
     """Return runs of ``min_letters``+ capital letters A-Z; hashtags, mentions and links skipped."""
+    # Removing links, hashtags and mentions only splits runs of capitals, so such a word needs one in ``text``.
+    if not _capitals_re(max(min_letters, 1)).search(text):
+        return []
     cleaned = _MENTION_RE.sub(" ", _HASHTAG_RE.sub(" ", remove_links(text)))
-    return [word for word in re.findall(r"[A-Za-z]+", cleaned) if len(word) >= min_letters and word.isupper()]
+    return [word for word in _LETTERS_RE.findall(cleaned) if len(word) >= min_letters and word.isupper()]
 
 
 @lru_cache(maxsize=512)
@@ -224,9 +254,15 @@ def _term_re(term: str) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])" + re.escape(term) + r"(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def find_term(text: str, term: str) -> str | None:
-    """Return the text of the first whole-word, case-insensitive match of ``term``, if any."""
-    match = _term_re(term).search(text)
+def find_term(text: str, term: str, *, folded: str | None = None) -> str | None:
+    """Return the text of the first whole-word, case-insensitive match of ``term``, if any.
+
+    ``folded``, the text's ``fold_case``, lets the search be skipped when ``term`` cannot be in the text.
+    """
+    pattern = _term_re(term)
+    if folded is not None and not may_match(pattern, folded):
+        return None
+    match = pattern.search(text)
     return match.group(0) if match else None
 
 
@@ -236,14 +272,145 @@ def _any_term_re(terms: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![A-Za-z0-9])(?:" + alternatives + r")(?![A-Za-z0-9])", re.IGNORECASE)
 
 
-def has_any_term(text: str, terms: tuple[str, ...]) -> bool:
-    """Whether any of ``terms`` occurs as ``find_term`` would find it (one pass instead of one per term)."""
-    return bool(terms) and _any_term_re(terms).search(text) is not None
+def has_any_term(text: str, terms: tuple[str, ...], *, folded: str | None = None) -> bool:
+    """Whether any of ``terms`` occurs as ``find_term`` would find it (one pass instead of one per term).
+
+    ``folded``, the text's ``fold_case``, lets the search be skipped when none of ``terms`` can be in the text.
+    """
+    if not terms:
+        return False
+    pattern = _any_term_re(terms)
+    return (folded is None or may_match(pattern, folded)) and pattern.search(text) is not None
+
+
+# --- Case-insensitive pre-screen ------------------------------------------------------------
+
+# The only non-ASCII characters that re.IGNORECASE matches to ASCII ones: İ and ı (i), ſ (s), the Kelvin sign (k).
+_ASCII_TWINS = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def fold_case(text: str) -> str:
+    """Return ``text`` lowercased, with the non-ASCII letters ``re.IGNORECASE`` equates with ASCII ones made ASCII.
+
+    Wherever a case-insensitive pattern matches a run of ASCII literals in ``text``, the result holds
+    that run in lowercase.
+    """
+    if not text.isascii():
+        for twin, letter in _ASCII_TWINS:  # str.replace: far faster than str.translate where there is none
+            text = text.replace(twin, letter)
+    return text.lower()
+
+
+class _Needs(NamedTuple):
+    """What a match holds, lowercased: all or any of ``strings``, and all or any of ``parts`` met.
+
+    The parts of an all-node are any-nodes and the other way round.
+    """
+
+    need_all: bool
+    strings: tuple[str, ...]  # rarest first
+    parts: tuple[_Needs, ...]
+
+
+def may_match(pattern: re.Pattern[str], folded: str) -> bool:
+    r"""Return False only when ``pattern`` cannot match the text that ``fold_case`` turned into ``folded``.
+
+    Every match of ``\b(best|finest) coffee`` holds "coffee" and "best" or "finest" (in any case): looking
+    for such runs of ASCII literals in ``folded`` costs a fraction of a search.
+    """
+    needs = _pattern_needs(pattern.pattern, pattern.flags)
+    return needs is None or (needs in folded if isinstance(needs, str) else _met(needs, folded))
+
+
+def _met(needs: _Needs, folded: str) -> bool:
+    strings, parts = needs.strings, needs.parts
+    if needs.need_all:
+        if not all(map(folded.__contains__, strings)):
+            return False
+        for part in parts:
+            if not _met(part, folded):
+                return False
+        return True
+    if any(map(folded.__contains__, strings)):
+        return True
+    for part in parts:  # each needs all its strings: looking for the rarest here rules most out without a call
+        if (not part.strings or part.strings[0] in folded) and _met(part, folded):
+            return True
+    return False
+
+
+@lru_cache(maxsize=1024)  # keyed by source and flags: hashing a compiled pattern hashes all its code
+def _pattern_needs(source: str, flags: int) -> str | _Needs | None:
+    return _sequence_needs(sre_parser.parse(source, flags))  # re.compile's own parser, so read as re reads it
+
+
+def _sequence_needs(items: sre_parser.SubPattern) -> str | _Needs | None:
+    """What parsed items matched one after another need: each run of ASCII literals and each item's needs."""
+    needs: list[str | _Needs] = []
+    run = ""
+    for op, arg in items:
+        if op is sre_constants.LITERAL and arg < 128:
+            run += chr(arg).lower()
+            continue
+        if run:
+            needs.append(run)
+            run = ""
+        item_needs = _item_needs(op, arg)
+        if item_needs is not None:
+            needs.append(item_needs)
+    if run:
+        needs.append(run)
+    return _combine(True, needs) if needs else None
+
+
+def _item_needs(op: int, arg: Any) -> str | _Needs | None:
+    if op is sre_constants.SUBPATTERN:
+        return _sequence_needs(arg[-1])
+    if op is sre_constants.ATOMIC_GROUP:
+        return _sequence_needs(arg)
+    if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+        return _sequence_needs(arg[2]) if arg[0] > 0 else None
+    if op is sre_constants.BRANCH:
+        alternatives = []
+        for branch in arg[1]:
+            branch_needs = _sequence_needs(branch)
+            if branch_needs is None:
+                return None
+            alternatives.append(branch_needs)
+        return _combine(False, alternatives)
+    return None  # character classes, anchors, lookarounds and backreferences promise no literal
+
+
+def _combine(need_all: bool, needs: list[str | _Needs]) -> str | _Needs:
+    strings: set[str] = set()
+    parts: list[_Needs] = []
+    for need in needs:
+        if isinstance(need, str):
+            strings.add(need)
+        elif need.need_all is need_all:  # all of (all of ...) is all of ...; the same for any
+            strings.update(need.strings)
+            parts += need.parts
+        else:
+            parts.append(need)
+    # Of two strings one holds, only the longer counts when all are needed, only the shorter when any is.
+    strings = {s for s in strings if not any(o != s and (s in o if need_all else o in s) for o in strings)}
+    if len(strings) + len(parts) == 1:
+        return strings.pop() if strings else parts[0]
+    return _Needs(need_all, tuple(sorted(strings, key=_rarity)), tuple(sorted(parts, key=_rarity)))
+
+
+def _rarity(needs: str | _Needs) -> float:
+    """Roughly how likely prose meets the needs: each letter makes a string about ten times rarer."""
+    if isinstance(needs, str):
+        return 0.1 ** len(needs)
+    odds = [_rarity(need) for need in (*needs.strings, *needs.parts)]
+    return min(odds) if needs.need_all else sum(odds)
 
 
 # --- Readability -----------------------------------------------------------------------------
 
-_SENTENCE_BREAK_RE = re.compile(r"[.!?]+(?=[\s\"')\]”’]|$)|\n")
+# ``[.!?]+(?=[\s"')\]”’]|$)|\n`` with its first character taken first, so that re can jump from one to the next.
+_SENTENCE_BREAK_RE = re.compile(r"[\n.!?](?:(?<=\n)|[.!?]*(?=[\s\"')\]”’]|$))")
 
 
 def readability_text(text: str) -> str:
@@ -252,33 +419,43 @@ def readability_text(text: str) -> str:
     return remove_emoji(_MENTION_RE.sub(" ", _HASHTAG_RE.sub(" ", cleaned)))
 
 
+_NON_LETTER_RE = re.compile(r"[^a-z]")
+_CONSONANT_Y_RE = re.compile(r"y(?=[aeiou])")
+_VOWEL_GROUP_RE = re.compile(r"[aeiouy]+")
+_LE_END_RE = re.compile(r"[^aeiouy]le$")
+_ES_END_RE = re.compile(r"[^aeiouyscxzgl]es$")
+_VOWEL_PAIR_RE = re.compile(r"(?<![cstgx])i[aou]|(?<![qg])u[ao]")
+_SILENT_E_SUFFIX_RE = re.compile(r"[^aeiouyl]e(?:ment|ful|ness|less|ly)s?$")
+
+
 @lru_cache(maxsize=8192)
 def count_syllables(word: str) -> int:
     """Estimate the syllables in an English word with vowel-group rules (0 for no letters)."""
-    w = re.sub(r"[^a-z]", "", word.lower())
+    w = _NON_LETTER_RE.sub("", word.lower())
     if not w:
         return 0
     if len(w) <= 3:
         return 1
-    w = re.sub(r"y(?=[aeiou])", "_", w.lstrip("y"))
-    count = len(re.findall(r"[aeiouy]+", w))
-    if w.endswith("e") and not w.endswith(("ee", "ye")) and not re.search(r"[^aeiouy]le$", w):
+    w = _CONSONANT_Y_RE.sub("_", w.lstrip("y"))
+    count = len(_VOWEL_GROUP_RE.findall(w))
+    if w.endswith("e") and not w.endswith(("ee", "ye")) and not _LE_END_RE.search(w):
         count -= 1
     elif w.endswith("ed") and not w.endswith(("ted", "ded")):
         count -= 1
-    elif re.search(r"[^aeiouyscxzgl]es$", w) and not w.endswith(("ches", "shes")):
+    elif _ES_END_RE.search(w) and not w.endswith(("ches", "shes")):
         count -= 1
-    count += len(re.findall(r"(?<![cstgx])i[aou]|(?<![qg])u[ao]", w))
-    count -= len(re.findall(r"[^aeiouyl]e(?:ment|ful|ness|less|ly)s?$", w))
+    count += len(_VOWEL_PAIR_RE.findall(w))
+    count -= len(_SILENT_E_SUFFIX_RE.findall(w))
     return max(count, 1)
 
 
 _LETTER_RE = re.compile(r"[A-Za-z]")
-_WORD_PIECE_RE = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+# ``[A-Za-z]+`` written so that re can jump from one letter to the next.
+_WORD_PIECE_RE = re.compile(r"[A-Za-z][A-Za-z]*(?:['’][A-Za-z]+)*")
 
 
 def _words(text: str) -> list[str]:
-    return [token for token in text.split() if _LETTER_RE.search(token)]
+    return list(filter(_LETTER_RE.search, text.split()))
 
 
 def flesch_kincaid_grade(text: str) -> float | None:
@@ -290,14 +467,16 @@ def flesch_kincaid_grade(text: str) -> float | None:
     words = _words(text)
     if not words:
         return None
-    sentences = sum(1 for part in _SENTENCE_BREAK_RE.split(text) if _words(part))
-    syllables = sum(sum(count_syllables(piece) for piece in _WORD_PIECE_RE.findall(word)) for word in words)
+    # A part holds a word when it holds a letter; word pieces never hold a space, so they can be found in one pass.
+    sentences = len(list(filter(_LETTER_RE.search, _SENTENCE_BREAK_RE.split(text))))
+    syllables = sum(map(count_syllables, _WORD_PIECE_RE.findall(text)))
     return 0.39 * len(words) / max(sentences, 1) + 11.8 * syllables / len(words) - 15.59
 
 
 # --- Hashtag words ---------------------------------------------------------------------------
 
 _WORDS_FILE = "words.txt"
+_LETTER_RUN_RE = re.compile(r"[^\W\d_]+")
 _SHORT_PIECE_RANK = 26_000  # words of 2-3 letters split off a hashtag must be this common
 
 
@@ -329,7 +508,8 @@ def is_known_word(word: str) -> bool:
     return any(stem in lexicon for stem in stems)
 
 
-def _segment(word: str) -> list[str] | None:
+@lru_cache(maxsize=1024)
+def _segment(word: str) -> tuple[str, ...] | None:
     """Split a lowercase word into the fewest, most common known words (None if impossible)."""
     lexicon = _lexicon()
     best: list[tuple[int, float, int] | None] = [(0, 0.0, 0)] + [None] * len(word)
@@ -350,7 +530,7 @@ def _segment(word: str) -> list[str] | None:
         start = best[end][2]  # type: ignore[index]
         pieces.append(word[start:end])
         end = start
-    return pieces[::-1]
+    return tuple(reversed(pieces))
 
 
 def _case_chunks(letters: str, offset: int) -> list[tuple[int, str]]:
@@ -365,31 +545,38 @@ def _case_chunks(letters: str, offset: int) -> list[tuple[int, str]]:
     return chunks
 
 
-def hashtag_words(tag: str, known: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+def hashtag_words(tag: str, known: Container[str] = frozenset()) -> list[tuple[int, str]]:
     """Return ``(offset, word)`` for each word of a hashtag body, as written.
 
     Words are split at digits, ``_`` and case changes; an all-lowercase or capitalised run
     that is not a known word (nor in ``known``) but splits into 2+ known words counts as
     those words. Single letters are ignored (``#iPhone`` is one word).
     """
-    body = tag.removeprefix("#")
     words: list[tuple[int, str]] = []
-    for run in re.finditer(r"[^\W\d_]+", body):
-        for offset, chunk in _case_chunks(run.group(0), run.start()):
-            lower = chunk.lower()
-            if len(chunk) < 2:
-                continue
-            if chunk.isupper() or len(chunk) <= 3 or lower in known or is_known_word(lower):
-                words.append((offset, chunk))
-                continue
-            position = 0
-            for piece in _segment(lower) or [lower]:
-                words.append((offset + position, chunk[position : position + len(piece)]))
-                position += len(piece)
+    for offset, chunk, is_word in _tag_chunks(tag.removeprefix("#")):
+        lower = chunk.lower()
+        if is_word or lower in known:
+            words.append((offset, chunk))
+            continue
+        position = 0
+        for piece in _segment(lower) or (lower,):
+            words.append((offset + position, chunk[position : position + len(piece)]))
+            position += len(piece)
     return words
 
 
-def camel_case_hashtag(tag: str, known: frozenset[str] = frozenset()) -> str:
+@lru_cache(maxsize=1024)
+def _tag_chunks(body: str) -> tuple[tuple[int, str, bool], ...]:
+    """Each piece of 2+ letters of a hashtag body split at case changes, its offset, and whether it is a word as is."""
+    return tuple(
+        (offset, chunk, chunk.isupper() or len(chunk) <= 3 or is_known_word(chunk.lower()))
+        for run in _LETTER_RUN_RE.finditer(body)
+        for offset, chunk in _case_chunks(run.group(0), run.start())
+        if len(chunk) >= 2
+    )
+
+
+def camel_case_hashtag(tag: str, known: Container[str] = frozenset()) -> str:
     """Return the tag with every word capitalised (``#coldbrew`` -> ``#ColdBrew``)."""
     body = list(tag.removeprefix("#"))
     for offset, _ in hashtag_words(tag, known):

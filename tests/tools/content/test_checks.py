@@ -8,7 +8,15 @@ import pytest
 import yaml
 from shared import SHARED, needs_shared
 
-from tools.content.checks import CheckReport, Finding, check_post, max_chars
+from tools.content.checks import (
+    CheckReport,
+    Finding,
+    _disclosure_hashtags,
+    _ProseWords,
+    _query_values,
+    check_post,
+    max_chars,
+)
 from tools.content.rulebook import Rulebook, load_rulebook, parse_rulebook
 
 DEV_SET = SHARED / "data" / "compliance_dev.jsonl"
@@ -213,6 +221,23 @@ def test_claims_are_searched_in_hashtags_too(rulebook: Rulebook) -> None:
     assert ids(check_post("The #1 coffee in town.", "x", rulebook)) == ["claim-superlatives"]
 
 
+@pytest.mark.parametrize(
+    ("text", "rule", "span"),
+    [
+        ("Our ſuſtainable bags.", "claim-environmental", "ſuſtainable"),  # re.IGNORECASE takes ſ for s
+        ("Our SUSTAİNABLE bags.", "claim-environmental", "SUSTAİNABLE"),
+        ("What the HELL.", "banned-profanity", "HELL"),
+        ("The cheapeſt beans.", "claim-superlatives", "cheapeſt"),
+        ("A coffee ſnob.", "banned-gatekeeping", "coffee ſnob"),
+        ("Enter our ContesT!", "disclosure-giveaway", None),
+    ],
+)
+def test_case_and_look_alike_letters_do_not_hide_a_match(
+    rulebook: Rulebook, text: str, rule: str, span: str | None
+) -> None:
+    assert finding(check_post(text, "x", rulebook), rule).span == span
+
+
 # --- Hashtags --------------------------------------------------------------------------------
 
 
@@ -260,6 +285,16 @@ def test_single_word_and_camel_case_hashtags_pass(rulebook: Rulebook, tag: str) 
 def test_word_used_on_its_own_in_the_post_counts_as_one_word(rulebook: Rulebook) -> None:
     text = "Meet Okafor, our new roaster. #okafor"
     assert ids(check_post(text, "instagram", rulebook)) == []
+
+
+def test_words_of_the_post_leave_out_links_tags_and_mentions() -> None:
+    words = _ProseWords("Meet Okafor and @maya at https://x.example/barista #homebarista")
+    assert "okafor" in words and "meet" in words
+    assert "maya" not in words and "barista" not in words and "homebarista" not in words and "Okafor" not in words
+
+
+def test_disclosure_hashtags_are_the_hashtag_markers_lowercased(rulebook: Rulebook) -> None:
+    assert _disclosure_hashtags(rulebook.rules.required_disclosures) == {"#ad", "#sponsored", "#affiliate"}
 
 
 # --- Emoji, readability, links ---------------------------------------------------------------
@@ -322,6 +357,10 @@ def test_untracked_or_foreign_links_are_flagged(rulebook: Rulebook, link: str, h
     report = check_post(f"See {link}!", "x", rulebook)
     assert ids(report) == ["link-tracking"]
     assert hint in message(report, "link-tracking")
+
+
+def test_query_values_keep_the_first_non_blank_value_of_each_parameter() -> None:
+    assert _query_values("utm_source=x&utm_source=y&utm_medium=&utm_campaign") == {"utm_source": "x"}
 
 
 # --- Accessibility ---------------------------------------------------------------------------
