@@ -43,7 +43,10 @@ def lead_tracking(parts: list[str], topic: str, platform: str) -> tuple[list[str
     tagged = []
     for part in parts:
         for link in find_links(part):
-            query = dict(parse_qsl(urlsplit(link).query))
+            try:
+                query = dict(parse_qsl(urlsplit(link).query))
+            except ValueError:  # a link the check reports as broken ("http://[x"): nothing to track
+                continue
             if "utm_source" not in query:
                 continue
             query.setdefault("utm_content", slug)

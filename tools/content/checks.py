@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 from typing import Any, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -332,8 +333,13 @@ def _readability(post: _Post, rule: ReadabilityRule) -> _Hit | None:
 def _links(post: _Post, rule: LinkRule) -> _Hit | None:
     problems: list[tuple[str, str, str]] = []  # (link, message, fix)
     for link in dict.fromkeys(tx.find_links(post.published)):
-        parts = urlsplit(link if "://" in link else "https://" + link)
-        host = (parts.hostname or "").removeprefix("www.")
+        try:
+            parts = urlsplit(link if "://" in link else "https://" + link)
+            host = (parts.hostname or "").removeprefix("www.")
+        except ValueError:  # an unclosed or bad "[...]" host, as in "http://[x"
+            message = f'"{link}" is not a valid web address; fix or remove it.'
+            problems.append((link, message, "fix or remove the broken link"))
+            continue
         if rule.allowed_domains and host not in rule.allowed_domains:
             allowed = ", ".join(rule.allowed_domains)
             message = f'"{link}" goes to {host or "an unknown site"}; link to {allowed}.'
@@ -351,9 +357,9 @@ def _links(post: _Post, rule: LinkRule) -> _Hit | None:
 
 
 @lru_cache(maxsize=256)
-def _query_values(query: str) -> dict[str, str]:
-    """The first value of each parameter of a link's query (blank ones left out, as ``parse_qs`` does); read only."""
-    return {name: values[0] for name, values in parse_qs(query).items()}
+def _query_values(query: str) -> Mapping[str, str]:
+    """The first value of each parameter of a link's query (blank ones left out, as ``parse_qs`` does)."""
+    return MappingProxyType({name: values[0] for name, values in parse_qs(query).items()})
 
 
 # --- Accessibility and length ----------------------------------------------------------------

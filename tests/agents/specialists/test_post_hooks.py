@@ -55,3 +55,9 @@ def test_a_linkedin_post_carries_lead_tracking_fields(graph, make_context):
     [link] = find_links(request["draft"]["text"])
     assert parse_qs(urlsplit(link).query)["utm_content"] == ["li-workshop-tours"]
     assert request["passed"] and "Lead Gen Form" in snapshot.values["messages"][-1].content
+
+
+def test_lead_tracking_leaves_a_link_it_cannot_read_as_it_is():
+    parts, fields = lead_tracking([f"Join us: http://[x and {LINK}"], "our new workshop tours", "linkedin")
+    assert parts[0].startswith("Join us: http://[x and ") and "utm_content=" in parts[0]
+    assert fields is not None

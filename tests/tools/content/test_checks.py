@@ -359,8 +359,17 @@ def test_untracked_or_foreign_links_are_flagged(rulebook: Rulebook, link: str, h
     assert hint in message(report, "link-tracking")
 
 
+@pytest.mark.parametrize("link", ["http://[x", "https://[::1/a?utm_source=x", "www.[oops]x.example"])
+def test_a_link_that_cannot_be_read_is_a_finding_not_a_crash(rulebook: Rulebook, link: str) -> None:
+    report = check_post(f"See {link} today", "x", rulebook)
+    assert ids(report) == ["link-tracking"]
+    assert "not a valid web address" in message(report, "link-tracking")
+
+
 def test_query_values_keep_the_first_non_blank_value_of_each_parameter() -> None:
     assert _query_values("utm_source=x&utm_source=y&utm_medium=&utm_campaign") == {"utm_source": "x"}
+    with pytest.raises(TypeError):  # cached and shared: read only
+        _query_values("utm_source=x")["utm_source"] = "y"  # type: ignore[index]
 
 
 # --- Accessibility ---------------------------------------------------------------------------
