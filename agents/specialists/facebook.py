@@ -131,7 +131,7 @@ def compose_facebook(
         format_name=fmt,
         request=request,
         sponsored=brief.sponsored,
-        pieces=_template_pieces(fmt, brief.intent, brief.quoted, values),
+        pieces=_template_pieces(fmt, brief.opening, brief.quoted, values),
         plain_key="post",
         details="; ".join(part for part in when_where if part),
     )

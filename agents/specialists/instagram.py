@@ -136,7 +136,7 @@ def compose_instagram(
         format_name=fmt,
         request=request,
         sponsored=brief.sponsored,
-        pieces=_template_pieces(topic, brief.intent, brief.quoted, slides, values),
+        pieces=_template_pieces(topic, brief.opening, brief.quoted, slides, values),
         plain_key="caption",
         details=f"Products named: {', '.join(products)}" if products else "",
     )

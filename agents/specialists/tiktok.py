@@ -78,7 +78,7 @@ def compose_tiktok(
     topic = topic_from(brief)
     kit = voice_kit(ctx.brand, PLATFORM, ctx.options.campaign_code)
     values = fill_values(topic, kit, PLATFORM, variant)
-    template = _template_pieces(brief.intent, brief.quoted, values)
+    template = _template_pieces(brief.opening, brief.quoted, values)
     prefix = disclosure(ctx.brand) if brief.sponsored else ""
     limit = max_chars(PLATFORM, ctx.brand.rulebook)
 

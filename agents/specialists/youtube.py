@@ -136,7 +136,7 @@ def compose_youtube(request: str, runtime: Runtime[AgentContext], *, variant: in
     products = products_named(request, brand_products(ctx.brand.pack))
     longest = title_limit(PLATFORM, ctx.brand)
     tags = search_tags(topic, kit.brand_name, products, shorts=fmt == "shorts")
-    template = _template_pieces(topic, brief.intent, brief.quoted, values, tags)
+    template = _template_pieces(topic, brief.opening, brief.quoted, values, tags)
     prefix = disclosure(ctx.brand) if brief.sponsored else ""
 
     def assemble(pieces: dict[str, Any]) -> Copy:

@@ -20,6 +20,17 @@ def test_x_request_gives_one_draft_within_280_chars_waiting_for_approval(graph, 
     assert "Template draft" in snapshot.values["messages"][-1].content
 
 
+def test_a_statement_to_make_opens_the_draft_as_itself(graph, make_context):
+    cases = [
+        ("pls tweet that the fog bell candle is back in stock", "The fog bell candle is back in stock."),
+        ("write a linkedin post saying that we are hiring two chandlers", "We are hiring two chandlers."),
+        ("instagram caption letting everyone know we ship on saturdays now", "We ship on saturdays now."),
+    ]
+    for n, (ask, opening) in enumerate(cases):
+        [request] = pending(run(graph, make_context(), ask, thread=f"s{n}"))
+        assert request["draft"]["text"].startswith(opening), request["draft"]["text"]
+
+
 def test_long_supplied_text_becomes_a_numbered_x_thread_split_at_sentences(graph, make_context):
     sentences = [f"Sentence number {i} tells a small part of how the workshop grew over the years." for i in range(12)]
     text = "Turn this into an X thread: '" + " ".join(sentences) + "'"

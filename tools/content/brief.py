@@ -41,12 +41,26 @@ _FORM = re.compile(
     r"(?:\w+-)?(?:post|part|tweet))\s+)*"
     r"(?:(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|social|company[- ]page)\s+)?"
     r"(?:posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|thread)?\s*"
-    r"(?:(?:on|for)\s+(?:linkedin|twitter|x|the company page|our page)\s*)?",
+    r"(?:(?:on|for)\s+(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|the company page|our page)\s*)?",
     re.IGNORECASE,
 )
 _LINK_WORD = re.compile(
     r"^(?:announcing|about|on|for|celebrating|introducing|sharing|promoting|that announces|"
     r"to announce|to celebrate|to promote|to share|telling people about|regarding|re:?)\s+",
+    re.IGNORECASE,
+)
+_AUDIENCE = (
+    r"(?:people|folks|everyone|everybody|customers|followers|fans|readers|subscribers|them|you|us|all|"
+    r"(?:our|the)\s+(?:customers|followers|community|team|fans|readers|subscribers|audience|regulars|world))"
+)
+# "saying that X", "letting everyone know X", "that X": the subject is the clause X. A bare "that" goes only before
+# what starts a clause ("that the shop is closed"), never before what it points at ("that new candle of ours").
+_REPORTING = re.compile(
+    rf"^(?:(?:(?:that|which)\s+)?(?:says|saying|to say|states|stating)\s+(?:that\s+)?"
+    rf"|(?:(?:that|which)\s+)?(?:tells|telling|to tell|reminds|reminding|to remind)\s+{_AUDIENCE}\s+(?:that\s+)?"
+    rf"|(?:(?:that|which)\s+)?(?:lets|letting|to let)\s+{_AUDIENCE}\s+know\s+(?:that\s+)?"
+    r"|that\s+(?=(?:the|our|we|we're|we've|we'll|it|it's|its|this|these|they|they're|there|there's|a|an|you|"
+    r"you're|your|i|i'm|everyone|everybody|everything|all|every|each)\b))",
     re.IGNORECASE,
 )
 _INTENT_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -76,6 +90,12 @@ class Brief:
     platforms: list[str] = field(default_factory=list)
     wants_thread: bool = False
     thread_parts: int | None = None
+    statement: bool = False  # the topic is a whole statement to make ("that the shop is closed monday")
+
+    @property
+    def opening(self) -> str:
+        """The intent that picks a template's opening line: a statement opens as itself, never "We're hiring: ..."."""
+        return "general" if self.statement else self.intent
 
 
 _PLATFORM_NAMES = r"(?:x|twitter|linkedin|instagram|facebook|tiktok|youtube)"
@@ -105,6 +125,12 @@ def supplied_text(text: str) -> str | None:
 
 def topic_of(text: str) -> str:
     """The subject of a drafting request with its instruction words removed."""
+    return _topic_and_statement(text)[0]
+
+
+def _topic_and_statement(text: str) -> tuple[str, bool]:
+    """The subject, and whether it is a whole statement the request asks to make ("saying that ...")."""
+    statement = False
     topic = text.strip()
     # "a piece on LinkedIn about X": the platform goes, what it is about stays
     topic = _PLATFORM_BEFORE_SUBJECT.sub(" ", topic)
@@ -116,11 +142,13 @@ def topic_of(text: str) -> str:
     else:
         for pattern in (_LEAD, _VERB, _FORM, _LINK_WORD):
             topic = pattern.sub("", topic, count=1).strip()
+        topic, statement = _REPORTING.subn("", topic, count=1)
+        topic = topic.strip()
     topic = _PLATFORM_TAIL.sub("", topic)
     topic = _TRAILING_PUNCTUATION.sub("", topic)
     topic = _TRAILING_ASK.sub("", " " + topic).strip()
     topic = _TRAILING_PUNCTUATION.sub("", topic)
-    return topic or text.strip().rstrip(".!?")
+    return (topic, bool(statement)) if topic else (text.strip().rstrip(".!?"), False)
 
 
 def parse_brief(text: str) -> Brief:
@@ -133,9 +161,11 @@ def parse_brief(text: str) -> Brief:
         raw = match.group(1)
         parts = int(raw) if raw.isdigit() else _NUMBER_WORDS[raw]
         parts = max(2, min(parts, 15))
+    topic, statement = _topic_and_statement(text)
     return Brief(
         request=text,
-        topic=topic_of(text),
+        topic=topic,
+        statement=statement,
         quoted=supplied_text(text),
         intent=intent,
         sponsored=bool(_SPONSORED.search(lowered)),

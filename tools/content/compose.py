@@ -80,7 +80,7 @@ def compose_post(brief: Brief, platform: str, kit: VoiceKit, *, variant: int = 0
     if platform == "x" and brief.wants_thread:
         return _compose_thread(brief, kit, link)
     family = _templates().get(platform) or _templates()["generic"]
-    template = family.get(brief.intent) or family["general"]
+    template = family.get(brief.opening) or family["general"]
     text = Template(template).safe_substitute(
         Topic=_capitalise(brief.topic),
         topic=brief.topic,

@@ -17,6 +17,35 @@ def test_topic_drops_instruction_words_and_politeness(request_text, topic):
     assert topic_of(request_text) == topic
 
 
+@pytest.mark.parametrize(
+    ("request_text", "topic"),
+    [
+        ("pls tweet that the fog bell candle is back in stock", "the fog bell candle is back in stock"),
+        ("tweet that our winter sale starts friday", "our winter sale starts friday"),
+        ("write a linkedin post saying that we are hiring two chandlers", "we are hiring two chandlers"),
+        ("can you post on X that the shop is closed monday", "the shop is closed monday"),
+        ("draft a tweet announcing that the fog bell candle is back", "the fog bell candle is back"),
+        ("a post letting everyone know we ship on saturdays now", "we ship on saturdays now"),
+        ("write a tweet to say that it's our 10th birthday", "it's our 10th birthday"),
+        ("post on facebook telling customers that the cafe opens at 8", "the cafe opens at 8"),
+    ],
+)
+def test_topic_drops_the_reporting_clause_of_a_that_request(request_text, topic):
+    assert topic_of(request_text) == topic
+
+
+@pytest.mark.parametrize(
+    ("request_text", "topic"),
+    [
+        ("tweet that new candle of ours", "that new candle of ours"),  # "that" pointing at something stays
+        ("a linkedin post about that award we won", "that award we won"),
+        ("tweet about what that means for regulars", "what that means for regulars"),
+    ],
+)
+def test_a_that_naming_a_thing_stays_in_the_topic(request_text, topic):
+    assert topic_of(request_text) == topic
+
+
 def test_thread_length_is_read_from_words_or_digits():
     assert parse_brief("Draft a six-post thread on X about our history").thread_parts == 6
     assert parse_brief("write a 4 part thread for twitter on candle care").thread_parts == 4
