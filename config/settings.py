@@ -6,6 +6,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator, model_validator
@@ -499,6 +500,15 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with {prefix!r}; copy it from {where}")
         return value
 
+    @field_validator("discord_api_url", "discord_gateway_url")
+    @classmethod
+    def _discord_url_readable(cls, value: str, info: Any) -> str:
+        if not _readable_address(value):
+            raise ValueError(
+                "use the base URL as Discord documents it (or a local test server's), host and port intact"
+            )
+        return value
+
     @field_validator(
         "x_api_url",
         "linkedin_api_url",
@@ -510,7 +520,7 @@ class Settings(BaseSettings):
     )
     @classmethod
     def _platform_url_shape(cls, value: str) -> str:
-        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()):
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()) or not _readable_address(value):
             raise ValueError("use the API's base URL, like https://api.x.com (or a local test server's)")
         return value.strip().rstrip("/")
 
@@ -522,7 +532,7 @@ class Settings(BaseSettings):
     @field_validator("slack_api_url")
     @classmethod
     def _slack_api_url_shape(cls, value: str) -> str:
-        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()):
+        if not re.fullmatch(r"https?://[^\s/]+(/[^\s]*)?", value.strip()) or not _readable_address(value):
             raise ValueError("use the Web API base URL, like https://slack.com/api/ (or a local test server's)")
         return value.strip().rstrip("/") + "/"
 
@@ -545,7 +555,8 @@ class Settings(BaseSettings):
         if value is None:
             return None
         value = value.strip()
-        if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value) or not value.endswith(SLACK_OAUTH_REDIRECT_PATH):
+        shaped = re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", value) and _readable_address(value)
+        if not shaped or not value.endswith(SLACK_OAUTH_REDIRECT_PATH):
             raise ValueError(
                 f"use BrandPilot's public address of {SLACK_OAUTH_REDIRECT_PATH}, like "
                 f"https://YOUR-HOST{SLACK_OAUTH_REDIRECT_PATH} (one of the app's OAuth & Permissions > Redirect URLs)"
@@ -631,6 +642,16 @@ def config_file_path() -> tuple[Path, bool]:
     """The YAML config path and whether it must exist (it must when named explicitly)."""
     named = os.environ.get("BRANDPILOT_CONFIG")
     return (Path(named), True) if named else (DEFAULT_CONFIG_PATH, False)
+
+
+def _readable_address(value: str) -> bool:
+    """Whether urllib reads the address's host and port (a regex alone lets "http://[x" and "host:80a" through)."""
+    try:
+        parts = urlsplit(value.strip())
+        parts.port  # noqa: B018 - reading it raises ValueError for a port that is not a number in range
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -73,10 +73,13 @@ class KnowledgeStore:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if chroma_url:
-            parsed = urlparse(chroma_url)
-            if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            try:  # an unclosed "[" host or a port that is not a number raises ValueError
+                parsed = urlparse(chroma_url)
+                port = parsed.port or (443 if parsed.scheme == "https" else 8000)
+            except ValueError:
+                parsed = None
+            if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
                 raise ConfigError("the environment", "CHROMA_URL", "use a URL like http://host:8000 or https://host")
-            port = parsed.port or (443 if parsed.scheme == "https" else 8000)
             client = chromadb.HttpClient(
                 host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=chroma_settings
             )

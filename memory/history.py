@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,7 +14,7 @@ from memory.models import PostMetric, PublishedPost, ScheduledPost, utcnow
 from memory.repository import upsert_insert
 from tools.analytics.best_times import PostRecord
 from tools.analytics.metrics_csv import ImportedPost
-from tools.content.text import find_hashtags, find_links, find_markers
+from tools.content.text import find_hashtags, find_links, find_markers, split_link
 
 COUNTS = ("impressions", "reach", "engagements", "clicks", "video_views", "conversions")
 AMOUNTS = ("spend", "revenue")
@@ -148,7 +148,8 @@ def media_kind(text: str) -> str:
 def utm_campaign(text: str) -> str | None:
     """The `utm_campaign` of the first link in the text that has one."""
     for link in find_links(text):
-        values = parse_qs(urlsplit(link).query).get("utm_campaign")
+        parts = split_link(link)
+        values = parse_qs(parts.query).get("utm_campaign") if parts else None
         if values and values[0].strip():
             return values[0].strip()[:128]
     return None

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlunsplit
 
-from tools.content.text import find_hashtags, find_links
+from tools.content.text import find_hashtags, find_links, split_link
 
 MAX_SLUG = 40
 
@@ -43,15 +43,15 @@ def lead_tracking(parts: list[str], topic: str, platform: str) -> tuple[list[str
     tagged = []
     for part in parts:
         for link in find_links(part):
-            try:
-                query = dict(parse_qsl(urlsplit(link).query))
-            except ValueError:  # a link the check reports as broken ("http://[x"): nothing to track
+            parts = split_link(link)
+            if parts is None:  # a link the check reports as broken ("http://[x"): nothing to track
                 continue
+            query = dict(parse_qsl(parts.query))
             if "utm_source" not in query:
                 continue
             query.setdefault("utm_content", slug)
             fields = {k: query[k] for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content") if k in query}
-            part = part.replace(link, urlunsplit(urlsplit(link)._replace(query=urlencode(query))), 1)
+            part = part.replace(link, urlunsplit(parts._replace(query=urlencode(query))), 1)
         tagged.append(part)
     return tagged, fields
 

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -47,7 +48,10 @@ def test_knowledge_errors_are_plain_words(tmp_path):
     assert nowhere.exit_code == 1 and "nope" in nowhere.stderr
 
 
-def test_a_malformed_chroma_url_is_named(monkeypatch):
-    monkeypatch.setenv("CHROMA_URL", "ftp://chroma.internal")
+@pytest.mark.parametrize(
+    "url", ["ftp://chroma.internal", "http://chroma.internal:80a", "http://[chroma", "http://:8000"]
+)
+def test_a_malformed_chroma_url_is_named(monkeypatch, url):
+    monkeypatch.setenv("CHROMA_URL", url)
     result = invoke("knowledge", "list")
     assert result.exit_code == 1 and "CHROMA_URL" in result.stderr and "http://host:8000" in result.stderr

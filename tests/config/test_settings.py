@@ -86,6 +86,24 @@ def test_invalid_environment_value_names_the_variable(monkeypatch):
         load_settings()
 
 
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("X_API_URL", "http://[api.x.com"),
+        ("LINKEDIN_API_URL", "https://api.linkedin.com:44x"),
+        ("SLACK_API_URL", "https://slack.com]/api/"),
+        ("SLACK_REDIRECT_URI", "https://[bp.example/slack/oauth_redirect"),
+        ("SLACK_REDIRECT_URI", "https://bp.example:0x1/slack/oauth_redirect"),
+        ("DISCORD_API_URL", "https://discord.com:99999/api/v10"),
+        ("DISCORD_GATEWAY_URL", "wss://[gateway.discord.gg"),
+    ],
+)
+def test_a_base_address_urllib_cannot_read_names_the_variable(monkeypatch, variable, value):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=f"environment variable {variable}"):
+        load_settings()
+
+
 def test_yaml_only_settings_ignore_stray_environment_variables(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PLATFORMS", "linux/amd64")

@@ -120,6 +120,7 @@ def test_media_kind_from_the_draft_markers(text: str, kind: str) -> None:
 def test_utm_campaign_is_read_from_the_first_tagged_link() -> None:
     assert utm_campaign("see https://a.example/x and https://b.example/?utm_campaign=spring") == "spring"
     assert utm_campaign("no links here") is None
+    assert utm_campaign("broken https://[x?utm_campaign=a then https://b.example/?utm_campaign=b") == "b"
 
 
 def test_a_published_post_already_imported_is_linked_not_added_twice(factory: Factory) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any, Literal
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from tools.content import text as tx
 from tools.content.rulebook import (
@@ -333,13 +333,12 @@ def _readability(post: _Post, rule: ReadabilityRule) -> _Hit | None:
 def _links(post: _Post, rule: LinkRule) -> _Hit | None:
     problems: list[tuple[str, str, str]] = []  # (link, message, fix)
     for link in dict.fromkeys(tx.find_links(post.published)):
-        try:
-            parts = urlsplit(link if "://" in link else "https://" + link)
-            host = (parts.hostname or "").removeprefix("www.")
-        except ValueError:  # an unclosed or bad "[...]" host, as in "http://[x"
+        parts = tx.split_link(link if "://" in link else "https://" + link)
+        if parts is None:
             message = f'"{link}" is not a valid web address; fix or remove it.'
             problems.append((link, message, "fix or remove the broken link"))
             continue
+        host = (parts.hostname or "").removeprefix("www.")
         if rule.allowed_domains and host not in rule.allowed_domains:
             allowed = ", ".join(rule.allowed_domains)
             message = f'"{link}" goes to {host or "an unknown site"}; link to {allowed}.'

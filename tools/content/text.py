@@ -12,6 +12,7 @@ from importlib import resources
 from re import _constants as sre_constants
 from re import _parser as sre_parser
 from typing import Any, Literal, NamedTuple
+from urllib.parse import SplitResult, urlsplit
 
 # --- Draft markers ---------------------------------------------------------------------------
 
@@ -75,6 +76,14 @@ def find_links(text: str) -> list[str]:
         if link.lower() not in ("http://", "https://", "www."):
             links.append(link)
     return links
+
+
+def split_link(link: str) -> SplitResult | None:
+    """`urlsplit(link)`, or None for an address it cannot read (an unclosed "[" host, as in "http://[x")."""
+    try:
+        return urlsplit(link)
+    except ValueError:
+        return None
 
 
 def remove_links(text: str) -> str:

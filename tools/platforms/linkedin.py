@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
+from tools.content.text import split_link
 from tools.platforms.base import (
     AccountInfo,
     AppCredentials,
@@ -114,7 +115,8 @@ def check_media(media: tuple[Media, ...], title: str | None = None) -> None:
 
 def document_suffix(url: str) -> str:
     """The file extension of an address's path, lower case with its dot (".pdf"), or "" when it has none."""
-    name = urlsplit(url.strip()).path.rsplit("/", 1)[-1].lower()
+    parts = split_link(url.strip())
+    name = parts.path.rsplit("/", 1)[-1].lower() if parts else ""
     return name[name.rfind(".") :] if "." in name else ""
 
 
@@ -270,7 +272,8 @@ class LinkedInClient:
         return str(urn)
 
     def _is_linkedin(self, url: str) -> bool:
-        host = urlsplit(url).hostname or ""
+        parts = split_link(url)
+        host = (parts.hostname if parts else None) or ""
         return host == urlsplit(self.base_url).hostname or host == "linkedin.com" or host.endswith(".linkedin.com")
 
     def _call(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from tools.content.text import find_markers
+from tools.content.text import find_markers, split_link
 from tools.platforms.base import x_post_id
 
 REPLY_PLATFORMS = ("x", "facebook", "instagram", "youtube", "linkedin")
@@ -79,7 +79,8 @@ def targets_in(platform: str, text: str) -> tuple[str | None, str | None]:
 
 def _query_id(value: str, key: str) -> str | None:
     """An id carried in an address's query (`?comment_id=…`, `&lc=…`)."""
-    if not value.lower().startswith(("https://", "http://")):
+    parts = split_link(value) if value.lower().startswith(("https://", "http://")) else None
+    if parts is None:
         return None
-    found = parse_qs(urlsplit(value).query).get(key)
+    found = parse_qs(parts.query).get(key)
     return found[0] if found and re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", found[0]) else None

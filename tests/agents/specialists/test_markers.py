@@ -40,6 +40,13 @@ def test_a_titled_linkedin_document_post_passes(sample_brand):
         ("[reply to: 42]\n[message to: 42]\n\nHi!", "facebook", "draft-reply-target", "not both"),
         ("[reply to: jane's post]\n\nThanks!", "x", "draft-reply-target", "does not name the X post"),
         ("[reply to: https://example.com/status/42]\n\nThanks!", "x", "draft-reply-target", "does not name"),
+        # addresses urlsplit cannot read (an unclosed "[" host) are findings, not a crash of the check
+        (f"{TITLE}\n\nOur guide.\n\n[document: https://[x/guide.pdf]", "linkedin", "draft-media-address", "not a web"),
+        ("New mugs!\n\n[image: https://[x/mug.jpg]", "facebook", "draft-media-address", "not a web address"),
+        ("New mugs!\n\n[image: https:///mug.jpg]", "facebook", "draft-media-address", "not a web address"),
+        ("[reply to: https://[x/p?comment_id=12]\n\nThanks!", "facebook", "draft-reply-target", "name the Facebook"),
+        ("[reply to: https://[x/watch?v=1&lc=abcdefghijk]\n\nThanks!", "youtube", "draft-reply-target", "the YouTube"),
+        ("[reply to: https://x.com]/jane/status/42]\n\nThanks!", "x", "draft-reply-target", "does not name"),
     ],
 )
 def test_markers_that_cannot_be_published_block_approval(sample_brand, text, platform, rule, words):
