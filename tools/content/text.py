@@ -327,8 +327,11 @@ def may_match(pattern: re.Pattern[str], folded: str) -> bool:
     Every match of ``\b(best|finest) coffee`` holds "coffee" and "best" or "finest" (in any case): looking
     for such runs of ASCII literals in ``folded`` costs a fraction of a search.
     """
-    needs = _pattern_needs(pattern.pattern, pattern.flags)
-    return needs is None or (needs in folded if isinstance(needs, str) else _met(needs, folded))
+    try:
+        needs = _pattern_needs(pattern.pattern, pattern.flags)
+        return needs is None or (needs in folded if isinstance(needs, str) else _met(needs, folded))
+    except RecursionError:  # nested deeper than the stack left here can read (re compiled it with more to spare)
+        return True
 
 
 def _met(needs: _Needs, folded: str) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,6 +105,20 @@ def _scrambled(word: str, rng: random.Random) -> str:
         else:
             chars.append(char)
     return "".join(chars)
+
+
+def test_may_match_lets_through_a_pattern_nested_deeper_than_the_stack_left_can_read() -> None:
+    pattern = re.compile("(?:" * 150 + "best" + ")" * 150, re.IGNORECASE)  # compiled with the stack to spare
+    tx._pattern_needs.cache_clear()
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 200)  # a check called deep inside a graph run, say
+    try:
+        assert may_match(pattern, fold_case("the BEST candle")) is True
+        assert may_match(pattern, fold_case("no such word")) is True  # could not read it: it could match
+    finally:
+        sys.setrecursionlimit(limit)
+        tx._pattern_needs.cache_clear()
+    assert may_match(pattern, fold_case("no such word")) is False  # with room again, the screen works
 
 
 def test_may_match_passes_every_text_a_brand_claim_pattern_matches() -> None:
