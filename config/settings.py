@@ -502,11 +502,9 @@ class Settings(BaseSettings):
 
     @field_validator("discord_api_url", "discord_gateway_url")
     @classmethod
-    def _discord_url_readable(cls, value: str, info: Any) -> str:
+    def _discord_url_readable(cls, value: str) -> str:
         if not _readable_address(value):
-            raise ValueError(
-                "use the base URL as Discord documents it (or a local test server's), host and port intact"
-            )
+            raise ValueError("use Discord's base URL (or a local test server's) with a readable host and port")
         return value
 
     @field_validator(

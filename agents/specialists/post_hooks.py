@@ -43,15 +43,15 @@ def lead_tracking(parts: list[str], topic: str, platform: str) -> tuple[list[str
     tagged = []
     for part in parts:
         for link in find_links(part):
-            parts = split_link(link)
-            if parts is None:  # a link the check reports as broken ("http://[x"): nothing to track
+            address = split_link(link)
+            if address is None:  # a link the check reports as broken ("http://[x"): nothing to track
                 continue
-            query = dict(parse_qsl(parts.query))
+            query = dict(parse_qsl(address.query))
             if "utm_source" not in query:
                 continue
             query.setdefault("utm_content", slug)
             fields = {k: query[k] for k in ("utm_source", "utm_medium", "utm_campaign", "utm_content") if k in query}
-            part = part.replace(link, urlunsplit(parts._replace(query=urlencode(query))), 1)
+            part = part.replace(link, urlunsplit(address._replace(query=urlencode(query))), 1)
         tagged.append(part)
     return tagged, fields
 
