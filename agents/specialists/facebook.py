@@ -85,7 +85,8 @@ def compose_facebook(
     brief = parse_brief(request)
     fmt = facebook_format(request, brief.intent)
     details = event_details(request)
-    topic = topic_from(brief, without_event_details(clean_topic(brief.topic)))
+    subject = clean_topic(brief.topic)  # an event shows its day and place as "When:" / "Where:", a post in its text
+    topic = topic_from(brief, without_event_details(subject) if fmt == "event" else subject)
     kit = voice_kit(ctx.brand, PLATFORM, ctx.options.campaign_code)
     values = fill_values(topic, kit, PLATFORM, variant) | {
         "when": details.when or gap("when"),

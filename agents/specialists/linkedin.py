@@ -73,6 +73,8 @@ _FORMAT_LEAD = re.compile(
     r"(?:about|on|for|re|regarding|covering|with|of)\s+",
     _I,
 )
+# "looking for a studio manager": what follows "for" is who is sought, not who the post speaks to
+_SOUGHT = re.compile(r"\b(?:looking|searching|search|hunting|hiring|recruiting)\s*$", _I)
 _PLATFORM_WORDS = re.compile(r"\b(?:linkedin|li|company page|page)\b", _I)
 
 
@@ -90,6 +92,8 @@ def linkedin_format(request: str) -> str:
 def b2b_audience(request: str) -> str | None:
     """The business audience a request names ("café owners", "HR leaders"), or None when it names none."""
     for match in _AUDIENCE.finditer(request):
+        if _SOUGHT.search(request, 0, match.start()):
+            continue
         audience = _PLATFORM_WORDS.sub("", match.group("audience")).strip(" -")
         if audience and _BUSINESS_ROLES.search(audience):
             return audience

@@ -25,6 +25,8 @@ def test_a_statement_to_make_opens_the_draft_as_itself(graph, make_context):
         ("pls tweet that the fog bell candle is back in stock", "The fog bell candle is back in stock."),
         ("write a linkedin post saying that we are hiring two chandlers", "We are hiring two chandlers."),
         ("instagram caption letting everyone know we ship on saturdays now", "We ship on saturdays now."),
+        ("post to linkedin that we're looking for a part-time shop assistant", "We're looking for a part-time shop"),
+        ("short tweet thanking everyone who came to the market yesterday", "Thank you to everyone who came"),
     ]
     for n, (ask, opening) in enumerate(cases):
         [request] = pending(run(graph, make_context(), ask, thread=f"s{n}"))

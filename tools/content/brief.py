@@ -22,8 +22,13 @@ _AFTER_COLON = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _LEAD = re.compile(
-    r"^(?:(?:hey|hi|ok|okay|so|please|pls|plz|can you|could you|would you|i need you to|we need|"
+    r"^(?:(?:hey|hi|ok|okay|so|please|pls|plz|can you|could you|would you|can u|could u|would u|i need you to|we need|"
     r"help me|let'?s|quick(?:ly)?|now)\b[\s,!]*)*",
+    re.IGNORECASE,
+)
+# "linkedin: we just hit 10k customers" names the platform, then says what to post
+_PLATFORM_PREFIX = re.compile(
+    r"^(?:x|twitter|linkedin|instagram|insta|ig|facebook|fb|tiktok|youtube|yt)(?:\s+(?:post|caption|update))?\s*:\s*",
     re.IGNORECASE,
 )
 _VERB = re.compile(
@@ -39,19 +44,22 @@ _FORM = re.compile(
     r"^(?:(?:a|an|the|some|one|two|three|four|five|six|seven|eight|\d+)\b[\s-]*)?"
     r"(?:(?:short|quick|punchy|new|fun|brief|longer|long|friendly|formal|casual|simple|"
     r"(?:\w+-)?(?:post|part|tweet))\s+)*"
-    r"(?:(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|social|company[- ]page)\s+)?"
-    r"(?:posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|thread)?\s*"
-    r"(?:(?:on|for)\s+(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|the company page|our page)\s*)?",
-    re.IGNORECASE,
-)
-_LINK_WORD = re.compile(
-    r"^(?:announcing|about|on|for|celebrating|introducing|sharing|promoting|that announces|"
-    r"to announce|to celebrate|to promote|to share|telling people about|regarding|re:?)\s+",
+    r"(?:(?:linkedin|twitter|x|instagram|insta|ig|facebook|fb|tiktok|youtube|yt|social|company[- ]page)\s+)?"
+    r"(?:posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|thread|something|anything)?\s*"
+    r"(?:(?:on|for|to)\s+(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|the company page|our page)\s*)?",
     re.IGNORECASE,
 )
 _AUDIENCE = (
-    r"(?:people|folks|everyone|everybody|customers|followers|fans|readers|subscribers|them|you|us|all|"
+    r"(?:people|folks|everyone|everybody|customers|followers|fans|readers|subscribers|locals|neighbou?rs|friends|"
+    r"them|you|us|all|"
     r"(?:our|the)\s+(?:customers|followers|community|team|fans|readers|subscribers|audience|regulars|world))"
+)
+_LINK_WORD = re.compile(
+    r"^(?:announcing|about|on|for|celebrating|introducing|sharing|promoting|that announces|"
+    r"to announce|to celebrate|to promote|to share|regarding|re:?"
+    rf"|(?:telling|to tell|reminding|to remind)\s+{_AUDIENCE}\s+(?:about|of)"
+    rf"|(?:inviting|to invite)\s+{_AUDIENCE}\s+(?:to|for))\s+",
+    re.IGNORECASE,
 )
 # "saying that X", "letting everyone know X", "that X": the subject is the clause X. A bare "that" goes only before
 # what starts a clause ("that the shop is closed"), never before what it points at ("that new candle of ours").
@@ -63,9 +71,26 @@ _REPORTING = re.compile(
     r"you're|your|i|i'm|everyone|everybody|everything|all|every|each)\b))",
     re.IGNORECASE,
 )
+# "thanking everyone who came" / "congratulating our head chandler": the post says it to them
+_THANKS = re.compile(r"^(?:thanking|to thank|thank)\s+(?!you\b)", re.IGNORECASE)
+_CONGRATULATIONS = re.compile(r"^(?:congratulating|to congratulate|congratulate)\s+", re.IGNORECASE)
+# A topic that opens like a sentence ("we've partnered with …", "it's our birthday") is a statement too
+_CLAUSE_START = re.compile(
+    r"^(?:we|we're|we've|we'll|we'd|i'm|i've|it's|there's|there are|they're|you're|you can)\b", re.IGNORECASE
+)
+# How to write it, after what to write: "…, write something humble", "…, keep it short"
+_TRAILING_INSTRUCTION = re.compile(
+    r"\s*[,;:.\-–—]+\s*(?:and\s+)?(?:pls\s+|please\s+)?(?:write|make|keep)\s+"
+    r"(?:it|something|this|the (?:post|tweet|caption|copy))\b[^,;:.]*[.!]*$",
+    re.IGNORECASE,
+)
 _INTENT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("hiring", r"\b(?:hiring|job|jobs|role|apply|vacanc|recruit|open position|join (?:our|the) team)\w*"),
-    ("event", r"\b(?:event|workshop|webinar|meetup|tasting|class|session|open house|festival|popup|pop-up)\b"),
+    (
+        "event",
+        r"\b(?:event|workshop|webinar|meetup|tasting|class|session|open (?:house|studio)|festival|popup|pop-up|"
+        r"invit\w*)\b",
+    ),
     ("celebrate", r"\b(?:celebrat\w*|milestone|anniversary|award|thank(?:s| you)|proud|congrat\w*|record)\b"),
     ("launch", r"\b(?:launch\w*|new|introduc\w*|unveil\w*|debut\w*|release\w*|drop)\b"),
     ("announce", r"\b(?:announc\w*|restock\w*|back in stock|available|news|update|now open|reopen\w*)\b"),
@@ -140,10 +165,13 @@ def _topic_and_statement(text: str) -> tuple[str, bool]:
     if quoted:
         topic = quoted
     else:
-        for pattern in (_LEAD, _VERB, _FORM, _LINK_WORD):
+        for pattern in (_LEAD, _PLATFORM_PREFIX, _VERB, _FORM, _LINK_WORD):
             topic = pattern.sub("", topic, count=1).strip()
-        topic, statement = _REPORTING.subn("", topic, count=1)
-        topic = topic.strip()
+        topic, reported = _REPORTING.subn("", topic, count=1)
+        topic, thanked = _THANKS.subn("thank you to ", topic.strip(), count=1)
+        topic, congratulated = _CONGRATULATIONS.subn("congratulations to ", topic, count=1)
+        statement = bool(reported or thanked or congratulated or _CLAUSE_START.match(topic))
+        topic = _TRAILING_INSTRUCTION.sub("", topic)
     topic = _PLATFORM_TAIL.sub("", topic)
     topic = _TRAILING_PUNCTUATION.sub("", topic)
     topic = _TRAILING_ASK.sub("", " " + topic).strip()

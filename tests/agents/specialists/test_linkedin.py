@@ -58,6 +58,8 @@ def test_the_format_follows_what_the_request_asks_for(request_text, expected):
         ),
         ("linkedin post for our customers about the holiday hours", None),
         ("linkedin post for the winter sale", None),
+        ("post to linkedin that we're looking for a part-time shop assistant", None),  # who is sought, not told
+        ("linkedin post: we are searching for a studio manager", None),
     ],
 )
 def test_the_business_audience_is_read_from_the_request(request_text, audience):

@@ -289,6 +289,11 @@ def test_facebook_event_takes_date_and_place_from_the_request(make_context):
     assert package.topic == "our pouring workshop"
 
 
+def test_a_facebook_page_post_keeps_the_day_it_names(make_context):  # only an event moves it to "When:"
+    package = compose(make_context, "facebook", "fb post letting our regulars know the shop opens late on tuesday")
+    assert package.text.startswith("The shop opens late on tuesday."), package.text
+
+
 def test_facebook_event_without_date_or_place_has_gaps_that_block_approval(make_context, sample_brand):
     package = compose(make_context, "facebook", "facebook event for our holiday open house")
     assert "When: [date and time]" in package.text and "Where: [place]" in package.text

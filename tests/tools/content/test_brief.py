@@ -35,6 +35,44 @@ def test_topic_drops_the_reporting_clause_of_a_that_request(request_text, topic)
 
 
 @pytest.mark.parametrize(
+    ("request_text", "topic", "statement"),
+    [
+        ("can u write a linkedin post celebrating our 5 year anniversary", "our 5 year anniversary", False),
+        ("linkedin: we just hit 10k customers, write something humble", "we just hit 10k customers", True),
+        (
+            "post to linkedin that we're looking for a part-time shop assistant",
+            "we're looking for a part-time shop assistant",
+            True,
+        ),
+        (
+            "write a tweet announcing we've partnered with a local beekeeper",
+            "we've partnered with a local beekeeper",
+            True,
+        ),
+        (
+            "short tweet thanking everyone who came to the market yesterday",
+            "thank you to everyone who came to the market yesterday",
+            True,
+        ),
+        ("a tweet to thank our regulars for a great year", "thank you to our regulars for a great year", True),
+        ("insta post for our new cedar candle, keep it short", "our new cedar candle", False),
+        ("tweet reminding folks about the workshop on saturday", "the workshop on saturday", False),
+        (
+            "linkedin post congratulating our head chandler on 10 years",
+            "congratulations to our head chandler on 10 years",
+            True,
+        ),
+        ("something for linkedin about our commitment to soy wax", "our commitment to soy wax", False),
+        ("draft a facebook post inviting locals to our open studio on dec 12", "our open studio on dec 12", False),
+        ("a linkedin post about our new cedar candle", "our new cedar candle", False),
+    ],
+)
+def test_a_brief_reads_shorthand_platform_prefixes_and_clauses(request_text, topic, statement):
+    brief = parse_brief(request_text)
+    assert (brief.topic, brief.statement) == (topic, statement)
+
+
+@pytest.mark.parametrize(
     ("request_text", "topic"),
     [
         ("tweet that new candle of ours", "that new candle of ours"),  # "that" pointing at something stays
