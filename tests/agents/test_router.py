@@ -54,6 +54,20 @@ def test_clear_requests_route_semantically(router, text, agent):
     assert (decision.agent, decision.method) == (agent, "semantic")
 
 
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [  # none of these is an exemplar; their content words belong to other specialists (market, drops, moving)
+        ("post on instagram that the pop-up is moving to the harbor market", "instagram"),
+        ("post on linkedin that the pop-up is moving to the harbor market", "linkedin"),
+        ("can you post on tiktok that the new scent drops friday", "tiktok"),
+        ("let people know on facebook that the cafe opens at 8", "facebook"),
+        ("how did our post on instagram do last week", "performance_analyst"),  # a question about a post stays
+    ],
+)
+def test_an_ask_to_post_on_a_platform_goes_to_its_writer(router, text, agent):
+    assert router.route(text).agent == agent
+
+
 def test_out_of_scope_message_is_declined(router):
     decision = router.route("what's the weather in Lisbon tomorrow?")
     assert decision.agent is None
