@@ -37,6 +37,11 @@ class TextReply:
     kind: Literal["text"] = "text"
 
 
+def naming_decider(text: str, user: str, mention: str) -> str:
+    """`text` with "by USER" (who decided a draft: "Approved by U123.") as the surface's `mention` of them."""
+    return re.sub(rf"\bby {re.escape(user)}(?![\w-])", lambda _: f"by {mention}", text) if user else text
+
+
 @dataclass(frozen=True)
 class DraftCard:
     """A draft waiting for a decision, with its findings and allowed actions."""

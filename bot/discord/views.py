@@ -11,7 +11,7 @@ import discord
 
 from agents.hitl import ApprovalDecision
 from bot.discord.render import COLOURS, FIELD_LIMIT, NO_PINGS
-from bot.turns import InputError, Turn
+from bot.turns import InputError, TextReply, Turn, naming_decider
 
 if TYPE_CHECKING:
     from bot.discord.client import BrandPilotBot
@@ -166,7 +166,12 @@ async def decide(interaction: discord.Interaction, decision: ApprovalDecision) -
         )
     channel = interaction.channel
     if channel is not None:
-        await bot.post_replies(channel, result.replies)  # type: ignore[arg-type]
+        mention = f"<@{user}>"  # shown as the person's name; NO_PINGS keeps it from pinging them
+        replies = [
+            TextReply(naming_decider(r.markdown, user, mention), r.agent) if isinstance(r, TextReply) else r
+            for r in result.replies
+        ]
+        await bot.post_replies(channel, replies)  # type: ignore[arg-type]
 
 
 def closed(message: discord.Message, decision: ApprovalDecision, user: str) -> discord.Embed | None:

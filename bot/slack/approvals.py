@@ -115,7 +115,7 @@ class SlackApprovals:
             note = f"{PAST[decision['action']]} by <@{user}> at {stamp}"
             closed.append(ContextBlock(elements=[MarkdownTextObject(text=note)]).to_dict())
             await client.chat_update(channel=channel, ts=card_ts, blocks=closed, text=note)
-        for message in reply_messages(result.replies, thread):
+        for message in reply_messages(result.replies, thread, decider=user):
             await client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message.payload())
         return None
 

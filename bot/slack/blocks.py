@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from slack_sdk.models.blocks import (
 
 from agents.hitl import ApprovalRequest, chain_note
 from bot.slack.mrkdwn import SECTION_LIMIT, ZERO_WIDTH, neutralise, split, to_mrkdwn
-from bot.turns import DraftCard, Reply, TextReply
+from bot.turns import DraftCard, Reply, TextReply, naming_decider
 from tools.platforms.specs import get_platform
 
 MAX_BLOCKS = 50  # per message
@@ -31,6 +33,9 @@ BUTTONS: dict[str, tuple[str, str | None]] = {  # action: (label, style)
     "reschedule": ("Reschedule", None),
     "reject": ("Reject", "danger"),
 }
+
+
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,20}")
 
 
 @dataclass(frozen=True)
@@ -139,16 +144,29 @@ def _buttons(request: ApprovalRequest, thread_key: str) -> ActionsBlock:
     return ActionsBlock(block_id=f"{ACTION_PREFIX}card", elements=buttons)
 
 
-def reply_messages(replies: list[Reply], thread_key: str) -> list[Message]:
-    """Every reply of a turn as Slack messages, in order."""
+def reply_messages(replies: list[Reply], thread_key: str, *, decider: str | None = None) -> list[Message]:
+    """Every reply of a turn as Slack messages, in order; with `decider`, text saying "by DECIDER" mentions them."""
     messages: list[Message] = []
     for reply in replies:
         if isinstance(reply, DraftCard):
             messages.append(draft_card(reply.request, thread_key))
         else:
             assert isinstance(reply, TextReply)
-            messages.extend(text_messages(reply.markdown))
+            texts = text_messages(reply.markdown)
+            messages.extend([mentioning_decider(m, decider) for m in texts] if decider else texts)
     return messages
+
+
+def mentioning_decider(message: Message, user: str) -> Message:
+    """`message` with "by USER" as a mention of that Slack user (rendering escapes a mention written earlier)."""
+    if not SLACK_USER_ID.fullmatch(user):
+        return message
+    mention = f"<@{user}>"
+    blocks = copy.deepcopy(message.blocks)
+    for block in blocks:
+        if isinstance(block, SectionBlock) and isinstance(block.text, MarkdownTextObject):
+            block.text.text = naming_decider(block.text.text, user, mention)
+    return Message(text=naming_decider(message.text, user, mention), blocks=blocks)
 
 
 def _chunks(blocks: list[Block], size: int) -> list[list[Block]]:

@@ -63,6 +63,10 @@ async def test_a_card_is_approved_after_a_restart_and_closed_with_the_decision(a
         assert response.type == 6 and response.elapsed < 3  # acknowledged within Discord's 3 seconds
         [edit] = await fake.wait_for_async("PATCH", f"/webhooks/{APPLICATION_ID}/{clicked['token']}/messages/")
         assert edit.json["components"] == [] and "Approved by" in str(edit.json["embeds"])
+        outcome = await fake.wait_for_async("POST", f"/channels/{thread['id']}/messages", count=3)
+        said = [r.json.get("content") or "" for r in outcome]
+        assert any(f"Approved by <@{DANA['id']}>." in text for text in said), said  # a mention, not a bare id
+        assert all(r.json["allowed_mentions"] == {"parse": []} for r in outcome), "shown as a name, pinging nobody"
         [post] = scheduled(app)
         assert post.platform == "x" and post.status == "scheduled"
     finally:

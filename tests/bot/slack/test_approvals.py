@@ -177,6 +177,9 @@ async def test_members_of_an_approver_user_group_may_decide_and_others_may_not(m
         await interactive(application, click(card, "approve", user="U555"))
         closed = await settle(fake, "chat.update", 2)
         assert "Approved by <@U555>" in json.dumps(closed[-1].args["blocks"])
+        outcome = [c for c in fake.of("chat.postMessage") if "scheduled for" in json.dumps(c.args)]
+        assert outcome and "Approved by <@U555>." in json.dumps(outcome[-1].args), "a mention, not a bare user id"
+        assert "Approved by <@U555>." in outcome[-1].args["text"]
         assert len(posts(app)) == 1
         asked = [c.args["usergroup"] for c in fake.of("usergroups.users.list")]
         assert asked.count("S0MARKETING") == 1, "memberships are cached between clicks"

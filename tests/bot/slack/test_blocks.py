@@ -12,6 +12,7 @@ from bot.slack.blocks import (
     MAX_BLOCKS,
     action_value,
     draft_card,
+    mentioning_decider,
     parse_action_value,
     reply_messages,
     text_messages,
@@ -174,3 +175,16 @@ def test_button_values_we_did_not_make_are_refused(value):
 
 def test_button_value_round_trips():
     assert parse_action_value(action_value("slack:T:C:1.1", "abc.r2")) == ("slack:T:C:1.1", "abc.r2")
+
+
+def test_the_decider_is_mentioned_only_where_a_reply_says_who_decided():
+    [message] = reply_messages([TextReply("Approved by U12. Ask U12 or U123 <if> unsure; by U123 too.")], "t")
+    named = mentioning_decider(message, "U12").payload()
+    assert named["text"].startswith("Approved by <@U12>. Ask U12 or U123 &lt;if&gt; unsure; by U123 too.")
+    assert "Approved by <@U12>." in json.dumps(named["blocks"]) and "<@U123>" not in json.dumps(named["blocks"])
+    assert "<@" not in json.dumps(message.payload()), "the rendered message itself is left as it was"
+    assert mentioning_decider(message, "not-a-slack-id").payload() == message.payload()
+    card = DraftCard(request(text="Signed by U12."))
+    shown = reply_messages([TextReply("Edited by U12."), card], "t", decider="U12")
+    assert "Edited by <@U12>." in shown[0].payload()["text"]
+    assert "<@U12>" not in json.dumps(shown[1].payload()), "a draft's own words are never rewritten"
