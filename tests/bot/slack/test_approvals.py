@@ -174,10 +174,12 @@ async def test_members_of_an_approver_user_group_may_decide_and_others_may_not(m
         await interactive(application, click(card, "approve", user=STRANGER))
         [refusal] = await settle(fake, "chat.postEphemeral")
         assert "Only the configured approvers" in refusal.args["text"]
+        posted = len(fake.of("chat.postMessage"))
         await interactive(application, click(card, "approve", user="U555"))
         closed = await settle(fake, "chat.update", 2)
         assert "Approved by <@U555>" in json.dumps(closed[-1].args["blocks"])
-        outcome = [c for c in fake.of("chat.postMessage") if "scheduled for" in json.dumps(c.args)]
+        after = await settle(fake, "chat.postMessage", posted + 1)  # the outcome follows the closed card
+        outcome = [c for c in after if "scheduled for" in json.dumps(c.args)]
         assert outcome and "Approved by <@U555>." in json.dumps(outcome[-1].args), "a mention, not a bare user id"
         assert "Approved by <@U555>." in outcome[-1].args["text"]
         assert len(posts(app)) == 1
