@@ -79,11 +79,17 @@ def find_links(text: str) -> list[str]:
 
 
 def split_link(link: str) -> SplitResult | None:
-    """`urlsplit(link)`, or None for an address it cannot read (an unclosed "[" host, as in "http://[x")."""
+    """`urlsplit(link)`, or None for an address it cannot read.
+
+    That is an unclosed "[" host ("http://[x"), or a port that is not a number from 0 to 65535 ("host:80a"),
+    which `urlsplit` only notices when `.port` is read.
+    """
     try:
-        return urlsplit(link)
+        parts = urlsplit(link)
+        parts.port  # noqa: B018 - reading it is the check
     except ValueError:
         return None
+    return parts
 
 
 def remove_links(text: str) -> str:

@@ -44,6 +44,7 @@ def test_a_titled_linkedin_document_post_passes(sample_brand):
         (f"{TITLE}\n\nOur guide.\n\n[document: https://[x/guide.pdf]", "linkedin", "draft-media-address", "not a web"),
         ("New mugs!\n\n[image: https://[x/mug.jpg]", "facebook", "draft-media-address", "not a web address"),
         ("New mugs!\n\n[image: https:///mug.jpg]", "facebook", "draft-media-address", "not a web address"),
+        ("New mugs!\n\n[image: https://cdn.example:44x/mug.jpg]", "facebook", "draft-media-address", "not a web"),
         ("[reply to: https://[x/p?comment_id=12]\n\nThanks!", "facebook", "draft-reply-target", "name the Facebook"),
         ("[reply to: https://[x/watch?v=1&lc=abcdefghijk]\n\nThanks!", "youtube", "draft-reply-target", "the YouTube"),
         ("[reply to: https://x.com]/jane/status/42]\n\nThanks!", "x", "draft-reply-target", "does not name"),

@@ -359,7 +359,16 @@ def test_untracked_or_foreign_links_are_flagged(rulebook: Rulebook, link: str, h
     assert hint in message(report, "link-tracking")
 
 
-@pytest.mark.parametrize("link", ["http://[x", "https://[::1/a?utm_source=x", "www.[oops]x.example"])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "http://[x",
+        "https://[::1/a?utm_source=x",
+        "www.[oops]x.example",
+        "https://example.com:80a/x",
+        "http://a.example:99999",
+    ],
+)
 def test_a_link_that_cannot_be_read_is_a_finding_not_a_crash(rulebook: Rulebook, link: str) -> None:
     report = check_post(f"See {link} today", "x", rulebook)
     assert ids(report) == ["link-tracking"]
