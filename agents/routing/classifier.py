@@ -19,7 +19,7 @@ from tools.content.brief import platforms_in
 from tools.embeddings import encode
 from tools.platforms.specs import PLATFORMS
 
-FEATURE_VERSION = "6"
+FEATURE_VERSION = "7"
 CUE_WEIGHT = 0.35
 HASH_FEATURES = 2**16
 _INTENT_CUES: tuple[re.Pattern[str], ...] = tuple(

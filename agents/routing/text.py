@@ -1,4 +1,4 @@
-"""Normalises chat messages before routing: shorthand, platform nicknames, noise."""
+"""Normalises chat messages before routing: shorthand, platform nicknames, misspelt platform names, noise."""
 
 from __future__ import annotations
 
@@ -21,6 +21,11 @@ _SPACES = re.compile(r"\s+")
 _QUOTE = re.compile(r"(?<!\w)([\"“‘'])(.{40,}?)([\"”’'])(?!\w)", re.DOTALL)
 QUOTE_WORDS = 12
 MAX_WORDS = 80
+PLATFORM_NAMES = ("instagram", "linkedin", "facebook", "youtube", "twitter", "tiktok")
+# Real words within a typo of a platform name: never "corrected".
+_NEAR_PLATFORM_WORDS = frozenset({"linked", "twister", "titter", "youtuber"})
+_PLATFORM_LETTERS = tuple((name, frozenset(name), 2 if len(name) >= 8 else 1) for name in PLATFORM_NAMES)
+_WORD = re.compile(r"(?<![\w@#/.-])[A-Za-z]{5,11}(?![\w/.-]*\w)")
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +44,7 @@ def normalize(text: str) -> str:
     text = _X_AS_PLATFORM.sub(lambda m: (m.group(1) + " " if m.group(1) else "") + "x twitter ", text)
     pattern, table = _shorthand()
     text = pattern.sub(lambda m: table[m.group(1).lower()], text)
+    text = _WORD.sub(lambda m: _platform_spelling(m.group(0)), text)
     text = _QUOTE.sub(_shorten_quote, text)
     words = text.split()
     if len(words) > MAX_WORDS:  # a pasted draft: the request is at its start or end
@@ -51,3 +57,40 @@ def _shorten_quote(match: re.Match[str]) -> str:
     words = match.group(2).split()
     body = " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
     return f"{match.group(1)}{body}{match.group(3)}"
+
+
+@lru_cache(maxsize=8192)
+def _platform_spelling(word: str) -> str:
+    """The platform name a word misspells ("instagarm", "youtbue", "linkedln"), else the word itself.
+
+    A word is taken for a platform name when one typo (two for the longer names) turns one into the other and
+    their lengths differ by at most that much; real words that close to a name are kept.
+    """
+    lower = word.lower()
+    if lower in PLATFORM_NAMES or lower in _NEAR_PLATFORM_WORDS:
+        return word
+    letters = set(lower)
+    for name, name_letters, allowed in _PLATFORM_LETTERS:
+        if abs(len(lower) - len(name)) > allowed or len(letters ^ name_letters) > 2 * allowed:
+            continue  # one edit changes the set of letters by at most two
+        if typo_distance(lower, name, allowed) <= allowed:
+            return name
+    return word
+
+
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`; anything over `limit` is `limit + 1`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            best = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                best = min(best, previous2[j - 2] + 1)
+            current[j] = best
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return min(previous[-1], limit + 1)

@@ -68,6 +68,20 @@ def test_an_ask_to_post_on_a_platform_goes_to_its_writer(router, text, agent):
     assert router.route(text).agent == agent
 
 
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("instgram story ideas for black friday", "instagram"),
+        ("what hashtags should go on our linkdn post", "linkedin"),
+        ("yotube shorts idea for the candle pour timelapse", "youtube"),
+        ("facbook post that the shop is closed monday", "facebook"),
+        ("write a twiter thread on how we source wax", "x"),
+    ],
+)
+def test_a_misspelt_platform_still_reaches_its_writer(router, text, agent):
+    assert router.route(text).agent == agent
+
+
 def test_out_of_scope_message_is_declined(router):
     decision = router.route("what's the weather in Lisbon tomorrow?")
     assert decision.agent is None
