@@ -40,9 +40,22 @@ CADENCE = re.compile(
     re.IGNORECASE,
 )
 PILLARS = re.compile(r"\b(?:pillars?|themes?|content mix|mix ratio)\b", re.IGNORECASE)
+_OPENING = (
+    r"^\W*(?:(?:hey|hi|ok|okay|so|pls|please)\W+)*(?:(?:can|could|would) (?:you|u)\s+|(?:i|we) need (?:you )?to\s+)?"
+    r"(?:please\s+)?"
+)
+# "put up a linkedin post that our q3 numbers beat forecast": a post to write, whatever it speaks of
+_POST = (
+    r"(?:put up|put out|send out|shoot out|share|post|publish|get out|whip up|knock out|throw together|do|"
+    r"(?:i |we )?need|(?:i |we )?want)\s+(?:a|an|one|another|some|our|the)\s+"
+    r"(?:[\w'-]+\s+){0,2}?(?:post|tweet|thread|caption|reel|video|story|update|announcement|carousel|short)s?\b"
+    r"(?!\s+(?:schedule|plan|calendar|ideas?|times?|timing|cadence|frequency|mix|strategy)\b)"
+)
 _DRAFTING = re.compile(
-    r"^\W*(?:(?:hey|hi|ok|okay|so|pls|please)\W+)*(?:(?:can|could|would) you\s+|i need (?:you )?to\s+)?(?:please\s+)?"
-    r"(?:write|draft|compose|create|make|tweet|rewrite|redraft|turn|adapt|caption|announce)\b",
+    _OPENING
+    + r"(?:(?:write|draft|compose|create|make|tweet|rewrite|redraft|turn|adapt|caption|announce)\b|"
+    + _POST
+    + ")",
     re.IGNORECASE,
 )
 _STRATEGY = (("show", SHOW), ("plan", PLAN), ("predict", PREDICT), ("times", TIMES), ("cadence", CADENCE))
@@ -52,7 +65,7 @@ def strategy_ask(text: str) -> str | None:
     """Which content-strategy ask a message makes ("show", "plan", "predict", "times", "cadence"), if any.
 
     A request to write something is never one, even when it mentions timing ("write a tweet about the best
-    time of year").
+    time of year") or a forecast ("put up a linkedin post that our q3 numbers beat forecast").
     """
     if _DRAFTING.search(text):
         return None

@@ -139,6 +139,11 @@ def test_route_output_shape(router):
         ("predict engagement for this tweet: 'our new roast is here'", "content_strategist", "rule"),
         ("write a tweet about the best time of year for a candle", "x", "semantic"),
         ("can you draft the instagram post for our calendar slot on tuesday", "instagram", "semantic"),
+        # a post to put up, whatever it says about forecasts or timing, is the platform's
+        ("put up a linkedin post that our q3 numbers beat forecast", "linkedin", "semantic"),
+        ("can u do a quick tiktok video on how our forecast for winter turned out", "tiktok", "semantic"),
+        ("need a tweet that says our holiday hours are the best time to visit", "x", "semantic"),
+        ("post more often on tiktok?", "content_strategist", "rule"),  # "post" alone still asks about cadence
     ],
 )
 def test_a_clear_strategy_ask_naming_a_platform_goes_to_the_strategist(router, text, agent, method):
