@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Literal
 
 from agents.routing.classifier import FEATURE_VERSION, RouterModel, train
 from agents.routing.exemplars import OUT_OF_SCOPE, SpecialistExemplars, data_fingerprint, load_exemplars
+from agents.routing.post_asks import asks_for_a_post
 from agents.routing.reply_asks import crisis_cue, crisis_response_ask, x_reply_ask
 from agents.routing.strategy_asks import strategy_ask
-from agents.routing.text import SHORTHAND_PATH
+from agents.routing.text import SHORTHAND_PATH, normalize
 from tools.analytics.asks import ab_counts
 from tools.content.brief import platforms_in
 from tools.content.revise import is_revision_request
@@ -31,12 +32,27 @@ _YIELDS_TO_STRATEGY = frozenset({"x", "linkedin", "instagram", "facebook", "tikt
 # Text quoted for an answer looks like text quoted for a check; a reply to an X post (a reply verb with a tweet,
 # an X address or an @handle) is the X specialist's. The crisis responder keeps replies that speak of a crisis.
 _YIELDS_TO_X_REPLY = frozenset({"content_quality", OUT_OF_SCOPE, "crisis_responder"})
+# Specialists that read and measure but write no posts: "tiktok announcement that the sentiment around our new scent
+# has been amazing" asks for a TikTok post, however much it speaks the sentiment analyst's words.
+_WRITES_NO_POSTS = frozenset(
+    {"crisis_detector", "sentiment_analyst", "social_monitor", "performance_analyst", "market_researcher"}
+)
 
 
 def _yields_to_x_reply(top: str, text: str) -> bool:
     if top not in _YIELDS_TO_X_REPLY or not x_reply_ask(text):
         return False
     return top != "crisis_responder" or not crisis_cue(text)
+
+
+def _writer_for_post(top: str, text: str) -> str | None:
+    """The writer a post request goes to when the classifier picked a specialist that writes no posts."""
+    if top not in _WRITES_NO_POSTS or not asks_for_a_post(text):
+        return None
+    platforms = platforms_in(normalize(text))
+    if len(platforms) > 1:
+        return "social_coordinator"
+    return platforms[0] if platforms else None
 
 
 def _ab_result(text: str) -> bool:
@@ -135,6 +151,8 @@ class Router:
             return RouteDecision(RESPONDER, dict(ranked)[RESPONDER], "rule", "routed", candidates)
         if _yields_to_x_reply(top, text):  # a quoted post to answer, not to check
             return RouteDecision("x", dict(ranked)["x"], "rule", "routed", candidates)
+        if writer := _writer_for_post(top, text):
+            return RouteDecision(writer, dict(ranked)[writer], "rule", "routed", candidates)
         if top == OUT_OF_SCOPE and p_top >= self.confidence_threshold:
             return RouteDecision(None, p_top, "semantic", "out_of_scope", candidates)
         if top != OUT_OF_SCOPE and p_top >= self.confidence_threshold:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from agents.routing.post_asks import OPENING, POST
+
 SHOW = re.compile(
     r"\b(?:show|see|view|display|list|open|check|pull up)\b[^.?!]*\b(?:calendar|schedule|plan)\b|"
     r"\bwhat(?:'s|’s| is| do we have| have we got)\b[^.?!]*"
@@ -40,21 +42,10 @@ CADENCE = re.compile(
     re.IGNORECASE,
 )
 PILLARS = re.compile(r"\b(?:pillars?|themes?|content mix|mix ratio)\b", re.IGNORECASE)
-_OPENING = (
-    r"^\W*(?:(?:hey|hi|ok|okay|so|pls|please)\W+)*(?:(?:can|could|would) (?:you|u)\s+|(?:i|we) need (?:you )?to\s+)?"
-    r"(?:please\s+)?"
-)
-# "put up a linkedin post that our q3 numbers beat forecast": a post to write, whatever it speaks of
-_POST = (
-    r"(?:put up|put out|send out|shoot out|share|post|publish|get out|whip up|knock out|throw together|do|"
-    r"(?:i |we )?need|(?:i |we )?want)\s+(?:a|an|one|another|some|our|the)\s+"
-    r"(?:[\w'-]+\s+){0,2}?(?:post|tweet|thread|caption|reel|video|story|update|announcement|carousel|short)s?\b"
-    r"(?!\s+(?:schedule|plan|calendar|ideas?|times?|timing|cadence|frequency|mix|strategy)\b)"
-)
 _DRAFTING = re.compile(
-    _OPENING
+    OPENING
     + r"(?:(?:write|draft|compose|create|make|tweet|rewrite|redraft|turn|adapt|caption|announce)\b|"
-    + _POST
+    + POST
     + ")",
     re.IGNORECASE,
 )

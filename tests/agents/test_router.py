@@ -82,6 +82,34 @@ def test_a_misspelt_platform_still_reaches_its_writer(router, text, agent):
     assert router.route(text).agent == agent
 
 
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("shoot out a tweet saying the crisis hotline is open", "x"),
+        ("tiktok announcement that the sentiment around our new scent has been amazing", "tiktok"),
+        ("post a tweet that our engagement rate doubled this quarter", "x"),
+        ("youtube community post about the mentions we got from creators", "youtube"),
+        ("a quick fb update saying the negative comments about delivery have been answered", "facebook"),
+        ("put out a linkedin and instagram post saying our sentiment scores are up", "social_coordinator"),
+        ("post on linkedin and instagram that our sentiment scores are up", "social_coordinator"),
+    ],
+)
+def test_a_post_request_in_an_analysts_words_goes_to_a_writer(router, text, agent):
+    assert router.route(text).agent == agent
+
+
+@pytest.mark.parametrize(
+    ("text", "agent"),
+    [
+        ("what's the sentiment on our tiktok posts this week", "sentiment_analyst"),
+        ("how did our last linkedin post perform", "performance_analyst"),
+        ("monitor mentions of our brand on instagram", "social_monitor"),
+    ],
+)
+def test_an_analysts_question_about_posts_stays_with_the_analyst(router, text, agent):
+    assert router.route(text).agent == agent
+
+
 def test_out_of_scope_message_is_declined(router):
     decision = router.route("what's the weather in Lisbon tomorrow?")
     assert decision.agent is None
