@@ -12,16 +12,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from agents.context import AgentContext
 from agents.replies import reply
 from tools.content.compose import VoiceKit
+from tools.content.topic_tags import pairs_and_words, valid_tags
 
 log = logging.getLogger(__name__)
 
-_STOP = frozenset(
-    "a an the our your their my this that these those of for and or to in on at by with from about into new now "
-    "we us you it its is are be how what why when who which get make makes making way ways tip tips thing things "
-    "last longer more most best very just some any all each every one two three four five six seven eight nine ten "
-    "post posts caption captions video videos script reel reels story stories carousel slides update week today "
-    "here there please back stock week weekend month year day days".split()
-)
 PRIOR_POSTS = 3.0
 
 
@@ -31,28 +25,6 @@ class HashtagRecord(NamedTuple):
     hashtag: str
     reach: int
     engagements: int
-
-
-def _topic_words(topic: str) -> list[str]:
-    plain = re.sub(r"['’]s\b", "", topic)  # possessives: "month's" is "month"
-    words = [w for w in re.findall(r"[^\W\d_]\w+", plain) if w.lower() not in _STOP and "_" not in w]
-    return [w[:1].upper() + w[1:].lower() if not w.isupper() else w for w in words]
-
-
-def _valid(tags: list[str]) -> list[str]:
-    return [tag for tag in dict.fromkeys(tags) if re.fullmatch(r"#[^\W\d_]\w{2,29}", tag)]
-
-
-def _pairs_and_words(topic: str, pairs: int, singles: int) -> tuple[list[str], list[str]]:
-    words = _topic_words(topic)
-    joined = [f"#{a}{b}" for a, b in zip(words, words[1:], strict=False)][:pairs]
-    return _valid(joined), _valid([f"#{w}" for w in words if len(w) >= 4][:singles])
-
-
-def topic_tags(topic: str, *, pairs: int = 2, singles: int = 3) -> list[str]:
-    """CamelCase tags from a topic: adjacent word pairs first (#WinterCandle), then single words (#Candle)."""
-    joined, words = _pairs_and_words(topic, pairs, singles)
-    return list(dict.fromkeys(joined + words))
 
 
 def _mentioned(tag: str, text: str) -> bool:
@@ -68,8 +40,8 @@ def hashtag_candidates(
     The brand's other tags (a club, a campaign) are candidates only when the topic mentions them or
     they are `known` from past posts, so an unrelated campaign tag doesn't pad a post.
     """
-    ideas = _valid([tag if tag.startswith("#") else f"#{tag}" for tag in suggested])
-    joined, words = _pairs_and_words(topic, 2, 3)
+    ideas = valid_tags([tag if tag.startswith("#") else f"#{tag}" for tag in suggested])
+    joined, words = pairs_and_words(topic, 2, 3)
     seen_before = {tag.lower() for tag in known}
     others = [tag for tag in kit.brand_tags[1:] if tag.lower() in seen_before or _mentioned(tag, topic)]
     ordered = [*kit.brand_tags[:1], *joined, *ideas, *words, *others]

@@ -11,7 +11,7 @@ from agents.context import AgentContext
 from agents.replies import reply
 from agents.specialists.captions import without_links_and_tags
 from agents.specialists.drafting import voice_kit
-from agents.specialists.hashtags import choose_hashtags, topic_tags
+from agents.specialists.hashtags import choose_hashtags
 from agents.specialists.markers import title_limit
 from agents.specialists.platform_copy import (
     Copy,
@@ -28,6 +28,7 @@ from agents.specialists.products import brand_products, products_named
 from tools.content.brief import parse_brief
 from tools.content.checks import max_chars
 from tools.content.threads import shorten
+from tools.content.topic_tags import topic_tags
 
 PLATFORM = "youtube"
 TAGS_MAX_CHARS = 500  # YouTube's limit on all tags together

@@ -33,7 +33,8 @@ _PLATFORM_PREFIX = re.compile(
 )
 _VERB = re.compile(
     r"^(?:write|draft|create|compose|make|prepare|put together|give me|come up with|do|whip up|"
-    r"turn|adapt|craft|produce|get me|need|tweet|post|share|announce)\b\s*(?:me|us)?\s*",
+    r"turn|adapt|craft|produce|get me|need|tweet|post|share|announce|publish|put (?:up|out)|send out|shoot out|"
+    r"get out|knock out|throw together)\b\s*(?:me|us)?\s*",
     re.IGNORECASE,
 )
 _SHORTHAND = ((re.compile(r"\babt\b", re.IGNORECASE), "about"), (re.compile(r"\bw/", re.IGNORECASE), "with "))
@@ -45,7 +46,8 @@ _FORM = re.compile(
     r"(?:(?:short|quick|punchy|new|fun|brief|longer|long|friendly|formal|casual|simple|"
     r"(?:\w+-)?(?:post|part|tweet))\s+)*"
     r"(?:(?:linkedin|twitter|x|instagram|insta|ig|facebook|fb|tiktok|youtube|yt|social|company[- ]page)\s+)?"
-    r"(?:posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|thread|something|anything)?\s*"
+    r"(?:(?:community|posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|stor(?:y|ies)|"
+    r"reels?|videos?|carousels?|shorts?|something|anything)\b\s*){0,2}"  # "a reel caption", "a community post"
     r"(?:(?:on|for|to)\s+(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|the company page|our page)\s*)?",
     re.IGNORECASE,
 )

@@ -13,10 +13,10 @@ import yaml
 from prompts.loader import PROMPTS_DIR
 from tools.content.brief import Brief
 from tools.content.threads import shorten, split_thread
+from tools.content.topic_tags import pairs_and_words
 from tools.platforms.specs import get_platform
 
 PLACEHOLDER = re.compile(r"\[(?!image:|alt:)[^\]]{3,}\]")
-_STOP = {"the", "a", "an", "our", "your", "new", "this", "that", "of", "for", "and", "to", "in", "on", "with", "we"}
 
 
 @dataclass(frozen=True)
@@ -43,12 +43,9 @@ def tracked_link(website: str, platform: str, campaign: str) -> str:
 
 
 def topic_hashtag(topic: str) -> str | None:
-    """A CamelCase hashtag from the topic's first two meaningful words (#ColdBrew)."""
-    words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9]*", topic) if w.lower() not in _STOP]
-    if not words:
-        return None
-    tag = "".join(w[:1].upper() + w[1:].lower() for w in words[:2])
-    return f"#{tag}" if 3 <= len(tag) <= 30 else None
+    """A CamelCase hashtag from the topic: its first two words that stand together (#ColdBrew), else its first word."""
+    joined, words = pairs_and_words(topic, 1, 1)
+    return (joined or words or [None])[0]
 
 
 def hashtags_for(topic: str, kit: VoiceKit) -> str:

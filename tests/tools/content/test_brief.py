@@ -65,6 +65,17 @@ def test_topic_drops_the_reporting_clause_of_a_that_request(request_text, topic)
         ("something for linkedin about our commitment to soy wax", "our commitment to soy wax", False),
         ("draft a facebook post inviting locals to our open studio on dec 12", "our open studio on dec 12", False),
         ("a linkedin post about our new cedar candle", "our new cedar candle", False),
+        # the verbs that put a post up, and the kinds of post
+        ("shoot out a tweet saying the crisis hotline is open", "the crisis hotline is open", True),
+        ("put up a linkedin post that our q3 numbers beat forecast", "our q3 numbers beat forecast", True),
+        (
+            "can you put out an instagram story saying we're monitoring the shipping delays",
+            "we're monitoring the shipping delays",
+            True,
+        ),
+        ("youtube community post about the mentions we got from creators", "the mentions we got from creators", False),
+        ("write an instagram reel caption about the new scent", "the new scent", False),
+        ("need a youtube short about candle care", "candle care", False),
     ],
 )
 def test_a_brief_reads_shorthand_platform_prefixes_and_clauses(request_text, topic, statement):
