@@ -15,6 +15,19 @@ from memory.history import DailyMetrics, NewPost, add_post, set_metrics
 TODAY = datetime.now(UTC).date()
 
 
+class _TestsDay(datetime):
+    """A clock on the day the tests' dates count from: a run that crosses midnight still agrees with them."""
+
+    @classmethod
+    def now(cls, tz=None):  # noqa: D102 - datetime's own
+        return datetime.combine(TODAY, time(12), UTC).astimezone(tz) if tz else datetime.combine(TODAY, time(12))
+
+
+@pytest.fixture(autouse=True)
+def _cli_on_the_tests_day(monkeypatch):
+    monkeypatch.setattr("bot.cli_campaign.datetime", _TestsDay)
+
+
 def run(*args):
     return CliRunner().invoke(cli, list(args))
 
