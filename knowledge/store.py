@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import numpy as np
 
@@ -22,6 +21,7 @@ from knowledge.chunking import Chunk, chunk_document, sentences
 from knowledge.documents import SourceFile, pack_files, read_text
 from knowledge.errors import PackError, StoreBusyError
 from knowledge.retrieval import Retriever, Weights
+from tools.content.text import split_link
 from tools.embeddings import EMBEDDING_DIM
 
 COLLECTION_PREFIX = "brand-"
@@ -73,13 +73,10 @@ class KnowledgeStore:
 
         chroma_settings = ChromaSettings(anonymized_telemetry=False)
         if chroma_url:
-            try:  # an unclosed "[" host or a port that is not a number raises ValueError
-                parsed = urlparse(chroma_url)
-                port = parsed.port or (443 if parsed.scheme == "https" else 8000)
-            except ValueError:
-                parsed = None
+            parsed = split_link(chroma_url)  # None for an unclosed "[" host or a port that is not a number
             if parsed is None or parsed.scheme not in ("http", "https") or not parsed.hostname:
                 raise ConfigError("the environment", "CHROMA_URL", "use a URL like http://host:8000 or https://host")
+            port = parsed.port or (443 if parsed.scheme == "https" else 8000)
             client = chromadb.HttpClient(
                 host=parsed.hostname, port=port, ssl=parsed.scheme == "https", settings=chroma_settings
             )

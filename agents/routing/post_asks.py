@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tools.content.brief import PLATFORM_WORD, PUBLISHING_VERB
+
 OPENING = (
     r"^\W*(?:(?:hey|hi|ok|okay|so|pls|please)\W+)*(?:(?:can|could|would) (?:you|u)\s+|(?:i|we) need (?:you )?to\s+)?"
     r"(?:please\s+)?"
@@ -14,8 +16,7 @@ _NOUN = r"(?:post|tweet|thread|caption|reel|video|story|update|announcement|caro
 _FILLER = r"(?:(?!(?:of|on|about|from|in|for|with|to|by|the|our|my|their|its)\b)[\w'-]+\s+){0,4}?"
 # a verb that puts something up, then the post: "shoot out a tweet", "do a quick linkedin post"
 POST = (
-    r"(?:put up|put out|send out|shoot out|share|post|publish|get out|whip up|knock out|throw together|do|"
-    r"(?:i |we )?need|(?:i |we )?want)\s+(?:a|an|one|another|some)\s+"
+    rf"(?:{PUBLISHING_VERB}|do|(?:i |we )?need|(?:i |we )?want)\s+(?:a|an|one|another|some)\s+"
     rf"{_FILLER}{_NOUN}s?\b"
     r"(?!\s+(?:schedule|plan|calendar|ideas?|times?|timing|cadence|frequency|mix|strategy)\b)"
 )
@@ -24,7 +25,7 @@ _VERB_ASK = re.compile(
     rf"{_FILLER}{_NOUN}\b|{POST})",
     re.IGNORECASE,
 )
-_PLATFORM = r"(?:x|twitter|linkedin|linked in|li|instagram|insta|ig|facebook|fb|tiktok|tik tok|tt|youtube|yt)"
+_PLATFORM = rf"(?:{PLATFORM_WORD}|linked in|li|tik tok|tt)"
 # no verb: the platform's post, then what it says ("tiktok announcement that …", "a quick fb update saying …")
 _NAMED_POST = re.compile(
     rf"^\W*(?:(?:a|an|one)\s+)?(?:(?:quick|short|new|little|fun)\s+)?{_PLATFORM}(?:\s*(?:and|&|\+|/|or|,)\s*{_PLATFORM})*"

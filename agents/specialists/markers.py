@@ -5,7 +5,7 @@ from __future__ import annotations
 from agents.context import BrandProfile
 from agents.hitl import Finding
 from agents.specialists.platform_templates import gap
-from tools.content.text import DraftMarker, find_markers, split_link, strip_markers
+from tools.content.text import DraftMarker, find_markers, split_web_link, strip_markers
 from tools.platforms.linkedin import DOCUMENT_NAMES, DOCUMENT_TYPES, document_suffix
 from tools.platforms.specs import get_platform
 from tools.platforms.targets import MESSAGE_PLATFORMS, REPLY_PLATFORMS, message_target, reply_form, reply_target
@@ -23,8 +23,7 @@ _KIND_WORDS = {("image", "video"): "an image or video", ("video",): "a video", (
 
 def is_web_address(value: str) -> bool:
     """Whether a marker value is an address the platform can fetch: http:// or https://, with a readable host."""
-    value = value.strip()
-    parts = split_link(value) if value.lower().startswith(("https://", "http://")) else None
+    parts = split_web_link(value.strip())
     return bool(parts and parts.hostname)
 
 

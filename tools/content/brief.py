@@ -26,15 +26,14 @@ _LEAD = re.compile(
     r"help me|let'?s|quick(?:ly)?|now)\b[\s,!]*)*",
     re.IGNORECASE,
 )
+# A platform as people name it in a request, and the verbs that put a post up
+PLATFORM_WORD = r"(?:x|twitter|linkedin|instagram|insta|ig|facebook|fb|tiktok|youtube|yt)"
+PUBLISHING_VERB = r"(?:post|share|publish|put (?:up|out)|send out|shoot out|get out|whip up|knock out|throw together)"
 # "linkedin: we just hit 10k customers" names the platform, then says what to post
-_PLATFORM_PREFIX = re.compile(
-    r"^(?:x|twitter|linkedin|instagram|insta|ig|facebook|fb|tiktok|youtube|yt)(?:\s+(?:post|caption|update))?\s*:\s*",
-    re.IGNORECASE,
-)
+_PLATFORM_PREFIX = re.compile(rf"^{PLATFORM_WORD}(?:\s+(?:post|caption|update))?\s*:\s*", re.IGNORECASE)
 _VERB = re.compile(
-    r"^(?:write|draft|create|compose|make|prepare|put together|give me|come up with|do|whip up|"
-    r"turn|adapt|craft|produce|get me|need|tweet|post|share|announce|publish|put (?:up|out)|send out|shoot out|"
-    r"get out|knock out|throw together)\b\s*(?:me|us)?\s*",
+    r"^(?:write|draft|create|compose|make|prepare|put together|give me|come up with|do|"
+    rf"turn|adapt|craft|produce|get me|need|tweet|announce|{PUBLISHING_VERB})\b\s*(?:me|us)?\s*",
     re.IGNORECASE,
 )
 _SHORTHAND = ((re.compile(r"\babt\b", re.IGNORECASE), "about"), (re.compile(r"\bw/", re.IGNORECASE), "with "))
@@ -45,7 +44,7 @@ _FORM = re.compile(
     r"^(?:(?:a|an|the|some|one|two|three|four|five|six|seven|eight|\d+)\b[\s-]*)?"
     r"(?:(?:short|quick|punchy|new|fun|brief|longer|long|friendly|formal|casual|simple|"
     r"(?:\w+-)?(?:post|part|tweet))\s+)*"
-    r"(?:(?:linkedin|twitter|x|instagram|insta|ig|facebook|fb|tiktok|youtube|yt|social|company[- ]page)\s+)?"
+    rf"(?:(?:{PLATFORM_WORD}|social|company[- ]page)\s+)?"
     r"(?:(?:community|posts?|tweets?|threads?|updates?|announcements?|captions?|copy|message|blurb|stor(?:y|ies)|"
     r"reels?|videos?|carousels?|shorts?|something|anything)\b\s*){0,2}"  # "a reel caption", "a community post"
     r"(?:(?:on|for|to)\s+(?:linkedin|twitter|x|instagram|facebook|tiktok|youtube|the company page|our page)\s*)?",

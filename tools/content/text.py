@@ -92,6 +92,11 @@ def split_link(link: str) -> SplitResult | None:
     return parts
 
 
+def split_web_link(value: str) -> SplitResult | None:
+    """`split_link` of an http:// or https:// address, else None (a file name, an id, a broken address)."""
+    return split_link(value) if value.lower().startswith(("https://", "http://")) else None
+
+
 def remove_links(text: str) -> str:
     """Replace every link with a space, keeping its trailing punctuation."""
     return _LINK_RE.sub(lambda m: " " + m.group(0)[len(m.group(0).rstrip(_LINK_TRAILING)) :], text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs
 
-from tools.content.text import find_markers, split_link
+from tools.content.text import find_markers, split_web_link
 from tools.platforms.base import x_post_id
 
 REPLY_PLATFORMS = ("x", "facebook", "instagram", "youtube", "linkedin")
@@ -79,7 +79,7 @@ def targets_in(platform: str, text: str) -> tuple[str | None, str | None]:
 
 def _query_id(value: str, key: str) -> str | None:
     """An id carried in an address's query (`?comment_id=…`, `&lc=…`)."""
-    parts = split_link(value) if value.lower().startswith(("https://", "http://")) else None
+    parts = split_web_link(value)
     if parts is None:
         return None
     found = parse_qs(parts.query).get(key)
